@@ -1,0 +1,3 @@
+"""appeal_adapters: pluggy hook specs, the plugin loader and the built-in adapters."""
+
+__all__: list[str] = []

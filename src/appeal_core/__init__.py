@@ -1,0 +1,3 @@
+"""appeal_core: the pure domain of the enterprise appeal direct line (no I/O, no clock)."""
+
+__all__: list[str] = []
