@@ -1,3 +1,85 @@
 """appeal_core: the pure domain of the enterprise appeal direct line (no I/O, no clock)."""
 
-__all__: list[str] = []
+from appeal_core.actor import Actor, Department, Role
+from appeal_core.appeal import (
+    Appeal,
+    Assignment,
+    Channel,
+    Characterization,
+    Complexity,
+    CoReport,
+    Escalation,
+    FollowUp,
+    RedLine,
+    Reply,
+    Satisfaction,
+    Status,
+)
+from appeal_core.calendar import (
+    HolidayPeriod,
+    OutsideCoverage,
+    SkippedRun,
+    WorkCalendar,
+    YearNotice,
+    china_calendar,
+)
+from appeal_core.deadlines import Deadline
+from appeal_core.desk import Desk
+from appeal_core.enterprise import Enterprise
+from appeal_core.errors import (
+    AppealError,
+    AppealNotFound,
+    CalendarDataMissing,
+    ConcurrencyConflict,
+    LifecycleError,
+    PermissionDenied,
+    ValidationError,
+)
+from appeal_core.history import CorruptHistory, fold
+from appeal_core.lifecycle import TRANSITIONS
+from appeal_core.memory import MemoryStore
+from appeal_core.policy import Policy
+from appeal_core.ports import Store, UnitOfWork
+from appeal_core.timeutil import SHANGHAI
+
+__all__ = [
+    "SHANGHAI",
+    "TRANSITIONS",
+    "Actor",
+    "Appeal",
+    "AppealError",
+    "AppealNotFound",
+    "Assignment",
+    "CalendarDataMissing",
+    "Channel",
+    "Characterization",
+    "Complexity",
+    "ConcurrencyConflict",
+    "CoReport",
+    "CorruptHistory",
+    "Deadline",
+    "Department",
+    "Desk",
+    "Enterprise",
+    "Escalation",
+    "FollowUp",
+    "HolidayPeriod",
+    "LifecycleError",
+    "MemoryStore",
+    "OutsideCoverage",
+    "PermissionDenied",
+    "Policy",
+    "RedLine",
+    "Reply",
+    "Role",
+    "Satisfaction",
+    "SkippedRun",
+    "Status",
+    "Store",
+    "UnitOfWork",
+    "ValidationError",
+    "WorkCalendar",
+    "YearNotice",
+    "china_calendar",
+    "fold",
+]

@@ -1,0 +1,52 @@
+"""Every hook of the ``appeal`` plugin system, with one docstring template each.
+
+Hooks are called with keyword arguments only.  (pluggy reads parameter names from ordinary
+parameters, so the specs cannot use ``*``; callers always pass keywords.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from appeal_core.calendar import YearNotice
+
+    from appeal_core.ports import Store
+
+PROJECT = "appeal"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec(firstresult=True)
+def appeal_open_store(url: str) -> Store | None:
+    """Open the store that ``url`` names, or return None when the scheme is not yours.
+
+    :param url: the store address, e.g. ``memory://`` or ``sqlite:///appeals.db``.
+    :return: an object implementing ``appeal_core.ports.Store``, or None.
+
+    First non-None result wins.
+    """
+
+
+@hookspec
+def appeal_store_schemes() -> Iterable[str]:
+    """The URL schemes your ``appeal_open_store`` accepts, for error messages and docs.
+
+    :return: scheme names such as ``["memory"]``.
+
+    All results are collected.
+    """
+
+
+@hookspec
+def appeal_calendar_data() -> Iterable[YearNotice]:
+    """Holiday notices (one ``YearNotice`` per year) to add to the Chinese work calendar.
+
+    :return: notices; a notice for a year replaces that year's built-in data.
+
+    All results are collected; for the same year, later-registered plugins win.
+    """

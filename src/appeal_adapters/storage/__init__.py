@@ -1,0 +1,1 @@
+"""Built-in storage plugins, one module per URL scheme."""

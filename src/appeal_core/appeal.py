@@ -1,0 +1,240 @@
+"""An appeal's state: the fold of its events, with the value objects it is made of."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import attrs
+
+from appeal_core.deadlines import Deadline
+from appeal_core.enterprise import Enterprise
+
+
+class Channel(enum.StrEnum):
+    """Where an appeal came from (问题来源)."""
+
+    APP = "app"
+    HOTLINE = "hotline"
+    LEADER_VISIT = "leader_visit"
+    GRASSROOTS = "grassroots"
+    FACE_TO_FACE = "face_to_face"
+
+    @property
+    def label(self) -> str:
+        """The channel's name as printed on the forms."""
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.APP: "海企通APP",
+    Channel.HOTLINE: "12345热线转交",
+    Channel.LEADER_VISIT: "区领导“双挂钩”调研走访交办",
+    Channel.GRASSROOTS: "基层上报",
+    Channel.FACE_TO_FACE: "“面对面”走访",
+}
+
+
+class Complexity(enum.StrEnum):
+    """Routine items get a reply in 3 working days; the others a preliminary reply first."""
+
+    ROUTINE = "routine"  # 常规问题
+    COMPLEX = "complex"  # 内容复杂、调查处理需要一定时间
+    STATUTORY = "statutory"  # 法律法规明确有具体时限
+
+    @property
+    def needs_preliminary(self) -> bool:
+        """True when the seed asks for a preliminary reply and a committed date."""
+        return self is not Complexity.ROUTINE
+
+
+class Status(enum.StrEnum):
+    """Where an item stands in its lifecycle."""
+
+    REGISTERED = "registered"
+    VERIFIED = "verified"
+    CLASSIFIED = "classified"
+    ASSIGNED = "assigned"
+    RETURNED = "returned"
+    PRELIMINARY_REPLIED = "preliminary_replied"
+    REPLIED = "replied"
+    FOLLOWED_UP = "followed_up"
+    CHARACTERIZED = "characterized"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        """The status in Chinese, as a clerk says it."""
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """True until the item is closed off or merged into another."""
+        return self not in (Status.CLOSED, Status.MERGED)
+
+
+STATUS_LABELS = {
+    Status.REGISTERED: "已登记",
+    Status.VERIFIED: "已核实",
+    Status.CLASSIFIED: "已分类",
+    Status.ASSIGNED: "已交办",
+    Status.RETURNED: "已退回",
+    Status.PRELIMINARY_REPLIED: "已初步答复",
+    Status.REPLIED: "已答复",
+    Status.FOLLOWED_UP: "已回访",
+    Status.CHARACTERIZED: "已定性",
+    Status.CLOSED: "已销号",
+    Status.MERGED: "已合并",
+}
+
+
+class Satisfaction(enum.StrEnum):
+    """The enterprise's verdict at follow-up; the middle level is optional (two-level default)."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+    @property
+    def label(self) -> str:
+        """The level in Chinese."""
+        return {"satisfied": "满意", "basically_satisfied": "基本满意"}.get(self.value, "不满意")
+
+
+class RedLine(enum.StrEnum):
+    """The policy red lines (政策底线) that may make a problem not solvable."""
+
+    LAND_PLANNING = "land_planning"  # 国土规划
+    ENVIRONMENT = "environment"  # 生态环保
+    FIRE_SAFETY = "fire_safety"  # 消防安全
+    WORK_SAFETY = "work_safety"  # 安全生产
+
+
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """The lead department and its co-handlers, from a given moment."""
+
+    lead: str
+    co: tuple[str, ...] = ()
+    assigned_at: datetime
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The lead first, then the co-handlers."""
+        return (self.lead, *self.co)
+
+
+@attrs.frozen(kw_only=True)
+class Reply:
+    """A reply of the lead department to the enterprise (preliminary or final)."""
+
+    text: str
+    at: datetime
+    department: str
+    contact: str = ""
+    phone: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CoReport:
+    """A co-handling department's report to the lead department."""
+
+    department: str
+    text: str
+    at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class Escalation:
+    """An item taken to the district leader in charge, and its settlement."""
+
+    leader: str
+    reason: str
+    at: datetime
+    due: Deadline
+    resolution: str = ""
+    resolved_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True until the leader has settled it."""
+        return self.resolved_at is None
+
+
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """The desk's visit afterwards (回访): satisfied? resolved? notes, date."""
+
+    satisfaction: Satisfaction = attrs.field(converter=Satisfaction)
+    resolved: bool
+    visited_on: date
+    notes: str = ""
+
+    @property
+    def satisfied(self) -> bool:
+        """True for satisfied and basically satisfied."""
+        return self.satisfaction is not Satisfaction.UNSATISFIED
+
+
+@attrs.frozen(kw_only=True)
+class Characterization:
+    """The conclusion that a problem cannot be solved, with its reason (定性)."""
+
+    reason: str
+    red_line: RedLine | None = None
+    at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class Appeal:
+    """One problem reported by one enterprise, as it stands after its events."""
+
+    number: str
+    district: str
+    year: int
+    seq: int
+    enterprise: Enterprise
+    content: str
+    channel: Channel
+    source_id: str = ""
+    reported_at: datetime | None = None
+    registered_at: datetime
+    updated_at: datetime
+    status: Status = Status.REGISTERED
+    version: int = 1
+    verified_at: datetime | None = None
+    category: str = ""
+    complexity: Complexity | None = None
+    assignment: Assignment | None = None
+    reply_due: Deadline | None = None
+    completion_due: Deadline | None = None
+    preliminary_reply: Reply | None = None
+    final_reply: Reply | None = None
+    co_reports: tuple[CoReport, ...] = ()
+    escalation: Escalation | None = None
+    escalations: int = 0
+    follow_ups: tuple[FollowUp, ...] = ()
+    characterization: Characterization | None = None
+    closed_at: datetime | None = None
+    merged_into: str | None = None
+    merged_from: tuple[str, ...] = ()
+    returns: int = 0
+    reassignments: int = 0
+    reopenings: int = 0
+    extensions: int = 0
+
+    @property
+    def lead(self) -> str | None:
+        """The current lead department, if assigned."""
+        return self.assignment.lead if self.assignment else None
+
+    @property
+    def last_follow_up(self) -> FollowUp | None:
+        """The most recent follow-up visit, if any."""
+        return self.follow_ups[-1] if self.follow_ups else None
+
+    @property
+    def transfers(self) -> int:
+        """How often the item was returned or moved to another lead department."""
+        return self.returns + self.reassignments

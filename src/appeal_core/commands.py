@@ -1,0 +1,191 @@
+"""What people ask the desk to do; each command is checked by the lifecycle before any event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import attrs
+
+from appeal_core.appeal import Channel, Complexity, RedLine, Satisfaction
+from appeal_core.enterprise import Enterprise
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Register:
+    """Record a newly reported problem (always accepted: 百分之百受理)."""
+
+    enterprise: Enterprise
+    content: str
+    channel: Channel = attrs.field(converter=Channel)
+    source_id: str = ""
+    reported_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Verify:
+    """Confirm the problem with the enterprise."""
+
+    number: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Merge:
+    """Merge this (duplicate) item into ``into``, which keeps its own clock."""
+
+    number: str
+    into: str
+
+
+@attrs.frozen(kw_only=True)
+class Classify:
+    """Set the category and complexity."""
+
+    number: str
+    category: str
+    complexity: Complexity = attrs.field(converter=Complexity)
+
+
+@attrs.frozen(kw_only=True)
+class Assign:
+    """Hand the item to a lead department, with optional co-handling departments."""
+
+    number: str
+    lead: str
+    co: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+
+@attrs.frozen(kw_only=True)
+class SendBack:
+    """The lead department returns the item to the desk (not its business)."""
+
+    number: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Reassign:
+    """The desk moves the item to another lead department."""
+
+    number: str
+    lead: str
+    co: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ReportToLead:
+    """A co-handling department reports its part to the lead department."""
+
+    number: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class ReplyPreliminary:
+    """The lead department's preliminary reply and the date it commits to."""
+
+    number: str
+    text: str
+    committed_due: date
+    contact: str = ""
+    phone: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReplyFinal:
+    """The lead department's final reply (the item is handled)."""
+
+    number: str
+    text: str
+    contact: str = ""
+    phone: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Extend:
+    """Approve a later completion deadline."""
+
+    number: str
+    new_due: date
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Escalate:
+    """Take the item to the district leader in charge."""
+
+    number: str
+    leader: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Resolve:
+    """The district leader settles an escalated item."""
+
+    number: str
+    resolution: str
+
+
+@attrs.frozen(kw_only=True)
+class RecordFollowUp:
+    """Record the desk's visit to the enterprise after the reply."""
+
+    number: str
+    satisfaction: Satisfaction = attrs.field(converter=Satisfaction)
+    resolved: bool
+    visited_on: date
+    notes: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Reopen:
+    """Send the item back to its lead department for re-handling."""
+
+    number: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Characterize:
+    """Conclude that the problem cannot be solved, and why."""
+
+    number: str
+    reason: str
+    red_line: RedLine | None = attrs.field(
+        default=None, converter=attrs.converters.optional(RedLine)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Close:
+    """Close the item off in the register."""
+
+    number: str
+    note: str = ""
+
+
+Command = (
+    Verify
+    | Merge
+    | Classify
+    | Assign
+    | SendBack
+    | Reassign
+    | ReportToLead
+    | ReplyPreliminary
+    | ReplyFinal
+    | Extend
+    | Escalate
+    | Resolve
+    | RecordFollowUp
+    | Reopen
+    | Characterize
+    | Close
+)

@@ -1,0 +1,164 @@
+"""Deadlines that explain themselves: one ``Deadline`` value used by desk, documents and sweep."""
+
+from __future__ import annotations
+
+import calendar as _month_calendar
+from datetime import date
+from typing import Protocol
+
+import attrs
+
+from appeal_core.errors import ValidationError
+from appeal_core.policy import Policy
+
+
+class Workdays(Protocol):
+    """What deadlines need of a work calendar (``appeal_core.calendar.WorkCalendar`` has it)."""
+
+    def is_workday(self, d: date, /) -> bool: ...
+    def add_workdays(self, d: date, n: int, /) -> date: ...
+    def skipped(self, start: date, end: date, /) -> tuple[object, ...]: ...
+    def is_provisional(self, start: date, end: date, /) -> bool: ...
+
+
+@attrs.frozen(kw_only=True)
+class Deadline:
+    """A due date with the rule that produced it and a Chinese explanation.
+
+    ``provisional`` is True when the calendar had no holiday notice for part of the span and
+    answered from weekdays alone; such a date may move once the notice is loaded.
+    """
+
+    due: date
+    rule: str
+    start: date
+    explanation: str
+    provisional: bool = False
+
+    def __str__(self) -> str:
+        mark = "（暂定）" if self.provisional else ""
+        return f"{self.due.isoformat()}{mark}"
+
+
+def _skipped_text(calendar: Workdays, start: date, end: date) -> str:
+    runs = calendar.skipped(start, end)
+    return "；其间不计：" + "，".join(str(r) for r in runs) if runs else ""
+
+
+def _provisional_text(provisional: bool) -> str:
+    return "。该期限按周一至周五暂算，待载入当年节假日安排后确定" if provisional else ""
+
+
+def workday_deadline(
+    calendar: Workdays, start: date, workdays: int, rule: str, what: str
+) -> Deadline:
+    """The ``workdays``-th working day after ``start`` (the start day itself never counts)."""
+    due = calendar.add_workdays(start, workdays)
+    provisional = calendar.is_provisional(start, due)
+    text = (
+        f"{what}：自 {start.isoformat()} 起算（当日不计），第 {workdays} 个工作日为 "
+        f"{due.isoformat()}{_skipped_text(calendar, start, due)}{_provisional_text(provisional)}"
+    )
+    return Deadline(due=due, rule=rule, start=start, explanation=text, provisional=provisional)
+
+
+def reply_deadline(
+    calendar: Workdays, policy: Policy, assigned_on: date, complex_: bool
+) -> Deadline:
+    """The first reply deadline: final for routine items, preliminary for the others."""
+    if complex_:
+        return workday_deadline(
+            calendar, assigned_on, policy.preliminary_workdays, "preliminary", "初步答复期限"
+        )
+    return workday_deadline(calendar, assigned_on, policy.reply_workdays, "reply", "答复期限")
+
+
+def committed_deadline(
+    calendar: Workdays,
+    policy: Policy,
+    *,
+    assigned_on: date,
+    committed: date,
+    preliminary_due: date,
+    category: str,
+) -> Deadline:
+    """The completion deadline a department commits to, checked against the rules."""
+    if committed < preliminary_due:
+        raise ValidationError(
+            "committed_due",
+            committed.isoformat(),
+            f"承诺办结时间不得早于初步答复期限 {preliminary_due.isoformat()}",
+        )
+    limit = policy.statutory_limit(category)
+    note = ""
+    if limit is not None:
+        cap = calendar.add_workdays(assigned_on, limit)
+        if committed > cap:
+            raise ValidationError(
+                "committed_due",
+                committed.isoformat(),
+                f"「{category}」类事项法定时限为 {limit} 个工作日，最迟 {cap.isoformat()}",
+            )
+        note = f"，未超过「{category}」类法定时限 {limit} 个工作日（{cap.isoformat()}）"
+    provisional = calendar.is_provisional(assigned_on, committed)
+    text = (
+        f"办结期限：主办部门承诺于 {committed.isoformat()} 前办结{note}"
+        f"{_provisional_text(provisional)}"
+    )
+    return Deadline(
+        due=committed,
+        rule="committed",
+        start=assigned_on,
+        explanation=text,
+        provisional=provisional,
+    )
+
+
+def extended_deadline(
+    calendar: Workdays, current: Deadline, new_due: date, reason: str
+) -> Deadline:
+    """A completion deadline moved by an approved extension, with its reason."""
+    if new_due <= current.due:
+        raise ValidationError(
+            "new_due", new_due.isoformat(), f"延期后的期限应晚于原期限 {current.due.isoformat()}"
+        )
+    if not reason.strip():
+        raise ValidationError("reason", reason, "延期必须说明理由")
+    provisional = calendar.is_provisional(current.start, new_due)
+    text = (
+        f"办结期限：经批准由 {current.due.isoformat()} 延至 {new_due.isoformat()}，理由：{reason}"
+        f"{_provisional_text(provisional)}"
+    )
+    return Deadline(
+        due=new_due, rule="extended", start=current.start, explanation=text, provisional=provisional
+    )
+
+
+def last_workday_of_month(calendar: Workdays, year: int, month: int) -> date:
+    """The last working day of a calendar month."""
+    day = date(year, month, _month_calendar.monthrange(year, month)[1])
+    while not calendar.is_workday(day):
+        day = date.fromordinal(day.toordinal() - 1)
+    return day
+
+
+def escalation_deadline(calendar: Workdays, escalated_on: date) -> Deadline:
+    """Settle within the month: the last working day of the escalation's month.
+
+    Escalated after that month's last working day (say on its last weekend), the item is due
+    on the last working day of the next month.
+    """
+    due = last_workday_of_month(calendar, escalated_on.year, escalated_on.month)
+    rolled = ""
+    if due < escalated_on:
+        year, month = divmod(escalated_on.year * 12 + escalated_on.month, 12)
+        due = last_workday_of_month(calendar, year, month + 1)
+        rolled = "（报送时当月已无工作日，顺延至次月）"
+    provisional = calendar.is_provisional(escalated_on, due)
+    text = (
+        f"协调期限：{escalated_on.isoformat()} 报区分管领导牵头办会，原则上当月协调解决，"
+        f"期限为当月最后一个工作日 {due.isoformat()}{rolled}{_provisional_text(provisional)}"
+    )
+    return Deadline(
+        due=due, rule="escalation", start=escalated_on, explanation=text, provisional=provisional
+    )

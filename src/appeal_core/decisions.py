@@ -1,0 +1,267 @@
+"""``decide(state, command, context) -> events``: the checks and the events of each command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TypedDict
+
+import attrs
+
+from appeal_core import commands as c
+from appeal_core import deadlines as dl
+from appeal_core import events as e
+from appeal_core.actor import Actor, Role
+from appeal_core.appeal import Appeal, Complexity, FollowUp, Status
+from appeal_core.deadlines import Deadline, Workdays
+from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
+from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
+from appeal_core.policy import Policy
+from appeal_core.timeutil import local_date, require_aware
+
+
+class _Base(TypedDict):
+    number: str
+    at: datetime
+    by: Actor
+
+
+@attrs.frozen(kw_only=True)
+class Context:
+    """Everything a decision needs besides the state: when, who, and the rules."""
+
+    at: datetime = attrs.field(validator=lambda _, __, v: require_aware(v, "at"))
+    by: Actor
+    calendar: Workdays
+    policy: Policy
+
+    @property
+    def today(self) -> date:
+        """The acting day in Asia/Shanghai."""
+        return local_date(self.at)
+
+
+def _text(field: str, value: str, *, limit: int = 20000) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(field, value, "不能为空")
+    if len(value) > limit:
+        raise ValidationError(field, value[:20] + "…", f"超过{limit}字")
+    return value
+
+
+def decide_register(
+    command: c.Register, ctx: Context, *, number: str, district: str, seq: int
+) -> e.Registered:
+    """The event for a new item; only the desk registers, and it never refuses a problem."""
+    if ctx.by.role is not REGISTER_ROLE:
+        raise PermissionDenied(str(ctx.by), "登记事项", None, "只有区服务企业办可以登记")
+    if command.reported_at is not None:
+        require_aware(command.reported_at, "reported_at")
+    return e.Registered(
+        number=number,
+        at=ctx.at,
+        by=ctx.by,
+        district=district,
+        year=ctx.today.year,
+        seq=seq,
+        enterprise=command.enterprise,
+        content=_text("content", command.content),
+        channel=command.channel,
+        source_id=command.source_id.strip(),
+        reported_at=command.reported_at,
+    )
+
+
+def _deadlines(state: Appeal, ctx: Context) -> tuple[Deadline, Deadline | None]:
+    complexity = state.complexity or Complexity.ROUTINE
+    first = dl.reply_deadline(ctx.calendar, ctx.policy, ctx.today, complexity.needs_preliminary)
+    return first, (None if complexity.needs_preliminary else first)
+
+
+def _departments(lead: str, co: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    lead = _text("lead", lead, limit=100)
+    cleaned = tuple(_text("co", d, limit=100) for d in co)
+    if lead in cleaned:
+        raise ValidationError("co", lead, "主办部门不能同时作为协办部门")
+    if len(set(cleaned)) != len(cleaned):
+        raise ValidationError("co", "、".join(cleaned), "协办部门有重复")
+    return lead, cleaned
+
+
+def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ...]:
+    """The events ``command`` produces on ``state``, or a typed error and no events."""
+    rule = check_allowed(state, command, ctx.by)
+    if ctx.at < state.updated_at:
+        raise ValidationError(
+            "at", ctx.at.isoformat(), f"早于该事项上一次办理时间 {state.updated_at.isoformat()}"
+        )
+    base = _Base(number=state.number, at=ctx.at, by=ctx.by)
+    dept = ctx.by.department
+    match command:
+        case c.Verify(note=note):
+            return (e.Verified(**base, note=note.strip()),)
+        case c.Classify(category=category, complexity=complexity):
+            return (
+                e.Classified(
+                    **base, category=_text("category", category, limit=100), complexity=complexity
+                ),
+            )
+        case c.Assign(lead=lead, co=co):
+            lead, co = _departments(lead, co)
+            first, completion = _deadlines(state, ctx)
+            return (
+                e.Assigned(**base, lead=lead, co=co, reply_due=first, completion_due=completion),
+            )
+        case c.SendBack(reason=reason):
+            return (e.Returned(**base, department=dept, reason=_text("reason", reason)),)
+        case c.Reassign(lead=lead, co=co, reason=reason):
+            lead, co = _departments(lead, co)
+            if lead == state.lead:
+                raise ValidationError("lead", lead, "改派的主办部门与当前主办部门相同")
+            first, completion = _deadlines(state, ctx)
+            return (
+                e.Reassigned(
+                    **base,
+                    lead=lead,
+                    co=co,
+                    reason=_text("reason", reason),
+                    reply_due=first,
+                    completion_due=completion,
+                ),
+            )
+        case c.ReportToLead(text=text):
+            return (e.CoHandlerReported(**base, department=dept, text=_text("text", text)),)
+        case c.ReplyPreliminary(text=text, committed_due=committed, contact=contact, phone=phone):
+            if state.complexity is None or not state.complexity.needs_preliminary:
+                raise LifecycleError(
+                    state.number,
+                    rule.action,
+                    state.status.label,
+                    "常规事项应在3个工作日内直接答复，无需初步答复；如确属复杂，请区服务企业办先重新分类",
+                )
+            assert state.reply_due is not None
+            due = dl.committed_deadline(
+                ctx.calendar,
+                ctx.policy,
+                assigned_on=state.reply_due.start,
+                committed=committed,
+                preliminary_due=state.reply_due.due,
+                category=state.category,
+            )
+            return (
+                e.PreliminaryReplied(
+                    **base,
+                    text=_text("text", text),
+                    department=dept,
+                    committed_due=due,
+                    contact=contact.strip(),
+                    phone=phone.strip(),
+                ),
+            )
+        case c.ReplyFinal(text=text, contact=contact, phone=phone):
+            return (
+                e.Replied(
+                    **base,
+                    text=_text("text", text),
+                    department=dept,
+                    contact=contact.strip(),
+                    phone=phone.strip(),
+                ),
+            )
+        case c.Extend(new_due=new_due, reason=reason):
+            if state.completion_due is None:
+                raise LifecycleError(
+                    state.number,
+                    rule.action,
+                    state.status.label,
+                    "该事项尚无办结期限（复杂事项须先作出初步答复并承诺办结时间）",
+                )
+            due = dl.extended_deadline(ctx.calendar, state.completion_due, new_due, reason)
+            return (e.DeadlineExtended(**base, completion_due=due, reason=reason.strip()),)
+        case c.Escalate(leader=leader, reason=reason):
+            if state.escalation is not None and state.escalation.is_open:
+                raise LifecycleError(
+                    state.number,
+                    rule.action,
+                    state.status.label,
+                    "该事项已报区分管领导，尚未协调解决",
+                )
+            due = dl.escalation_deadline(ctx.calendar, ctx.today)
+            return (
+                e.Escalated(
+                    **base,
+                    leader=_text("leader", leader, limit=100),
+                    reason=_text("reason", reason),
+                    due=due,
+                ),
+            )
+        case c.Resolve(resolution=resolution):
+            if state.escalation is None or not state.escalation.is_open:
+                raise LifecycleError(
+                    state.number, rule.action, state.status.label, "该事项没有待协调的报送"
+                )
+            return (e.EscalationResolved(**base, resolution=_text("resolution", resolution)),)
+        case c.RecordFollowUp(satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes):
+            replied = local_date(state.final_reply.at) if state.final_reply else None
+            if visited > ctx.today or (replied is not None and visited < replied):
+                raise ValidationError(
+                    "visited_on",
+                    visited.isoformat(),
+                    f"回访日期应在答复日 {replied} 与今天 {ctx.today} 之间",
+                )
+            follow = FollowUp(
+                satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes.strip()
+            )
+            return (e.FollowedUp(**base, follow_up=follow),)
+        case c.Reopen(reason=reason):
+            first, completion = _deadlines(state, ctx)
+            return (
+                e.Reopened(
+                    **base,
+                    reason=_text("reason", reason),
+                    reply_due=first,
+                    completion_due=completion,
+                ),
+            )
+        case c.Characterize(reason=reason, red_line=red_line):
+            return (e.Characterized(**base, reason=_text("reason", reason), red_line=red_line),)
+        case c.Close(note=note):
+            _check_closable(state, rule.action)
+            return (e.Closed(**base, note=note.strip()),)
+        case c.Merge():
+            raise TypeError("merge involves two items: use decide_merge")
+    raise TypeError(f"unknown command {command!r}")  # pragma: no cover
+
+
+def _check_closable(state: Appeal, action: str) -> None:
+    if state.escalation is not None and state.escalation.is_open:
+        raise LifecycleError(
+            state.number, action, state.status.label, "该事项报区分管领导后尚未协调解决"
+        )
+    last = state.last_follow_up
+    if state.status is Status.FOLLOWED_UP and last is not None and not last.resolved:
+        raise LifecycleError(
+            state.number,
+            action,
+            state.status.label,
+            "回访显示问题未解决：请重新交办，或定性并说明原因后再销号",
+        )
+
+
+def decide_merge(
+    duplicate: Appeal, primary: Appeal, command: c.Merge, ctx: Context
+) -> tuple[e.Event, ...]:
+    """Merge ``duplicate`` into ``primary``: one event on each; the primary keeps its clock."""
+    check_allowed(duplicate, command, ctx.by)
+    if duplicate.number == primary.number:
+        raise ValidationError("into", primary.number, "不能把事项合并到它自己")
+    if not primary.status.is_open:
+        raise LifecycleError(
+            primary.number, "接收合并", primary.status.label, "请合并到仍在办理中的事项"
+        )
+    if ctx.by.role is not Role.DESK:  # pragma: no cover - check_allowed already refuses
+        raise PermissionDenied(str(ctx.by), "合并", duplicate.number)
+    return (
+        e.Merged(number=duplicate.number, at=ctx.at, by=ctx.by, into=primary.number),
+        e.DuplicateAttached(number=primary.number, at=ctx.at, by=ctx.by, source=duplicate.number),
+    )

@@ -1,0 +1,266 @@
+"""The desk: one method per use case, each a unit of work over the store port.
+
+A method loads the item, lets the lifecycle decide, appends the events with the new state
+in one transaction, tells the listeners, and returns the new state.  A refused command
+raises a typed error and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+
+from appeal_core import commands as c
+from appeal_core.actor import Actor
+from appeal_core.appeal import Appeal, Channel, Complexity, RedLine, Satisfaction
+from appeal_core.deadlines import Workdays
+from appeal_core.decisions import Context, decide, decide_merge, decide_register
+from appeal_core.enterprise import Enterprise
+from appeal_core.errors import ValidationError
+from appeal_core.events import Event
+from appeal_core.history import evolve, start
+from appeal_core.policy import Policy
+from appeal_core.ports import Store, UnitOfWork
+from appeal_core.timeutil import local_date
+
+Listener = Callable[[Sequence[Event]], None]
+
+
+class Desk:
+    """The district's enterprise-service desk, working through a store.
+
+    ``calendar`` defaults to the Chinese work calendar (``china_calendar()``), ``policy`` to
+    the seed's numbers.  ``listeners`` are called with the committed events of each command.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        district: str = "HM",
+        calendar: Workdays | None = None,
+        policy: Policy | None = None,
+        listeners: Iterable[Listener] = (),
+    ) -> None:
+        if not district.strip():
+            raise ValidationError("district", district, "区县代码不能为空")
+        if calendar is None:
+            from appeal_core.calendar import china_calendar
+
+            calendar = china_calendar()
+        self.store = store
+        self.district = district.strip()
+        self.calendar = calendar
+        self.policy = policy or Policy()
+        self.listeners = list(listeners)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, number: str) -> Appeal:
+        """The item's current state; ``AppealNotFound`` when no such number is registered."""
+        return self.store.state(number)
+
+    def history(self, number: str) -> tuple[Event, ...]:
+        """The item's events, oldest first (the audit trail)."""
+        return self.store.events(number)
+
+    # -- the generic entry -----------------------------------------------------------------
+
+    def _context(self, at: datetime, by: Actor) -> Context:
+        return Context(at=at, by=by, calendar=self.calendar, policy=self.policy)
+
+    def _notify(self, events: Sequence[Event]) -> None:
+        for listener in self.listeners:
+            listener(events)
+
+    def _register(self, command: c.Register, ctx: Context) -> Appeal:
+        year = ctx.today.year
+        with self.store.unit_of_work() as uow:
+            seq = uow.next_seq(self.district, year)
+            number = self.policy.format_number(self.district, year, seq)
+            event = decide_register(command, ctx, number=number, district=self.district, seq=seq)
+            state = start(event)
+            uow.append(number, 0, (event,), state)
+        self._notify((event,))
+        return state
+
+    def execute(self, command: c.Command | c.Register, *, at: datetime, by: Actor) -> Appeal:
+        """Carry out any command and return the state of the item it concerns."""
+        ctx = self._context(at, by)
+        if isinstance(command, c.Register):
+            return self._register(command, ctx)
+        with self.store.unit_of_work() as uow:
+            state = uow.state(command.number)
+            if isinstance(command, c.Merge):
+                events = self._merge(uow, state, command, ctx)
+            else:
+                events = decide(state, command, ctx)
+                new = _apply(state, events)
+                uow.append(state.number, state.version, events, new)
+        self._notify(events)
+        return self.store.state(command.number)
+
+    @staticmethod
+    def _merge(uow: UnitOfWork, state: Appeal, command: c.Merge, ctx: Context) -> tuple[Event, ...]:
+        primary = uow.state(command.into)
+        events = decide_merge(state, primary, command, ctx)
+        for item in (state, primary):
+            own = tuple(ev for ev in events if ev.number == item.number)
+            uow.append(item.number, item.version, own, _apply(item, own))
+        return events
+
+    # -- one method per use case -----------------------------------------------------------
+
+    def register(
+        self,
+        *,
+        enterprise: Enterprise,
+        content: str,
+        channel: Channel | str,
+        at: datetime,
+        by: Actor,
+        source_id: str = "",
+        reported_at: datetime | None = None,
+    ) -> Appeal:
+        """Register a reported problem under the next gap-free number of this district and year.
+
+        Registration never refuses a problem (百分之百受理): only malformed values are refused.
+        """
+        command = c.Register(
+            enterprise=enterprise,
+            content=content,
+            channel=Channel(channel),
+            source_id=source_id,
+            reported_at=reported_at,
+        )
+        return self.execute(command, at=at, by=by)
+
+    def verify(self, number: str, *, at: datetime, by: Actor, note: str = "") -> Appeal:
+        """Record that the desk confirmed the problem with the enterprise."""
+        return self.execute(c.Verify(number=number, note=note), at=at, by=by)
+
+    def classify(
+        self, number: str, *, category: str, complexity: Complexity | str, at: datetime, by: Actor
+    ) -> Appeal:
+        """Set category and complexity (routine, complex, statutory)."""
+        command = c.Classify(number=number, category=category, complexity=Complexity(complexity))
+        return self.execute(command, at=at, by=by)
+
+    def assign(
+        self, number: str, *, lead: str, co: Sequence[str] = (), at: datetime, by: Actor
+    ) -> Appeal:
+        """Hand the item to a lead department; its reply deadline starts the next working day."""
+        return self.execute(c.Assign(number=number, lead=lead, co=co), at=at, by=by)
+
+    def send_back(self, number: str, *, reason: str, at: datetime, by: Actor) -> Appeal:
+        """The lead department returns the item to the desk, with its reason."""
+        return self.execute(c.SendBack(number=number, reason=reason), at=at, by=by)
+
+    def reassign(
+        self,
+        number: str,
+        *,
+        lead: str,
+        reason: str,
+        at: datetime,
+        by: Actor,
+        co: Sequence[str] = (),
+    ) -> Appeal:
+        """Move the item to another lead department, with fresh deadlines."""
+        command = c.Reassign(number=number, lead=lead, co=co, reason=reason)
+        return self.execute(command, at=at, by=by)
+
+    def report_to_lead(self, number: str, *, text: str, at: datetime, by: Actor) -> Appeal:
+        """A co-handling department reports its part to the lead department."""
+        return self.execute(c.ReportToLead(number=number, text=text), at=at, by=by)
+
+    def reply(
+        self,
+        number: str,
+        *,
+        text: str,
+        at: datetime,
+        by: Actor,
+        preliminary: bool = False,
+        committed_due: date | None = None,
+        contact: str = "",
+        phone: str = "",
+    ) -> Appeal:
+        """The lead department answers: finally, or preliminarily with a committed date."""
+        command: c.Command
+        if preliminary:
+            if committed_due is None:
+                raise ValidationError("committed_due", None, "初步答复必须填写承诺办结时间")
+            command = c.ReplyPreliminary(
+                number=number, text=text, committed_due=committed_due, contact=contact, phone=phone
+            )
+        else:
+            command = c.ReplyFinal(number=number, text=text, contact=contact, phone=phone)
+        return self.execute(command, at=at, by=by)
+
+    def extend(self, number: str, *, new_due: date, reason: str, at: datetime, by: Actor) -> Appeal:
+        """Approve a later completion deadline, recording why."""
+        return self.execute(c.Extend(number=number, new_due=new_due, reason=reason), at=at, by=by)
+
+    def escalate(self, number: str, *, leader: str, reason: str, at: datetime, by: Actor) -> Appeal:
+        """Take the item to the district leader in charge; due by the month's last working day."""
+        return self.execute(c.Escalate(number=number, leader=leader, reason=reason), at=at, by=by)
+
+    def resolve(self, number: str, *, resolution: str, at: datetime, by: Actor) -> Appeal:
+        """The district leader settles an escalated item."""
+        return self.execute(c.Resolve(number=number, resolution=resolution), at=at, by=by)
+
+    def follow_up(
+        self,
+        number: str,
+        *,
+        satisfaction: Satisfaction | str,
+        resolved: bool,
+        at: datetime,
+        by: Actor,
+        visited_on: date | None = None,
+        notes: str = "",
+    ) -> Appeal:
+        """Record the visit afterwards: satisfied or not, resolved or not (visit date: today)."""
+        command = c.RecordFollowUp(
+            number=number,
+            satisfaction=Satisfaction(satisfaction),
+            resolved=resolved,
+            visited_on=visited_on or local_date(at),
+            notes=notes,
+        )
+        return self.execute(command, at=at, by=by)
+
+    def reopen(self, number: str, *, reason: str, at: datetime, by: Actor) -> Appeal:
+        """Send the item back to its lead department for re-handling."""
+        return self.execute(c.Reopen(number=number, reason=reason), at=at, by=by)
+
+    def characterize(
+        self,
+        number: str,
+        *,
+        reason: str,
+        at: datetime,
+        by: Actor,
+        red_line: RedLine | str | None = None,
+    ) -> Appeal:
+        """Conclude that the problem cannot be solved, with the reason."""
+        line = RedLine(red_line) if red_line is not None else None
+        return self.execute(
+            c.Characterize(number=number, reason=reason, red_line=line), at=at, by=by
+        )
+
+    def close(self, number: str, *, at: datetime, by: Actor, note: str = "") -> Appeal:
+        """Close the item off (after a follow-up showing it resolved, or a characterization)."""
+        return self.execute(c.Close(number=number, note=note), at=at, by=by)
+
+    def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
+        """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""
+        self.execute(c.Merge(number=number, into=into), at=at, by=by)
+        return self.store.state(into)
+
+
+def _apply(state: Appeal, events: Sequence[Event]) -> Appeal:
+    for event in events:
+        state = evolve(state, event)
+    return state

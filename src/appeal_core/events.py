@@ -1,0 +1,225 @@
+"""Every change to an item is an event; the event log is the audit trail.
+
+Events carry everything their fold needs (deadlines included), so a past state is
+reproducible without the calendar that computed it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from appeal_core.actor import Actor
+from appeal_core.appeal import Channel, Complexity, FollowUp, RedLine
+from appeal_core.deadlines import Deadline
+from appeal_core.enterprise import Enterprise
+
+
+@attrs.frozen(kw_only=True)
+class BaseEvent:
+    """Fields every event has: which item, when, and who."""
+
+    number: str
+    at: datetime
+    by: Actor
+
+
+@attrs.frozen(kw_only=True)
+class Registered(BaseEvent):
+    """The desk registered a new item (登记) under a fresh number."""
+
+    district: str
+    year: int
+    seq: int
+    enterprise: Enterprise
+    content: str
+    channel: Channel
+    source_id: str = ""
+    reported_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Verified(BaseEvent):
+    """The desk confirmed the problem with the enterprise (核实)."""
+
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Merged(BaseEvent):
+    """This item duplicates ``into`` and was merged into it; it ends here."""
+
+    into: str
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateAttached(BaseEvent):
+    """Another item (``source``) was merged into this one; this item keeps its clock."""
+
+    source: str
+
+
+@attrs.frozen(kw_only=True)
+class Classified(BaseEvent):
+    """The desk set category and complexity (分类)."""
+
+    category: str
+    complexity: Complexity
+
+
+@attrs.frozen(kw_only=True)
+class Assigned(BaseEvent):
+    """The desk handed the item to a lead department (交办), with its deadlines."""
+
+    lead: str
+    co: tuple[str, ...] = ()
+    reply_due: Deadline
+    completion_due: Deadline | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Returned(BaseEvent):
+    """The lead department sent the item back to the desk as not its business (退回)."""
+
+    department: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Reassigned(BaseEvent):
+    """The desk moved the item to another lead department, with fresh deadlines."""
+
+    lead: str
+    co: tuple[str, ...] = ()
+    reason: str
+    reply_due: Deadline
+    completion_due: Deadline | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PreliminaryReplied(BaseEvent):
+    """The lead department's preliminary reply, with the date it commits to (初步答复)."""
+
+    text: str
+    department: str
+    committed_due: Deadline
+    contact: str = ""
+    phone: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Replied(BaseEvent):
+    """The lead department's final reply to the enterprise (答复 / 办结)."""
+
+    text: str
+    department: str
+    contact: str = ""
+    phone: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CoHandlerReported(BaseEvent):
+    """A co-handling department reported its part to the lead department."""
+
+    department: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class DeadlineExtended(BaseEvent):
+    """The desk approved a later completion deadline, with its reason."""
+
+    completion_due: Deadline
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Escalated(BaseEvent):
+    """The item went up to the district leader in charge (报区分管领导牵头办会)."""
+
+    leader: str
+    reason: str
+    due: Deadline
+
+
+@attrs.frozen(kw_only=True)
+class EscalationResolved(BaseEvent):
+    """The district leader settled the escalated item."""
+
+    resolution: str
+
+
+@attrs.frozen(kw_only=True)
+class FollowedUp(BaseEvent):
+    """The desk visited the enterprise afterwards (回访)."""
+
+    follow_up: FollowUp
+
+
+@attrs.frozen(kw_only=True)
+class Reopened(BaseEvent):
+    """The item goes back to its lead department for re-handling, with fresh deadlines."""
+
+    reason: str
+    reply_due: Deadline
+    completion_due: Deadline | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Characterized(BaseEvent):
+    """The desk concluded the problem cannot be solved, with the reason (定性)."""
+
+    reason: str
+    red_line: RedLine | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Closed(BaseEvent):
+    """The item is closed off in the register (销号)."""
+
+    note: str = ""
+
+
+Event = (
+    Registered
+    | Verified
+    | Merged
+    | DuplicateAttached
+    | Classified
+    | Assigned
+    | Returned
+    | Reassigned
+    | PreliminaryReplied
+    | Replied
+    | CoHandlerReported
+    | DeadlineExtended
+    | Escalated
+    | EscalationResolved
+    | FollowedUp
+    | Reopened
+    | Characterized
+    | Closed
+)
+
+#: Every event class, in lifecycle order; adapters use it to (de)serialize by name.
+EVENT_TYPES: tuple[type[BaseEvent], ...] = (
+    Registered,
+    Verified,
+    Merged,
+    DuplicateAttached,
+    Classified,
+    Assigned,
+    Returned,
+    Reassigned,
+    PreliminaryReplied,
+    Replied,
+    CoHandlerReported,
+    DeadlineExtended,
+    Escalated,
+    EscalationResolved,
+    FollowedUp,
+    Reopened,
+    Characterized,
+    Closed,
+)

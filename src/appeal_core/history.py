@@ -1,0 +1,140 @@
+"""An item's state is the fold of its events: ``evolve(state, event) -> state``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from appeal_core import events as e
+from appeal_core.appeal import (
+    Appeal,
+    Assignment,
+    Characterization,
+    CoReport,
+    Escalation,
+    Reply,
+    Status,
+)
+from appeal_core.errors import AppealError
+
+
+class CorruptHistory(AppealError, ValueError):
+    """The stored events of an item do not form a valid history."""
+
+
+def start(event: e.Registered) -> Appeal:
+    """The state right after registration."""
+    return Appeal(
+        number=event.number,
+        district=event.district,
+        year=event.year,
+        seq=event.seq,
+        enterprise=event.enterprise,
+        content=event.content,
+        channel=event.channel,
+        source_id=event.source_id,
+        reported_at=event.reported_at,
+        registered_at=event.at,
+        updated_at=event.at,
+    )
+
+
+def evolve(state: Appeal, event: e.Event) -> Appeal:
+    """Apply one event; the status changes follow the lifecycle table."""
+    s = attrs.evolve(state, version=state.version + 1, updated_at=event.at)
+    match event:
+        case e.Verified():
+            return attrs.evolve(s, status=Status.VERIFIED, verified_at=event.at)
+        case e.Merged(into=into):
+            return attrs.evolve(s, status=Status.MERGED, merged_into=into)
+        case e.DuplicateAttached(source=source):
+            return attrs.evolve(s, merged_from=(*s.merged_from, source))
+        case e.Classified(category=category, complexity=complexity):
+            return attrs.evolve(
+                s, status=Status.CLASSIFIED, category=category, complexity=complexity
+            )
+        case e.Assigned() | e.Reassigned():
+            assignment = Assignment(lead=event.lead, co=event.co, assigned_at=event.at)
+            return attrs.evolve(
+                s,
+                status=Status.ASSIGNED,
+                assignment=assignment,
+                reply_due=event.reply_due,
+                completion_due=event.completion_due,
+                preliminary_reply=None,
+                final_reply=None,
+                reassignments=s.reassignments + isinstance(event, e.Reassigned),
+            )
+        case e.Returned():
+            return attrs.evolve(s, status=Status.RETURNED, returns=s.returns + 1)
+        case e.CoHandlerReported(department=department, text=text):
+            report = CoReport(department=department, text=text, at=event.at)
+            return attrs.evolve(s, co_reports=(*s.co_reports, report))
+        case e.PreliminaryReplied():
+            reply = Reply(
+                text=event.text,
+                at=event.at,
+                department=event.department,
+                contact=event.contact,
+                phone=event.phone,
+            )
+            return attrs.evolve(
+                s,
+                status=Status.PRELIMINARY_REPLIED,
+                preliminary_reply=reply,
+                completion_due=event.committed_due,
+            )
+        case e.Replied():
+            reply = Reply(
+                text=event.text,
+                at=event.at,
+                department=event.department,
+                contact=event.contact,
+                phone=event.phone,
+            )
+            return attrs.evolve(s, status=Status.REPLIED, final_reply=reply)
+        case e.DeadlineExtended(completion_due=due):
+            return attrs.evolve(s, completion_due=due, extensions=s.extensions + 1)
+        case e.Escalated(leader=leader, reason=reason, due=due):
+            escalation = Escalation(leader=leader, reason=reason, at=event.at, due=due)
+            return attrs.evolve(s, escalation=escalation, escalations=s.escalations + 1)
+        case e.EscalationResolved(resolution=resolution):
+            if s.escalation is None:
+                raise CorruptHistory(f"事项 {s.number} 的历史中，协调解决之前没有报区分管领导")
+            settled = attrs.evolve(s.escalation, resolution=resolution, resolved_at=event.at)
+            return attrs.evolve(s, escalation=settled)
+        case e.FollowedUp(follow_up=follow_up):
+            return attrs.evolve(s, status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
+        case e.Reopened():
+            return attrs.evolve(
+                s,
+                status=Status.ASSIGNED,
+                reply_due=event.reply_due,
+                completion_due=event.completion_due,
+                preliminary_reply=None,
+                final_reply=None,
+                reopenings=s.reopenings + 1,
+            )
+        case e.Characterized(reason=reason, red_line=red_line):
+            characterization = Characterization(reason=reason, red_line=red_line, at=event.at)
+            return attrs.evolve(s, status=Status.CHARACTERIZED, characterization=characterization)
+        case e.Closed():
+            return attrs.evolve(s, status=Status.CLOSED, closed_at=event.at)
+        case e.Registered():
+            raise CorruptHistory(f"事项 {s.number} 被重复登记")
+    raise CorruptHistory(f"未知事件 {event!r}")  # pragma: no cover
+
+
+def fold(events: Iterable[e.Event]) -> Appeal:
+    """The state of an item from its full event history (the first event registers it)."""
+    iterator = iter(events)
+    first = next(iterator, None)
+    if not isinstance(first, e.Registered):
+        raise CorruptHistory(f"事项历史应以登记事件开始，实为 {first!r}")
+    state = start(first)
+    for event in iterator:
+        if event.number != state.number:
+            raise CorruptHistory(f"事项 {state.number} 的历史中混入了 {event.number} 的事件")
+        state = evolve(state, event)
+    return state

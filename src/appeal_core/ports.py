@@ -1,0 +1,70 @@
+"""The store port: what the desk needs of storage, as Protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from appeal_core.appeal import Appeal
+from appeal_core.events import Event
+
+
+class UnitOfWork(Protocol):
+    """One transaction: all its appends land together on commit, or none do.
+
+    Leaving the ``with`` block commits when no exception escaped, and rolls back otherwise.
+    """
+
+    def next_seq(self, district: str, year: int) -> int:
+        """Reserve the next item sequence of ``district`` in ``year`` (1, 2, ...; no gaps).
+
+        A rolled-back reservation is released, so committed numbers stay gap-free.
+        """
+        ...
+
+    def events(self, number: str) -> tuple[Event, ...]:
+        """The item's full history; raises ``AppealNotFound`` when it has none."""
+        ...
+
+    def state(self, number: str) -> Appeal:
+        """The item's current state; raises ``AppealNotFound``."""
+        ...
+
+    def append(
+        self, number: str, expected_version: int, events: Sequence[Event], state: Appeal
+    ) -> None:
+        """Add ``events`` after version ``expected_version`` and store ``state`` (their fold).
+
+        Raises ``ConcurrencyConflict`` when the stored version differs (someone else wrote).
+        ``expected_version`` is 0 for a new item.
+        """
+        ...
+
+
+class Store(Protocol):
+    """Where items and their event logs live."""
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """A new transaction."""
+        ...
+
+    def events(self, number: str) -> tuple[Event, ...]:
+        """The item's full history; raises ``AppealNotFound``."""
+        ...
+
+    def state(self, number: str) -> Appeal:
+        """The item's current state; raises ``AppealNotFound``."""
+        ...
+
+    def numbers(self, district: str | None = None) -> tuple[str, ...]:
+        """Every item number, in registration order (optionally of one district)."""
+        ...
+
+    def states(self, district: str | None = None) -> Iterator[Appeal]:
+        """Every item's current state, in registration order."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

@@ -1,0 +1,27 @@
+"""Hypothesis strategies and state machines for testing the rules and any store adapter.
+
+This is public API: other platforms import it to test their own adapters and rules.
+"""
+
+from appeal_core.testing.machine import DeskMachine, check_history
+from appeal_core.testing.strategies import (
+    DEPARTMENTS,
+    actors,
+    channels,
+    contents,
+    credit_codes,
+    enterprises,
+    mobile_phones,
+)
+
+__all__ = [
+    "DEPARTMENTS",
+    "DeskMachine",
+    "actors",
+    "channels",
+    "check_history",
+    "contents",
+    "credit_codes",
+    "enterprises",
+    "mobile_phones",
+]

@@ -1,0 +1,258 @@
+"""A hypothesis state machine that drives a desk with random commands and checks the rules.
+
+Subclass ``DeskMachine`` and override ``make_store`` to run it against your own store::
+
+    class TestMyStore(DeskMachine):
+        def make_store(self): return MyStore(...)
+    TestMyStore.TestCase.settings = settings(max_examples=200)
+    test_my_store = TestMyStore.TestCase
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from hypothesis import event
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from appeal_core import commands as c
+from appeal_core import events as e
+from appeal_core.actor import Actor
+from appeal_core.appeal import Appeal, Complexity, Satisfaction, Status
+from appeal_core.desk import Desk
+from appeal_core.errors import AppealError
+from appeal_core.history import evolve, fold, start
+from appeal_core.memory import MemoryStore
+from appeal_core.ports import Store
+from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, contents, enterprises
+from appeal_core.timeutil import SHANGHAI
+
+DESK = Actor.desk("窗口")
+LEADER = Actor.leader("分管区长")
+
+
+def check_history(events: tuple[e.Event, ...]) -> None:
+    """Assert who-may-answer over an item's history: only its lead replies or returns it, only
+    its co-handlers report; and a closed item was followed up or characterized."""
+    first, *rest = events
+    assert isinstance(first, e.Registered), first
+    state = start(first)
+    for event in rest:
+        if state.assignment is not None:
+            dept = event.by.department
+            if isinstance(event, e.Replied | e.PreliminaryReplied | e.Returned):
+                assert dept == state.assignment.lead == event.department, event
+            if isinstance(event, e.CoHandlerReported):
+                assert dept in state.assignment.co and dept == event.department, event
+        state = evolve(state, event)
+    if state.status is Status.CLOSED:
+        assert state.follow_ups or state.characterization, state.number
+
+
+def _any_command(number: str, today: date) -> st.SearchStrategy[c.Command]:
+    depts = st.sampled_from(DEPARTMENTS)
+    text = st.sampled_from(["已办理", "", "  ", "政策不允许"])
+    day = st.integers(-5, 40).map(lambda k: today + timedelta(days=k))
+    return st.one_of(
+        st.builds(c.Verify, number=st.just(number)),
+        st.builds(
+            c.Classify,
+            number=st.just(number),
+            category=st.just("用地"),
+            complexity=st.sampled_from(Complexity),
+        ),
+        st.builds(
+            c.Assign, number=st.just(number), lead=depts, co=st.lists(depts, max_size=2).map(tuple)
+        ),
+        st.builds(c.SendBack, number=st.just(number), reason=text),
+        st.builds(c.Reassign, number=st.just(number), lead=depts, reason=text),
+        st.builds(c.ReportToLead, number=st.just(number), text=text),
+        st.builds(c.ReplyPreliminary, number=st.just(number), text=text, committed_due=day),
+        st.builds(c.ReplyFinal, number=st.just(number), text=text),
+        st.builds(c.Extend, number=st.just(number), new_due=day, reason=text),
+        st.builds(c.Escalate, number=st.just(number), leader=st.just("分管区长"), reason=text),
+        st.builds(c.Resolve, number=st.just(number), resolution=text),
+        st.builds(
+            c.RecordFollowUp,
+            number=st.just(number),
+            satisfaction=st.sampled_from(Satisfaction),
+            resolved=st.booleans(),
+            visited_on=day,
+        ),
+        st.builds(c.Reopen, number=st.just(number), reason=text),
+        st.builds(c.Characterize, number=st.just(number), reason=text),
+        st.builds(c.Close, number=st.just(number)),
+    )
+
+
+class DeskMachine(RuleBasedStateMachine):
+    """Random valid walks and random (often invalid) commands, with the rules as invariants."""
+
+    numbers = Bundle("numbers")
+
+    def make_store(self) -> Store:
+        """The store under test; override in a subclass for your adapter."""
+        return MemoryStore()
+
+    def __init__(self) -> None:
+        super().__init__()
+        from appeal_core.calendar import china_calendar
+
+        self.store = self.make_store()
+        self.desk = Desk(self.store, district="HM", calendar=china_calendar(outside="weekdays"))
+        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+        self.registered: list[str] = []
+
+    def teardown(self) -> None:
+        self.store.close()
+
+    def _tick(self, data: st.DataObject) -> datetime:
+        self.now += timedelta(minutes=data.draw(st.integers(0, 3 * 24 * 60), label="minutes"))
+        return self.now
+
+    def _snapshot(self) -> tuple[tuple[e.Event, ...], ...]:
+        return tuple(self.store.events(n) for n in self.registered)
+
+    def _try(self, number: str, command: c.Command, by: Actor) -> None:
+        before = self._snapshot()
+        try:
+            after = self.desk.execute(command, at=self.now, by=by)
+        except AppealError:
+            assert self._snapshot() == before, "a refused command changed the store"
+            event(f"{type(command).__name__}: refused")
+            return
+        event(f"{type(command).__name__}: done")
+        assert after == self.store.state(number) or isinstance(command, c.Merge)
+
+    @rule(
+        target=numbers,
+        enterprise=enterprises(),
+        content=contents(),
+        channel=channels(),
+        data=st.data(),
+    )
+    def register(self, enterprise: Any, content: str, channel: Any, data: st.DataObject) -> str:
+        at = self._tick(data)
+        state = self.desk.register(
+            enterprise=enterprise, content=content, channel=channel, at=at, by=DESK
+        )
+        self.registered.append(state.number)
+        return state.number
+
+    @rule(number=numbers, data=st.data())
+    def anything(self, number: str, data: st.DataObject) -> None:
+        """A random command by a random actor: allowed or refused, never half-done."""
+        at = self._tick(data)
+        command = data.draw(_any_command(number, at.date()), label="command")
+        self._try(number, command, data.draw(actors(), label="actor"))
+
+    @rule(number=numbers, other=numbers, data=st.data())
+    def merge(self, number: str, other: str, data: st.DataObject) -> None:
+        self._tick(data)
+        self._try(number, c.Merge(number=number, into=other), DESK)
+
+    @rule(number=numbers, data=st.data())
+    def advance(self, number: str, data: st.DataObject) -> None:
+        """A few plausible next steps of the item's lifecycle, each by the right person."""
+        for _ in range(data.draw(st.integers(1, 6), label="steps")):
+            self._tick(data)
+            options = _next_steps(self.store.state(number), self.now.date())
+            if not options:
+                return
+            command, by = data.draw(st.sampled_from(options), label="step")
+            self._try(number, command, by)
+
+    @invariant()
+    def every_item_loads_and_equals_its_fold(self) -> None:
+        for number in self.registered:
+            events = self.store.events(number)
+            assert self.store.state(number) == fold(events)
+            check_history(events)
+
+    @invariant()
+    def numbers_are_unique_and_gap_free(self) -> None:
+        stored = self.store.numbers()
+        assert sorted(stored) == sorted(self.registered)
+        assert len(set(stored)) == len(stored)
+        per_year = Counter((s.district, s.year) for s in self.store.states())
+        for (district, year), count in per_year.items():
+            seqs = sorted(s.seq for s in self.store.states(district) if s.year == year)
+            assert seqs == list(range(1, count + 1)), (district, year, seqs)
+
+
+def _next_steps(state: Appeal, today: date) -> list[tuple[c.Command, Actor]]:
+    n = state.number
+    steps: list[tuple[c.Command, Actor]] = []
+    a = state.assignment
+    lead = Actor.of_department(a.lead) if a else DESK
+    if state.escalation is not None and state.escalation.is_open:
+        steps.append((c.Resolve(number=n, resolution="区领导牵头会办，明确由主办部门落实"), LEADER))
+    match state.status:
+        case Status.REGISTERED:
+            steps.append((c.Verify(number=n, note="已电话核实"), DESK))
+        case Status.VERIFIED | Status.CLASSIFIED:
+            for complexity in Complexity:
+                steps.append((c.Classify(number=n, category="用地", complexity=complexity), DESK))
+            if state.status is Status.CLASSIFIED:
+                steps.append((c.Assign(number=n, lead=DEPARTMENTS[0], co=DEPARTMENTS[1:3]), DESK))
+        case Status.ASSIGNED | Status.PRELIMINARY_REPLIED:
+            assert a is not None and state.reply_due is not None
+            steps.append((c.ReplyFinal(number=n, text="已办结"), lead))
+            if a.co:
+                steps.append(
+                    (c.ReportToLead(number=n, text="协办意见"), Actor.of_department(a.co[0]))
+                )
+            if state.status is Status.ASSIGNED:
+                steps.append((c.SendBack(number=n, reason="不属于本部门职责"), lead))
+                committed = max(state.reply_due.due, today) + timedelta(days=10)
+                steps.append(
+                    (c.ReplyPreliminary(number=n, text="正在调查", committed_due=committed), lead)
+                )
+            if state.completion_due is not None:
+                steps.append(
+                    (
+                        c.Extend(
+                            number=n,
+                            new_due=state.completion_due.due + timedelta(days=7),
+                            reason="需现场勘查",
+                        ),
+                        DESK,
+                    )
+                )
+            steps.append((c.Reassign(number=n, lead=DEPARTMENTS[3], reason="职责调整"), DESK))
+            steps.append((c.Escalate(number=n, leader="分管区长", reason="部门层面难以协调"), DESK))
+        case Status.RETURNED:
+            steps.append((c.Assign(number=n, lead=DEPARTMENTS[4]), DESK))
+            steps.append((c.Escalate(number=n, leader="分管区长", reason="多次退回"), DESK))
+        case Status.REPLIED:
+            for resolved in (True, False):
+                steps.append(
+                    (
+                        c.RecordFollowUp(
+                            number=n,
+                            satisfaction=Satisfaction.SATISFIED
+                            if resolved
+                            else Satisfaction.UNSATISFIED,
+                            resolved=resolved,
+                            visited_on=today,
+                        ),
+                        DESK,
+                    )
+                )
+        case Status.FOLLOWED_UP:
+            steps.append((c.Close(number=n), DESK))
+            steps.append((c.Reopen(number=n, reason="企业不满意，重新办理"), DESK))
+            steps.append(
+                (
+                    c.Characterize(
+                        number=n, reason="涉及生态红线，无法解决", red_line="environment"
+                    ),
+                    DESK,
+                )
+            )
+        case Status.CHARACTERIZED:
+            steps.append((c.Close(number=n), DESK))
+    return steps
