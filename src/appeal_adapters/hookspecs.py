@@ -13,7 +13,6 @@ import pluggy
 
 if TYPE_CHECKING:
     from appeal_core.calendar import YearNotice
-
     from appeal_core.ports import Store
 
 PROJECT = "appeal"

@@ -223,6 +223,7 @@ class Appeal:
     reassignments: int = 0
     reopenings: int = 0
     extensions: int = 0
+    notices: tuple[tuple[str, date], ...] = ()
 
     @property
     def lead(self) -> str | None:
@@ -233,6 +234,10 @@ class Appeal:
     def last_follow_up(self) -> FollowUp | None:
         """The most recent follow-up visit, if any."""
         return self.follow_ups[-1] if self.follow_ups else None
+
+    def noticed_on(self, key: str) -> date | None:
+        """The day the sweep's notice ``key`` was recorded, if it was."""
+        return next((day for k, day in self.notices if k == key), None)
 
     @property
     def transfers(self) -> int:

@@ -40,7 +40,9 @@ class LifecycleError(AppealError, RuntimeError):
 class PermissionDenied(AppealError, PermissionError):
     """The acting person's role (or department) may not perform this command on this item."""
 
-    def __init__(self, actor: str, action: str, number: str | None = None, reason: str = "") -> None:
+    def __init__(
+        self, actor: str, action: str, number: str | None = None, reason: str = ""
+    ) -> None:
         self.actor = actor
         self.action = action
         self.number = number

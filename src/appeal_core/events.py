@@ -181,6 +181,16 @@ class Closed(BaseEvent):
     note: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class Noticed(BaseEvent):
+    """The desk's daily sweep sent a notice (提醒、督办、催办); ``key`` makes it once only."""
+
+    kind: str
+    key: str
+    target: str
+    message: str
+
+
 Event = (
     Registered
     | Verified
@@ -200,6 +210,7 @@ Event = (
     | Reopened
     | Characterized
     | Closed
+    | Noticed
 )
 
 #: Every event class, in lifecycle order; adapters use it to (de)serialize by name.
@@ -222,4 +233,5 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Reopened,
     Characterized,
     Closed,
+    Noticed,
 )

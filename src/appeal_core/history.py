@@ -17,6 +17,7 @@ from appeal_core.appeal import (
     Status,
 )
 from appeal_core.errors import AppealError
+from appeal_core.timeutil import local_date
 
 
 class CorruptHistory(AppealError, ValueError):
@@ -121,6 +122,8 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             return attrs.evolve(s, status=Status.CHARACTERIZED, characterization=characterization)
         case e.Closed():
             return attrs.evolve(s, status=Status.CLOSED, closed_at=event.at)
+        case e.Noticed(key=key):
+            return attrs.evolve(s, notices=(*s.notices, (key, local_date(event.at))))
         case e.Registered():
             raise CorruptHistory(f"事项 {s.number} 被重复登记")
     raise CorruptHistory(f"未知事件 {event!r}")  # pragma: no cover

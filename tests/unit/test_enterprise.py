@@ -27,7 +27,9 @@ def test_a_typo_is_refused_with_the_expected_check_character() -> None:
 
 
 def test_the_desk_can_record_a_failing_code_with_a_reason() -> None:
-    e = Enterprise(name="某公司", credit_code="91350100M000100Y44", code_override="营业执照原件如此")
+    e = Enterprise(
+        name="某公司", credit_code="91350100M000100Y44", code_override="营业执照原件如此"
+    )
     assert e.credit_code == "91350100M000100Y44"
     assert not e.code_verified
 
@@ -42,7 +44,9 @@ def test_malformed_codes_say_what_is_wrong(code: str, fragment: str) -> None:
 
 
 def test_codes_are_normalised_as_clerks_type_them() -> None:
-    assert Enterprise(name="某公司", credit_code=" 91350100m000100y43 ").credit_code == REAL_CODES[0]
+    assert (
+        Enterprise(name="某公司", credit_code=" 91350100m000100y43 ").credit_code == REAL_CODES[0]
+    )
 
 
 def test_name_is_required() -> None:

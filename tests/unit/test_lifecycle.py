@@ -28,7 +28,9 @@ LEAD = Actor.of_department("区市场监督管理局", "张科长")
 CO = Actor.of_department("区生态环境局")
 OTHER = Actor.of_department("区人力资源和社会保障局")
 LEADER = Actor.leader("李区长")
-ACME = Enterprise(name="海门某某机械有限公司", credit_code="91350100M000100Y43", phone="13812345678")
+ACME = Enterprise(
+    name="海门某某机械有限公司", credit_code="91350100M000100Y43", phone="13812345678"
+)
 
 
 def at(day: str, hour: int = 10) -> datetime:
@@ -42,7 +44,9 @@ def desk() -> Desk:
 
 
 def assigned(desk: Desk, complexity: str = "routine", day: str = "2024-09-30") -> str:
-    item = desk.register(enterprise=ACME, content="厂房消防验收迟迟未办", channel="app", at=at(day, 9), by=DESK)
+    item = desk.register(
+        enterprise=ACME, content="厂房消防验收迟迟未办", channel="app", at=at(day, 9), by=DESK
+    )
     n = item.number
     desk.verify(n, at=at(day, 9), by=DESK, note="已电话核实")
     desk.classify(n, category="消防", complexity=complexity, at=at(day, 9), by=DESK)
@@ -52,12 +56,21 @@ def assigned(desk: Desk, complexity: str = "routine", day: str = "2024-09-30") -
 
 def test_numbers_are_gap_free_per_year_in_the_configured_format(desk: Desk) -> None:
     numbers = [
-        desk.register(enterprise=ACME, content=f"问题{i}", channel="hotline", at=at(day), by=DESK).number
+        desk.register(
+            enterprise=ACME, content=f"问题{i}", channel="hotline", at=at(day), by=DESK
+        ).number
         for i, day in enumerate(["2025-12-30", "2025-12-31", "2026-01-01", "2026-01-02"])
     ]
     assert numbers == ["HM-2025-0001", "HM-2025-0002", "HM-2026-0001", "HM-2026-0002"]
-    other = Desk(MemoryStore(), district="QD", policy=Policy(number_format="{district}{year}-{seq:05d}"))
-    assert other.register(enterprise=ACME, content="x", channel="app", at=at("2026-03-02"), by=DESK).number == "QD2026-00001"
+    other = Desk(
+        MemoryStore(), district="QD", policy=Policy(number_format="{district}{year}-{seq:05d}")
+    )
+    assert (
+        other.register(
+            enterprise=ACME, content="x", channel="app", at=at("2026-03-02"), by=DESK
+        ).number
+        == "QD2026-00001"
+    )
 
 
 def test_routine_item_full_path_and_state_is_the_fold(desk: Desk) -> None:
@@ -67,14 +80,27 @@ def test_routine_item_full_path_and_state_is_the_fold(desk: Desk) -> None:
     assert item.reply_due is not None and item.reply_due.due == date(2024, 10, 10)
     assert "国庆节" in item.reply_due.explanation
     desk.report_to_lead(n, text="环保手续齐全", at=at("2024-10-08"), by=CO)
-    desk.reply(n, text="已安排验收", at=at("2024-10-08", 15), by=LEAD, contact="张科长", phone="0513-82111701")
+    desk.reply(
+        n,
+        text="已安排验收",
+        at=at("2024-10-08", 15),
+        by=LEAD,
+        contact="张科长",
+        phone="0513-82111701",
+    )
     desk.follow_up(n, satisfaction="satisfied", resolved=True, at=at("2024-10-10"), by=DESK)
     closed = desk.close(n, at=at("2024-10-10", 16), by=DESK)
     assert closed.status is Status.CLOSED
     assert closed == fold(desk.history(n))
     assert [type(ev).__name__ for ev in desk.history(n)] == [
-        "Registered", "Verified", "Classified", "Assigned", "CoHandlerReported",
-        "Replied", "FollowedUp", "Closed",
+        "Registered",
+        "Verified",
+        "Classified",
+        "Assigned",
+        "CoHandlerReported",
+        "Replied",
+        "FollowedUp",
+        "Closed",
     ]
 
 
@@ -109,11 +135,27 @@ def test_complex_item_preliminary_reply_commits_a_date(desk: Desk) -> None:
     assert item.reply_due is not None and item.reply_due.rule == "preliminary"
     assert item.completion_due is None
     with pytest.raises(ValidationError, match="不得早于初步答复期限 2024-10-10"):
-        desk.reply(n, text="调查中", preliminary=True, committed_due=date(2024, 10, 8), at=at("2024-10-08"), by=LEAD)
-    item = desk.reply(n, text="调查中", preliminary=True, committed_due=date(2024, 11, 15), at=at("2024-10-08"), by=LEAD)
+        desk.reply(
+            n,
+            text="调查中",
+            preliminary=True,
+            committed_due=date(2024, 10, 8),
+            at=at("2024-10-08"),
+            by=LEAD,
+        )
+    item = desk.reply(
+        n,
+        text="调查中",
+        preliminary=True,
+        committed_due=date(2024, 11, 15),
+        at=at("2024-10-08"),
+        by=LEAD,
+    )
     assert item.status is Status.PRELIMINARY_REPLIED
     assert item.completion_due is not None and item.completion_due.due == date(2024, 11, 15)
-    item = desk.extend(n, new_due=date(2024, 11, 29), reason="需第三方检测", at=at("2024-11-10"), by=DESK)
+    item = desk.extend(
+        n, new_due=date(2024, 11, 29), reason="需第三方检测", at=at("2024-11-10"), by=DESK
+    )
     assert item.completion_due is not None and item.completion_due.rule == "extended"
     assert "需第三方检测" in item.completion_due.explanation and item.extensions == 1
 
@@ -121,14 +163,28 @@ def test_complex_item_preliminary_reply_commits_a_date(desk: Desk) -> None:
 def test_routine_items_get_no_preliminary_reply(desk: Desk) -> None:
     n = assigned(desk)
     with pytest.raises(LifecycleError, match="常规事项应在3个工作日内直接答复"):
-        desk.reply(n, text="x", preliminary=True, committed_due=date(2024, 12, 1), at=at("2024-10-08"), by=LEAD)
+        desk.reply(
+            n,
+            text="x",
+            preliminary=True,
+            committed_due=date(2024, 12, 1),
+            at=at("2024-10-08"),
+            by=LEAD,
+        )
 
 
 def test_statutory_limit_caps_the_committed_date() -> None:
     desk = Desk(MemoryStore(), policy=Policy(statutory_limits={"消防": 20}))
     n = assigned(desk, "statutory")
     with pytest.raises(ValidationError, match="法定时限为 20 个工作日"):
-        desk.reply(n, text="x", preliminary=True, committed_due=date(2024, 12, 31), at=at("2024-10-08"), by=LEAD)
+        desk.reply(
+            n,
+            text="x",
+            preliminary=True,
+            committed_due=date(2024, 12, 31),
+            at=at("2024-10-08"),
+            by=LEAD,
+        )
 
 
 def test_escalation_is_due_on_the_months_last_working_day_and_blocks_closing(desk: Desk) -> None:
@@ -147,10 +203,14 @@ def test_escalation_is_due_on_the_months_last_working_day_and_blocks_closing(des
     assert desk.close(n, at=at("2024-11-08", 17), by=DESK).status is Status.CLOSED
 
 
-def test_unresolved_follow_up_cannot_be_closed_but_can_be_reopened_or_characterized(desk: Desk) -> None:
+def test_unresolved_follow_up_cannot_be_closed_but_can_be_reopened_or_characterized(
+    desk: Desk,
+) -> None:
     n = assigned(desk)
     desk.reply(n, text="已办", at=at("2024-10-08"), by=LEAD)
-    desk.follow_up(n, satisfaction="unsatisfied", resolved=False, notes="未解决", at=at("2024-10-10"), by=DESK)
+    desk.follow_up(
+        n, satisfaction="unsatisfied", resolved=False, notes="未解决", at=at("2024-10-10"), by=DESK
+    )
     with pytest.raises(LifecycleError, match="请重新交办，或定性"):
         desk.close(n, at=at("2024-10-10"), by=DESK)
     item = desk.reopen(n, reason="企业不满意", at=at("2024-10-11"), by=DESK)
@@ -158,7 +218,13 @@ def test_unresolved_follow_up_cannot_be_closed_but_can_be_reopened_or_characteri
     assert item.reply_due is not None and item.reply_due.start == date(2024, 10, 11)
     desk.reply(n, text="再次办理", at=at("2024-10-14"), by=LEAD)
     desk.follow_up(n, satisfaction="unsatisfied", resolved=False, at=at("2024-10-15"), by=DESK)
-    item = desk.characterize(n, reason="选址位于生态红线内，无法办理", red_line="environment", at=at("2024-10-16"), by=DESK)
+    item = desk.characterize(
+        n,
+        reason="选址位于生态红线内，无法办理",
+        red_line="environment",
+        at=at("2024-10-16"),
+        by=DESK,
+    )
     assert item.status is Status.CHARACTERIZED
     assert desk.close(n, at=at("2024-10-16"), by=DESK).status is Status.CLOSED
 
@@ -175,7 +241,13 @@ def test_return_and_reassign_count_as_transfers(desk: Desk) -> None:
 
 def test_merge_keeps_the_primary_clock(desk: Desk) -> None:
     primary = assigned(desk)
-    dup = desk.register(enterprise=ACME, content="消防验收问题（热线）", channel="hotline", at=at("2024-10-08"), by=DESK)
+    dup = desk.register(
+        enterprise=ACME,
+        content="消防验收问题（热线）",
+        channel="hotline",
+        at=at("2024-10-08"),
+        by=DESK,
+    )
     before = desk.get(primary).reply_due
     merged = desk.merge(dup.number, into=primary, at=at("2024-10-08"), by=DESK)
     assert merged.merged_from == (dup.number,) and merged.reply_due == before
@@ -183,7 +255,9 @@ def test_merge_keeps_the_primary_clock(desk: Desk) -> None:
     with pytest.raises(LifecycleError, match="已合并"):
         desk.verify(dup.number, at=at("2024-10-09"), by=DESK)
     with pytest.raises(ValidationError, match="合并到它自己"):
-        other = desk.register(enterprise=ACME, content="y", channel="app", at=at("2024-10-09"), by=DESK)
+        other = desk.register(
+            enterprise=ACME, content="y", channel="app", at=at("2024-10-09"), by=DESK
+        )
         desk.merge(other.number, into=other.number, at=at("2024-10-09"), by=DESK)
 
 
@@ -191,7 +265,9 @@ def test_bad_inputs_are_typed_errors_naming_the_field(desk: Desk) -> None:
     with pytest.raises(ValidationError, match="content"):
         desk.register(enterprise=ACME, content="   ", channel="app", at=at("2024-10-08"), by=DESK)
     with pytest.raises(ValidationError, match="缺少时区"):
-        desk.register(enterprise=ACME, content="x", channel="app", at=datetime(2024, 10, 8), by=DESK)
+        desk.register(
+            enterprise=ACME, content="x", channel="app", at=datetime(2024, 10, 8), by=DESK
+        )
     with pytest.raises(ValueError):
         desk.register(enterprise=ACME, content="x", channel="fax", at=at("2024-10-08"), by=DESK)
     with pytest.raises(AppealNotFound, match="HM-2024-9999"):

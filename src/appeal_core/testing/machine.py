@@ -40,14 +40,14 @@ def check_history(events: tuple[e.Event, ...]) -> None:
     first, *rest = events
     assert isinstance(first, e.Registered), first
     state = start(first)
-    for event in rest:
+    for ev in rest:
         if state.assignment is not None:
-            dept = event.by.department
-            if isinstance(event, e.Replied | e.PreliminaryReplied | e.Returned):
-                assert dept == state.assignment.lead == event.department, event
-            if isinstance(event, e.CoHandlerReported):
-                assert dept in state.assignment.co and dept == event.department, event
-        state = evolve(state, event)
+            dept = ev.by.department
+            if isinstance(ev, e.Replied | e.PreliminaryReplied | e.Returned):
+                assert dept == state.assignment.lead == ev.department, ev
+            if isinstance(ev, e.CoHandlerReported):
+                assert dept in state.assignment.co and dept == ev.department, ev
+        state = evolve(state, ev)
     if state.status is Status.CLOSED:
         assert state.follow_ups or state.characterization, state.number
 

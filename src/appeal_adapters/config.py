@@ -1,0 +1,82 @@
+"""Configuration files: a year's holiday notice and the district's policy, both in TOML.
+
+The core parses mappings; this module does the file reading and names the file in errors.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from appeal_adapters.plugins import AppealPlugins, load_plugins
+from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
+from appeal_core.errors import ValidationError
+from appeal_core.policy import Policy
+
+
+def _read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ValidationError(what, str(path), "文件不存在") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(what, str(path), f"不是有效的 TOML：{exc}") from exc
+
+
+def load_notice(path: str | Path) -> YearNotice:
+    """Read one year's holiday notice from a TOML file (format: docs/calendar.md)."""
+    data = _read_toml(path, "notice_file")
+    try:
+        return YearNotice.from_mapping(data)
+    except ValidationError as exc:
+        raise ValidationError(f"{Path(path).name}: {exc.field}", exc.value, exc.reason) from exc
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read the district's policy from a TOML file; missing keys keep the seed's defaults."""
+    data = _read_toml(path, "policy_file")
+    return policy_from_mapping(data, source=Path(path).name)
+
+
+def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> Policy:
+    """A ``Policy`` from a mapping (the ``[deadlines]`` and ``[numbering]`` tables)."""
+    known = {f.name for f in attrs.fields(Policy)}
+    flat: dict[str, Any] = {}
+    for table, values in data.items():
+        if not isinstance(values, Mapping):
+            raise ValidationError(f"{source}: {table}", values, "应为一个表（[table]）")
+        for key, value in values.items():
+            if key not in known:
+                raise ValidationError(f"{source}: {table}.{key}", value, "未知的设置项")
+            flat[key] = value
+    try:
+        return Policy(**flat)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ValidationError):
+            raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
+        raise ValidationError(source, flat, str(exc)) from exc
+
+
+def build_calendar(
+    *,
+    plugins: AppealPlugins | None = None,
+    notice_files: Iterable[str | Path] = (),
+    overrides: Mapping[date, bool] | None = None,
+    outside: OutsideCoverage | str = OutsideCoverage.RAISE,
+) -> WorkCalendar:
+    """The Chinese work calendar plus notices from plugins (``appeal_calendar_data``) and files.
+
+    Files come last, so a desk's own file wins over a plugin for the same year.
+    """
+    plugins = plugins or load_plugins()
+    results = plugins.hook.appeal_calendar_data()  # pluggy lists the last-registered first
+    notices: list[YearNotice] = [n for group in reversed(results) for n in group]
+    notices.extend(load_notice(path) for path in notice_files)
+    return china_calendar(notices=notices, overrides=overrides or {}, outside=outside)
