@@ -38,13 +38,17 @@ from appeal_core.errors import (
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
+from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
+from appeal_core.sweep import Action, ActionKind
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
     "SHANGHAI",
     "TRANSITIONS",
+    "Action",
+    "ActionKind",
     "Actor",
     "Appeal",
     "AppealError",
@@ -52,6 +56,7 @@ __all__ = [
     "Assignment",
     "CalendarDataMissing",
     "Channel",
+    "ChannelFigures",
     "Characterization",
     "CoReport",
     "Complexity",
@@ -59,6 +64,7 @@ __all__ = [
     "CorruptHistory",
     "Deadline",
     "Department",
+    "DepartmentFigures",
     "Desk",
     "Enterprise",
     "Escalation",
@@ -66,6 +72,7 @@ __all__ = [
     "HolidayPeriod",
     "LifecycleError",
     "MemoryStore",
+    "MonthlyReport",
     "OutsideCoverage",
     "PermissionDenied",
     "Policy",

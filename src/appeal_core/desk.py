@@ -11,16 +11,18 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from appeal_core import commands as c
-from appeal_core.actor import Actor
+from appeal_core.actor import Actor, Role
 from appeal_core.appeal import Appeal, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.deadlines import Workdays
 from appeal_core.decisions import Context, decide, decide_merge, decide_register
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import ValidationError
-from appeal_core.events import Event
+from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.events import Event, Noticed
 from appeal_core.history import evolve, start
+from appeal_core.metrics import MonthlyReport, monthly_report
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
+from appeal_core.sweep import Action, due_actions
 from appeal_core.timeutil import local_date
 
 Listener = Callable[[Sequence[Event]], None]
@@ -254,10 +256,56 @@ class Desk:
         """Close the item off (after a follow-up showing it resolved, or a characterization)."""
         return self.execute(c.Close(number=number, note=note), at=at, by=by)
 
+    def sweep(self, on: date, *, at: datetime, by: Actor) -> tuple[Action, ...]:
+        """Run the daily sweep for ``on``: record each due notice as an event, return them.
+
+        A notice already recorded is not proposed again, so a second run the same day returns
+        nothing; the recorded notices reach people through the listeners.
+        """
+        if by.role is not Role.DESK:
+            raise PermissionDenied(str(by), "执行每日督办")
+        actions = due_actions(
+            self.store.states(self.district), on=on, calendar=self.calendar, policy=self.policy
+        )
+        by_item: dict[str, list[Action]] = {}
+        for action in actions:
+            by_item.setdefault(action.number, []).append(action)
+        recorded: list[Event] = []
+        for number, item_actions in by_item.items():
+            with self.store.unit_of_work() as uow:
+                state = uow.state(number)
+                events = _noticed(state, item_actions, at, by)
+                uow.append(number, state.version, events, _apply(state, events))
+            recorded.extend(events)
+        if recorded:
+            self._notify(recorded)
+        return actions
+
+    def report(self, year: int, month: int) -> MonthlyReport:
+        """The month's figures per lead department, from the event log (docs/metrics.md)."""
+        histories = (self.store.events(n) for n in self.store.numbers(self.district))
+        return monthly_report(histories, year=year, month=month, policy=self.policy)
+
     def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""
         self.execute(c.Merge(number=number, into=into), at=at, by=by)
         return self.store.state(into)
+
+
+def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) -> list[Event]:
+    when = max(at, state.updated_at)  # a notice is never dated before the item's last change
+    return [
+        Noticed(
+            number=state.number,
+            at=when,
+            by=by,
+            kind=a.kind.value,
+            key=a.key,
+            target=a.target,
+            message=a.message,
+        )
+        for a in actions
+    ]
 
 
 def _apply(state: Appeal, events: Sequence[Event]) -> Appeal:

@@ -21,6 +21,22 @@ def _positive(field: str) -> Any:
     return check
 
 
+def _nonnegative(field: str) -> Any:
+    def check(_: object, __: attrs.Attribute[int], value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValidationError(field, value, "应为非负整数")
+
+    return check
+
+
+def _fraction(field: str) -> Any:
+    def check(_: object, __: attrs.Attribute[float], value: float) -> None:
+        if not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValidationError(field, value, "应为 0 到 1 之间的数")
+
+    return check
+
+
 def _limits(value: Mapping[str, int] | tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(sorted((str(k), int(v)) for k, v in items))
@@ -43,6 +59,26 @@ class Policy:
     )
     #: Per category, the most working days a law allows for completion (caps the committed date).
     statutory_limits: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_limits)
+    #: Sweep: remind when a deadline is today or within this many working days.
+    remind_workdays: int = attrs.field(default=1, validator=_nonnegative("policy.remind_workdays"))
+    #: Sweep: supervise again when still overdue this many working days after the first notice.
+    second_supervision_workdays: int = attrs.field(
+        default=3, validator=_positive("policy.second_supervision_workdays")
+    )
+    #: Sweep: suggest escalation after this many returns or reassignments (退回、改派)...
+    stuck_transfers: int = attrs.field(default=3, validator=_positive("policy.stuck_transfers"))
+    #: ...or after this many reopenings (重新交办).
+    stuck_reopenings: int = attrs.field(default=3, validator=_positive("policy.stuck_reopenings"))
+    #: Sweep: an item open longer than this many calendar days is a stock item (存量事项).
+    stock_age_days: int = attrs.field(default=30, validator=_positive("policy.stock_age_days"))
+    #: Metrics: what a "basically satisfied" visit counts for (two-level scale: unused).
+    basically_satisfied_weight: float = attrs.field(
+        default=1.0, validator=_fraction("policy.basically_satisfied_weight")
+    )
+    #: Metrics: weights of the composite score (response, completion, satisfaction).
+    score_weights: tuple[float, float, float] = attrs.field(
+        default=(0.1, 0.5, 0.4), converter=tuple
+    )
     #: Item number layout; fields: district, year, seq.
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")
 
@@ -54,6 +90,17 @@ class Policy:
             raise ValidationError("policy.number_format", value, f"格式无效：{exc}") from exc
         if value.format(district="HM", year=2026, seq=2) == sample:
             raise ValidationError("policy.number_format", value, "必须包含序号 {seq}")
+
+    @score_weights.validator
+    def _check_weights(
+        self, _: attrs.Attribute[tuple[float, ...]], value: tuple[float, ...]
+    ) -> None:
+        if len(value) != 3 or any(not isinstance(w, int | float) or w < 0 for w in value):
+            raise ValidationError(
+                "policy.score_weights", value, "应为三个非负权重（答复、办结、满意）"
+            )
+        if not sum(value) > 0:
+            raise ValidationError("policy.score_weights", value, "权重之和应大于 0")
 
     def statutory_limit(self, category: str) -> int | None:
         """The legal completion limit in working days for ``category``, if one is set."""

@@ -1,0 +1,193 @@
+"""The daily sweep: from the items' states and a date, the notices due that day, as values.
+
+Pure: ``due_actions(states, on=..., calendar=..., policy=...)``; ``Desk.sweep`` records them.
+Each action has a ``key``; the desk records a notice as an event with that key, and the sweep
+never proposes a recorded key again, so running it twice on one day sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+
+from appeal_core.appeal import Appeal, Complexity, Status
+from appeal_core.deadlines import Deadline, Workdays
+from appeal_core.lifecycle import ESCALABLE
+from appeal_core.policy import Policy
+from appeal_core.timeutil import local_date
+
+
+class ActionKind(enum.StrEnum):
+    """What the desk does about an item today."""
+
+    REMIND = "remind"  # 提醒：期限将至
+    SUPERVISE = "supervise"  # 督办：逾期未答复
+    SUPERVISE_AGAIN = "supervise_again"  # 二次督办
+    STUCK = "stuck"  # 多次退回或重办：报区分管领导
+    ESCALATION_OVERDUE = "escalation_overdue"  # 报区领导事项逾期未协调
+    REHANDLE = "rehandle"  # 回访不满意或未解决：待重新办理
+    STOCK = "stock"  # 存量事项：跟踪督办
+
+    @property
+    def label(self) -> str:
+        """The action in Chinese."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ActionKind.REMIND: "到期提醒",
+    ActionKind.SUPERVISE: "逾期督办",
+    ActionKind.SUPERVISE_AGAIN: "二次督办",
+    ActionKind.STUCK: "建议报区分管领导",
+    ActionKind.ESCALATION_OVERDUE: "领导协调逾期",
+    ActionKind.REHANDLE: "回访未解决待重办",
+    ActionKind.STOCK: "存量事项催办",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Action:
+    """One notice the sweep proposes: to whom, about what, once (``key``)."""
+
+    kind: ActionKind
+    number: str
+    target: str
+    key: str
+    message: str
+    due: date | None = None
+    workdays_overdue: int = 0
+
+
+def pending_deadline(state: Appeal) -> tuple[str, Deadline] | None:
+    """The deadline the lead department is working to now, with its name, if any."""
+    if state.status is Status.ASSIGNED:
+        routine = state.complexity is Complexity.ROUTINE
+        if routine and state.completion_due is not None:
+            return "答复", state.completion_due  # may have been extended
+        if state.reply_due is not None:
+            return ("答复" if routine else "初步答复"), state.reply_due
+    if state.status is Status.PRELIMINARY_REPLIED and state.completion_due is not None:
+        return "办结", state.completion_due
+    return None
+
+
+def due_actions(
+    states: Iterable[Appeal], *, on: date, calendar: Workdays, policy: Policy
+) -> tuple[Action, ...]:
+    """Every action due on ``on`` for the open items among ``states``, in item order."""
+    actions: list[Action] = []
+    for state in states:
+        if state.status.is_open:
+            actions.extend(
+                a for a in item_actions(state, on, calendar, policy) if not state.noticed_on(a.key)
+            )
+    return tuple(actions)
+
+
+def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) -> list[Action]:
+    """The actions for one item, recorded ones included (``due_actions`` filters those)."""
+    out: list[Action] = []
+    n, lead = state.number, state.lead or "区服务企业办"
+    pending = pending_deadline(state)
+    if pending is not None:
+        what, deadline = pending
+        due = deadline.due
+        tag = f"{deadline.rule}:{due.isoformat()}"
+        if on <= due <= calendar.add_workdays(on, policy.remind_workdays):
+            when = "今天" if due == on else due.isoformat()
+            out.append(
+                Action(
+                    kind=ActionKind.REMIND,
+                    number=n,
+                    target=lead,
+                    key=f"remind:{tag}",
+                    due=due,
+                    message=f"事项 {n} 的{what}期限为{when}，请按时办理",
+                )
+            )
+        elif due < on:
+            late = calendar.workdays_between(due, on)
+            out.append(
+                Action(
+                    kind=ActionKind.SUPERVISE,
+                    number=n,
+                    target=lead,
+                    key=f"supervise:{tag}",
+                    due=due,
+                    workdays_overdue=late,
+                    message=f"事项 {n} 的{what}期限 {due.isoformat()} 已过，"
+                    f"逾期 {late} 个工作日，请立即办理并反馈",
+                )
+            )
+            first = state.noticed_on(f"supervise:{tag}")
+            if (
+                first is not None
+                and calendar.workdays_between(first, on) >= policy.second_supervision_workdays
+            ):
+                out.append(
+                    Action(
+                        kind=ActionKind.SUPERVISE_AGAIN,
+                        number=n,
+                        target=lead,
+                        key=f"supervise2:{tag}",
+                        due=due,
+                        workdays_overdue=late,
+                        message=f"事项 {n} 督办后仍未办理（逾期 {late} 个工作日），二次督办",
+                    )
+                )
+    escalation = state.escalation
+    if escalation is not None and escalation.is_open and escalation.due.due < on:
+        out.append(
+            Action(
+                kind=ActionKind.ESCALATION_OVERDUE,
+                number=n,
+                target=escalation.leader,
+                key=f"escalation_overdue:{local_date(escalation.at).isoformat()}",
+                due=escalation.due.due,
+                message=f"事项 {n} 报{escalation.leader}协调，"
+                f"期限 {escalation.due.due.isoformat()} 已过，尚未协调解决",
+            )
+        )
+    stuck = state.transfers >= policy.stuck_transfers or state.reopenings >= policy.stuck_reopenings
+    if stuck and state.status in ESCALABLE and (escalation is None or not escalation.is_open):
+        out.append(
+            Action(
+                kind=ActionKind.STUCK,
+                number=n,
+                target="区服务企业办",
+                key=f"stuck:{state.escalations}",
+                message=f"事项 {n} 已退回或改派 {state.transfers} 次、"
+                f"重新办理 {state.reopenings} 次，建议报区分管领导牵头办会",
+            )
+        )
+    last = state.last_follow_up
+    if (
+        state.status is Status.FOLLOWED_UP
+        and last is not None
+        and not (last.resolved and last.satisfied)
+    ):
+        verdict = "未解决" if not last.resolved else "不满意"
+        out.append(
+            Action(
+                kind=ActionKind.REHANDLE,
+                number=n,
+                target="区服务企业办",
+                key=f"rehandle:{len(state.follow_ups)}",
+                message=f"事项 {n} 回访{verdict}，请重新交办或定性",
+            )
+        )
+    age = (on - local_date(state.registered_at)).days
+    if age >= policy.stock_age_days:
+        out.append(
+            Action(
+                kind=ActionKind.STOCK,
+                number=n,
+                target=lead,
+                key=f"stock:{on:%Y-%m}",
+                message=f"事项 {n} 已登记 {age} 天仍未销号，列为存量事项跟踪督办",
+            )
+        )
+    return out
