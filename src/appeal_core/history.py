@@ -41,6 +41,16 @@ def start(event: e.Registered) -> Appeal:
     )
 
 
+def _reply(event: e.PreliminaryReplied | e.Replied) -> Reply:
+    return Reply(
+        text=event.text,
+        at=event.at,
+        department=event.department,
+        contact=event.contact,
+        phone=event.phone,
+    )
+
+
 def evolve(state: Appeal, event: e.Event) -> Appeal:
     """Apply one event; the status changes follow the lifecycle table."""
     s = attrs.evolve(state, version=state.version + 1, updated_at=event.at)
@@ -73,28 +83,14 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             report = CoReport(department=department, text=text, at=event.at)
             return attrs.evolve(s, co_reports=(*s.co_reports, report))
         case e.PreliminaryReplied():
-            reply = Reply(
-                text=event.text,
-                at=event.at,
-                department=event.department,
-                contact=event.contact,
-                phone=event.phone,
-            )
             return attrs.evolve(
                 s,
                 status=Status.PRELIMINARY_REPLIED,
-                preliminary_reply=reply,
+                preliminary_reply=_reply(event),
                 completion_due=event.committed_due,
             )
         case e.Replied():
-            reply = Reply(
-                text=event.text,
-                at=event.at,
-                department=event.department,
-                contact=event.contact,
-                phone=event.phone,
-            )
-            return attrs.evolve(s, status=Status.REPLIED, final_reply=reply)
+            return attrs.evolve(s, status=Status.REPLIED, final_reply=_reply(event))
         case e.DeadlineExtended(completion_due=due):
             return attrs.evolve(s, completion_due=due, extensions=s.extensions + 1)
         case e.Escalated(leader=leader, reason=reason, due=due):
