@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from appeal_adapters.notify.notice import Notice
     from appeal_core.calendar import YearNotice
     from appeal_core.ports import Store
 
@@ -48,4 +49,14 @@ def appeal_calendar_data() -> Iterable[YearNotice]:
     :return: notices; a notice for a year replaces that year's built-in data.
 
     All results are collected; for the same year, later-registered plugins win.
+    """
+
+
+@hookspec
+def appeal_notify(notice: Notice) -> None:
+    """Deliver one notice (提醒、督办、催办) to people, e.g. by SMS or an office system.
+
+    :param notice: an ``appeal_adapters.notify.Notice``; ``notice.ident`` is stable across retries.
+
+    All implementations are called; an exception in one is caught by the outbox and retried later.
     """
