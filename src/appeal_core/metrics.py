@@ -7,7 +7,7 @@ the event log equals the month computed at its end.  Formulas: docs/metrics.md.
 from __future__ import annotations
 
 import calendar as _months
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ import attrs
 from appeal_core import events as e
 from appeal_core.appeal import Channel, Satisfaction
 from appeal_core.policy import Policy
-from appeal_core.timeutil import local_date
+from appeal_core.projection import Projection, project
 
 COUNTS = (
     "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
@@ -122,119 +122,56 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, _months.monthrange(year, month)[1])
 
 
-@attrs.define
-class _Cycle:
-    """One stretch of a department's responsibility for an item (assignment to hand-over)."""
-
-    lead: str
-    reply_due: date
-    completion_due: date | None
-    first_reply: date | None = None
-    final_reply: date | None = None
-    ended: date | None = None  # handed over (returned, reassigned, characterized, merged)
-
-
-def _cycles(history: Iterable[e.Event], cutoff: date) -> tuple[list[_Cycle], bool]:
-    """The item's responsibility cycles up to ``cutoff``, and whether it is still open then."""
-    cycles: list[_Cycle] = []
-    is_open = True
-    for ev in history:
-        day = local_date(ev.at)
-        if day > cutoff:
-            break
-        current = cycles[-1] if cycles else None
-        match ev:
-            case e.Assigned() | e.Reassigned():
-                if current is not None and current.ended is None:
-                    current.ended = day
-                due = ev.completion_due.due if ev.completion_due else None
-                cycles.append(_Cycle(ev.lead, ev.reply_due.due, due))
-            case e.Reopened() if current is not None:
-                due = ev.completion_due.due if ev.completion_due else None
-                cycles.append(_Cycle(current.lead, ev.reply_due.due, due))
-            case e.PreliminaryReplied() if current is not None:
-                current.first_reply = current.first_reply or day
-                current.completion_due = ev.committed_due.due
-            case e.Replied() if current is not None:
-                current.first_reply = current.first_reply or day
-                current.final_reply = current.final_reply or day
-            case e.DeadlineExtended() if current is not None:
-                current.completion_due = ev.completion_due.due
-            case e.Returned() | e.Characterized() | e.Merged() if current is not None:
-                current.ended = current.ended or day
-            case e.Closed() | e.Merged():
-                is_open = False
-    return cycles, is_open
+def _upto(day: date | None, cutoff: date) -> date | None:
+    """A dated fact as known at ``cutoff``: facts dated later did not exist yet."""
+    return day if day is not None and day <= cutoff else None
 
 
 def _counts_for(
-    history: Sequence[e.Event], first: date, last: date, weight: float
+    p: Projection, first: date, last: date, weight: float
 ) -> dict[str, dict[str, float]]:
-    """This item's contribution to each department's counts for the month."""
+    """One item's contribution to each department's counts for the month ending ``last``."""
     out: dict[str, dict[str, float]] = {}
 
     def add(dept: str, key: str, amount: float = 1) -> None:
         out.setdefault(dept, dict.fromkeys(COUNTS, 0))[key] += amount
 
-    cycles, is_open = _cycles(history, last)
-    lead: str | None = None
-    for ev in history:
-        day = local_date(ev.at)
-        if day > last:
-            break
-        if isinstance(ev, e.Assigned | e.Reassigned):
-            lead = ev.lead
-            if day >= first:
-                add(ev.lead, "assigned")
-        elif isinstance(ev, e.FollowedUp) and day >= first and lead is not None:
-            add(lead, "visited")
-            add(lead, "resolved", ev.follow_up.resolved)
-            level = ev.follow_up.satisfaction
-            add(
-                lead,
-                "satisfied",
-                1
-                if level is Satisfaction.SATISFIED
-                else weight
-                if level is Satisfaction.BASICALLY_SATISFIED
-                else 0,
-            )
+    for v in p.visits:
+        if first <= v.visited <= last:
+            add(v.lead, "visited")
+            add(v.lead, "resolved", v.resolved)
+            level = v.satisfaction
+            points = {Satisfaction.SATISFIED: 1.0, Satisfaction.BASICALLY_SATISFIED: weight}
+            add(v.lead, "satisfied", points.get(level, 0.0))
+    cycles = [c for c in p.cycles if c.started <= last]
     for c in cycles:
-        handed_over_early = c.ended is not None and c.first_reply is None and c.ended <= c.reply_due
-        if first <= c.reply_due <= last and not handed_over_early:
+        replied, done, ended = (_upto(d, last) for d in (c.first_reply, c.final_reply, c.ended))
+        due = _completion_due(p, c.cycle, last)
+        if c.assigned and c.started >= first:
+            add(c.lead, "assigned")
+        if first <= c.reply_due <= last and not (ended and not replied and ended <= c.reply_due):
             add(c.lead, "reply_due")
-            add(
-                c.lead,
-                "replied_on_time",
-                c.first_reply is not None and c.first_reply <= c.reply_due,
-            )
-        done_early = (
-            c.ended is not None
-            and c.final_reply is None
-            and c.completion_due is not None
-            and c.ended <= c.completion_due
-        )
-        if c.completion_due is not None and first <= c.completion_due <= last and not done_early:
+            add(c.lead, "replied_on_time", replied is not None and replied <= c.reply_due)
+        if due and first <= due <= last and not (ended and not done and ended <= due):
             add(c.lead, "completion_due")
-            add(
-                c.lead,
-                "completed_on_time",
-                c.final_reply is not None and c.final_reply <= c.completion_due,
-            )
-    if cycles and is_open:
-        c = cycles[-1]
-        if c.ended is None:
+            add(c.lead, "completed_on_time", done is not None and done <= due)
+        is_last = c is cycles[-1]
+        if is_last and ended is None and _upto(p.item.ended, last) is None:
             add(c.lead, "stock")
-            late_reply = c.first_reply is None and c.reply_due <= last
-            late_done = (
-                c.final_reply is None and c.completion_due is not None and c.completion_due <= last
-            )
+            late_reply = replied is None and c.reply_due <= last
+            late_done = done is None and due is not None and due <= last
             if late_reply or late_done:
                 add(c.lead, "overdue_open")
     return out
 
 
-def _as_fields(counts: dict[str, float]) -> dict[str, Any]:
+def _completion_due(p: Projection, cycle: int, cutoff: date) -> date | None:
+    """The cycle's completion deadline as it stood at ``cutoff`` (after extensions until then)."""
+    known = [r for r in p.completions if r.cycle == cycle and r.changed <= cutoff]
+    return max(known, key=lambda r: r.order).due if known else None
+
+
+def _as_fields(counts: Mapping[str, float]) -> dict[str, Any]:
     return {k: (v if k == "satisfied" else int(v)) for k, v in counts.items()}
 
 
@@ -242,27 +179,42 @@ def monthly_report(
     histories: Iterable[Sequence[e.Event]], *, year: int, month: int, policy: Policy
 ) -> MonthlyReport:
     """The month's figures from the items' event histories (each oldest first)."""
+    projections = (project(h) for h in histories if h)
+    return aggregate(projections, year=year, month=month, policy=policy)
+
+
+def aggregate(
+    projections: Iterable[Projection], *, year: int, month: int, policy: Policy
+) -> MonthlyReport:
+    """The month's figures from the items' metrics rows (``appeal_core.projection``)."""
     first, last = month_bounds(year, month)
     per_dept: dict[str, dict[str, float]] = {}
     channels: dict[Channel, list[int]] = {ch: [0, 0, 0] for ch in Channel}
-    for history in histories:
-        if not history:
+    for p in projections:
+        if p.item.registered > last:
             continue
-        for dept, counts in _counts_for(
-            history, first, last, policy.basically_satisfied_weight
-        ).items():
+        weight = policy.basically_satisfied_weight
+        for dept, counts in _counts_for(p, first, last, weight).items():
             bucket = per_dept.setdefault(dept, dict.fromkeys(COUNTS, 0))
             for k, v in counts.items():
                 bucket[k] += v
-        registered = history[0]
-        if isinstance(registered, e.Registered) and first <= local_date(registered.at) <= last:
-            seen = {type(ev) for ev in history if local_date(ev.at) <= last}
-            row = channels[registered.channel]
+        if first <= p.item.registered:
+            row = channels[p.item.channel]
             row[0] += 1
-            row[1] += bool(
-                seen & {e.Assigned, e.Replied, e.PreliminaryReplied, e.Characterized, e.Merged}
-            )
-            row[2] += bool(seen & {e.Replied, e.PreliminaryReplied, e.Characterized, e.Merged})
+            row[1] += _upto(p.item.assigned_or_answered, last) is not None
+            row[2] += _upto(p.item.answered, last) is not None
+    return report_from_counts(per_dept, channels, year=year, month=month, policy=policy)
+
+
+def report_from_counts(
+    per_dept: Mapping[str, Mapping[str, float]],
+    channels: Mapping[Channel, Sequence[int]],
+    *,
+    year: int,
+    month: int,
+    policy: Policy,
+) -> MonthlyReport:
+    """Assemble the report from per-department counts and per-channel counts (any source)."""
     departments = tuple(
         DepartmentFigures(department=d, **_as_fields(c)) for d, c in sorted(per_dept.items())
     )
@@ -273,8 +225,13 @@ def monthly_report(
         departments=departments,
         total=total,
         channels=tuple(
-            ChannelFigures(channel=ch, received=r[0], assigned_or_answered=r[1], answered=r[2])
-            for ch, r in channels.items()
+            ChannelFigures(
+                channel=ch,
+                received=channels.get(ch, (0, 0, 0))[0],
+                assigned_or_answered=channels.get(ch, (0, 0, 0))[1],
+                answered=channels.get(ch, (0, 0, 0))[2],
+            )
+            for ch in Channel
         ),
         weights=policy.score_weights,
     )

@@ -1,0 +1,177 @@
+"""The metrics projection: flat, dated rows derived from one item's history.
+
+Every fact carries the date it became true, so figures for any cut-off are a filter over the
+rows.  The in-memory report aggregates these rows in Python; SQL stores keep the same rows in
+tables, written in the same transaction as the events, and aggregate them in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+
+from appeal_core import events as e
+from appeal_core.appeal import Channel, Satisfaction
+from appeal_core.timeutil import local_date
+
+
+@attrs.frozen(kw_only=True)
+class CycleRow:
+    """One stretch of a lead department's responsibility (from assignment or reopening)."""
+
+    number: str
+    cycle: int  # 1, 2, ... within the item
+    lead: str
+    assigned: bool  # started by Assigned/Reassigned (counts as an assignment), not Reopened
+    started: date
+    reply_due: date
+    first_reply: date | None = None
+    final_reply: date | None = None
+    ended: date | None = None  # handed over: returned, reassigned, characterized
+
+
+@attrs.frozen(kw_only=True)
+class CompletionRow:
+    """A cycle's completion deadline as set on ``changed``; the latest up to a cut-off wins."""
+
+    number: str
+    cycle: int
+    order: int  # 1, 2, ... within the cycle
+    changed: date
+    due: date
+
+
+@attrs.frozen(kw_only=True)
+class VisitRow:
+    """A follow-up visit recorded on ``visited``, for the lead department of that moment."""
+
+    number: str
+    order: int
+    lead: str
+    visited: date
+    resolved: bool
+    satisfaction: Satisfaction
+
+
+@attrs.frozen(kw_only=True)
+class ItemRow:
+    """When the item was received, first assigned or answered, first answered, and ended."""
+
+    number: str
+    district: str
+    channel: Channel
+    registered: date
+    assigned_or_answered: date | None = None
+    answered: date | None = None
+    ended: date | None = None  # closed off or merged
+
+
+@attrs.frozen(kw_only=True)
+class Projection:
+    """All metrics rows of one item."""
+
+    item: ItemRow
+    cycles: tuple[CycleRow, ...] = ()
+    completions: tuple[CompletionRow, ...] = ()
+    visits: tuple[VisitRow, ...] = ()
+
+
+def project(history: Sequence[e.Event]) -> Projection:
+    """The rows of one item, from its full history (oldest first, starting with Registered)."""
+    first = history[0]
+    assert isinstance(first, e.Registered), first
+    item = ItemRow(
+        number=first.number,
+        district=first.district,
+        channel=first.channel,
+        registered=local_date(first.at),
+    )
+    cycles: list[CycleRow] = []
+    completions: list[CompletionRow] = []
+    visits: list[VisitRow] = []
+
+    def complete(day: date, due: date) -> None:
+        order = sum(1 for c in completions if c.cycle == len(cycles)) + 1
+        completions.append(
+            CompletionRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due)
+        )
+
+    def end_current(day: date) -> None:
+        if cycles and cycles[-1].ended is None:
+            cycles[-1] = attrs.evolve(cycles[-1], ended=day)
+
+    for ev in history[1:]:
+        day = local_date(ev.at)
+        current = cycles[-1] if cycles else None
+        match ev:
+            case e.Assigned() | e.Reassigned() | e.Reopened():
+                if isinstance(ev, e.Reopened):
+                    assert current is not None, ev
+                    lead, assigned = current.lead, False
+                else:
+                    end_current(day)
+                    lead, assigned = ev.lead, True
+                cycles.append(
+                    CycleRow(
+                        number=item.number,
+                        cycle=len(cycles) + 1,
+                        lead=lead,
+                        assigned=assigned,
+                        started=day,
+                        reply_due=ev.reply_due.due,
+                    )
+                )
+                if ev.completion_due is not None:
+                    complete(day, ev.completion_due.due)
+                item = attrs.evolve(item, assigned_or_answered=item.assigned_or_answered or day)
+            case e.PreliminaryReplied() | e.Replied():
+                assert current is not None, ev
+                final = isinstance(ev, e.Replied)
+                cycles[-1] = attrs.evolve(
+                    current,
+                    first_reply=current.first_reply or day,
+                    final_reply=(current.final_reply or day) if final else current.final_reply,
+                )
+                if isinstance(ev, e.PreliminaryReplied):
+                    complete(day, ev.committed_due.due)
+                item = attrs.evolve(
+                    item,
+                    assigned_or_answered=item.assigned_or_answered or day,
+                    answered=item.answered or day,
+                )
+            case e.DeadlineExtended():
+                complete(day, ev.completion_due.due)
+            case e.Returned():
+                end_current(day)
+            case e.Characterized():
+                end_current(day)
+                item = attrs.evolve(
+                    item,
+                    assigned_or_answered=item.assigned_or_answered or day,
+                    answered=item.answered or day,
+                )
+            case e.Merged():
+                item = attrs.evolve(
+                    item,
+                    assigned_or_answered=item.assigned_or_answered or day,
+                    answered=item.answered or day,
+                    ended=day,
+                )
+            case e.Closed():
+                item = attrs.evolve(item, ended=day)
+            case e.FollowedUp(follow_up=follow_up) if current is not None:
+                visits.append(
+                    VisitRow(
+                        number=item.number,
+                        order=len(visits) + 1,
+                        lead=current.lead,
+                        visited=day,
+                        resolved=follow_up.resolved,
+                        satisfaction=follow_up.satisfaction,
+                    )
+                )
+    return Projection(
+        item=item, cycles=tuple(cycles), completions=tuple(completions), visits=tuple(visits)
+    )
