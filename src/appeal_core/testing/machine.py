@@ -165,6 +165,13 @@ class DeskMachine(RuleBasedStateMachine):
             command, by = data.draw(st.sampled_from(options), label="step")
             self._try(number, command, by)
 
+    @rule(data=st.data())
+    def sweep(self, data: st.DataObject) -> None:
+        """The daily sweep records its notices once: a second run the same day sends nothing."""
+        at = self._tick(data)
+        self.desk.sweep(at.date(), at=at, by=DESK)
+        assert self.desk.sweep(at.date(), at=at, by=DESK) == ()
+
     @invariant()
     def every_item_loads_and_equals_its_fold(self) -> None:
         for number in self.registered:
