@@ -1,0 +1,82 @@
+"""Possible duplicates across channels: same enterprise, open, recent, and a similar text.
+
+Similarity is the Dice coefficient of character bigrams after normalising the text, which
+works for Chinese without a word segmenter.  Pure functions; stores supply the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+
+from appeal_core.appeal import Appeal
+from appeal_core.enterprise import Enterprise
+from appeal_core.timeutil import local_date
+
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+_NAME_NOISE = re.compile(r"[（(][^）)]*[)）]|有限责任公司|股份有限公司|有限公司|公司|[\W_]+")
+
+
+def normalize_text(text: str) -> str:
+    """Text folded for comparison: NFKC (full-width to half-width), lower case, no punctuation."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def enterprise_key(enterprise: Enterprise) -> str:
+    """What identifies an enterprise across channels: its credit code, else its folded name."""
+    if enterprise.credit_code:
+        return f"code:{enterprise.credit_code}"
+    name = unicodedata.normalize("NFKC", enterprise.name)
+    return f"name:{_NAME_NOISE.sub('', name).lower()}"
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Character bigrams of the folded text (the single character for one-character texts)."""
+    folded = normalize_text(text)
+    if len(folded) < 2:
+        return Counter([folded]) if folded else Counter()
+    return Counter(folded[i : i + 2] for i in range(len(folded) - 1))
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the texts' bigram multisets, from 0 (nothing shared) to 1."""
+    x, y = bigrams(a), bigrams(b)
+    total = sum(x.values()) + sum(y.values())
+    return 2 * sum((x & y).values()) / total if total else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateCandidate:
+    """An earlier open item that the new one may repeat, and how similar their texts are."""
+
+    number: str
+    score: float
+
+
+def possible_duplicates(
+    enterprise: Enterprise,
+    content: str,
+    earlier: Iterable[Appeal],
+    *,
+    on: date,
+    window_days: int = 30,
+    threshold: float = 0.45,
+) -> tuple[DuplicateCandidate, ...]:
+    """Earlier open items of the same enterprise, registered within ``window_days`` before
+    ``on``, whose text is at least ``threshold`` similar; most similar first."""
+    key = enterprise_key(enterprise)
+    found = []
+    for item in earlier:
+        if not item.status.is_open or enterprise_key(item.enterprise) != key:
+            continue
+        if not 0 <= (on - local_date(item.registered_at)).days <= window_days:
+            continue
+        score = similarity(content, item.content)
+        if score >= threshold:
+            found.append(DuplicateCandidate(number=item.number, score=round(score, 4)))
+    return tuple(sorted(found, key=lambda c: (-c.score, c.number)))
