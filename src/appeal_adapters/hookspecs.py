@@ -6,12 +6,13 @@ parameters, so the specs cannot use ``*``; callers always pass keywords.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
+    from appeal_adapters.documents.common import Renderer
     from appeal_adapters.notify.notice import Notice
     from appeal_core.calendar import YearNotice
     from appeal_core.ports import Store
@@ -59,4 +60,14 @@ def appeal_notify(notice: Notice) -> None:
     :param notice: an ``appeal_adapters.notify.Notice``; ``notice.ident`` is stable across retries.
 
     All implementations are called; an exception in one is caught by the outbox and retried later.
+    """
+
+
+@hookspec
+def appeal_renderers(register: Callable[[Renderer], None]) -> None:
+    """Register document formats: call ``register(Renderer(name=..., kind=..., fn=...))``.
+
+    :param register: callback taking an ``appeal_adapters.documents.Renderer``.
+
+    All implementations are called; for the same name, the plugin registered last wins.
     """

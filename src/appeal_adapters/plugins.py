@@ -14,7 +14,12 @@ from appeal_adapters.errors import PluginError, UnknownStoreURL
 from appeal_core.ports import Store
 
 #: The built-in plugins, registered like any third-party plugin (module paths).
-DEFAULT_PLUGINS: tuple[str, ...] = ("appeal_adapters.storage.memory",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "appeal_adapters.storage.memory",
+    "appeal_adapters.storage.sqlite",
+    "appeal_adapters.storage.postgres",
+    "appeal_adapters.documents.renderers",
+)
 
 
 class AppealPlugins:

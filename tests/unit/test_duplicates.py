@@ -42,7 +42,9 @@ def test_flags_open_recent_similar_items_of_the_same_enterprise_only() -> None:
 
     def register(enterprise: Enterprise, text: str, day: str) -> str:
         at = datetime.fromisoformat(day + "T09:00").replace(tzinfo=SHANGHAI)
-        return desk.register(enterprise=enterprise, content=text, channel="app", at=at, by=DESK).number
+        return desk.register(
+            enterprise=enterprise, content=text, channel="app", at=at, by=DESK
+        ).number
 
     same = register(firm, "厂区门口道路破损，货车进出困难", "2026-11-02")
     register(firm, "急需招聘数控技工30名", "2026-11-02")

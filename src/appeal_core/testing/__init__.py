@@ -4,6 +4,7 @@ This is public API: other platforms import it to test their own adapters and rul
 """
 
 from appeal_core.testing.machine import DeskMachine, check_history
+from appeal_core.testing.store_contract import StoreComparisonMachine, StoreContract
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
     actors,
@@ -17,6 +18,8 @@ from appeal_core.testing.strategies import (
 __all__ = [
     "DEPARTMENTS",
     "DeskMachine",
+    "StoreComparisonMachine",
+    "StoreContract",
     "actors",
     "channels",
     "check_history",

@@ -1,0 +1,347 @@
+"""Storage benchmark: bulk registration, report queries on a big SQLite file, PostgreSQL COPY.
+
+Run from the repository root (PostgreSQL from APPEAL_TEST_POSTGRES_URL, or skipped):
+    .venv/bin/python benchmarks/bench_storage.py [--register N] [--big N] [--pg N] [--dir DIR]
+Prints each measurement, then the results as markdown (pasted into docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from appeal_adapters.storage import sql
+from appeal_adapters.storage.sqlite import SQLiteStore
+from appeal_core import events as e
+from appeal_core.actor import Actor
+from appeal_core.appeal import Appeal, Channel, FollowUp, Satisfaction
+from appeal_core.deadlines import Deadline
+from appeal_core.enterprise import Enterprise
+from appeal_core.history import evolve, start
+from appeal_core.testing.strategies import DEPARTMENTS
+from appeal_core.timeutil import SHANGHAI
+
+SEED = 20261102
+DESK = Actor.desk("窗口")
+LEADS = (*DEPARTMENTS, "区住房和城乡建设委员会", "区商务局", "区税务局")
+DISTRICTS = ("HM", "CY", "XC", "DC")
+FIRMS = [Enterprise(name=f"海淀第{k}科技有限公司", contact="张三", phone="13800000000",
+                    address=f"中关村大街{k}号") for k in range(50)]  # fmt: skip
+Item = tuple[tuple[e.Event, ...], Appeal]
+rows: list[tuple[str, str, str]] = []  # (measure, result, target) for the markdown table
+
+
+def report(measure: str, result: str, target: str = "") -> None:
+    """Print one measurement and keep it for the markdown table."""
+    print(f"{measure:<72} {result:>16} {target}", flush=True)
+    rows.append((measure, result, target))
+
+
+def registered(district: str, year: int, seq: int, at: datetime) -> e.Registered:
+    """A registration event, as the desk would decide it."""
+    return e.Registered(number=f"{district}-{year}-{seq:04d}", at=at, by=DESK, district=district,
+                        year=year, seq=seq, enterprise=FIRMS[seq % 50],
+                        content="厂区门前道路破损，大货车进出困难，影响物流，请协调修复",
+                        channel=Channel.APP)  # fmt: skip
+
+
+def deadline(start_day: date, days: int, rule: str) -> Deadline:
+    """A deadline ``days`` after ``start_day``, with an explanation like the calendar's."""
+    due = start_day + timedelta(days=days)
+    text = f"答复期限：自 {start_day} 起算（当日不计），第 3 个工作日为 {due}"
+    return Deadline(due=due, rule=rule, start=start_day, explanation=text)
+
+
+def history(first: e.Registered, rng: random.Random, now: datetime) -> tuple[e.Event, ...]:
+    """A plausible history: assigned, replied (often on time), visited, closed, as time allows."""
+    number, at = first.number, first.at
+    out: list[e.Event] = [first]
+    at += timedelta(hours=rng.randint(2, 30))
+    lead = rng.choice(LEADS)
+    due = deadline(at.date(), 5, "reply")
+    out.append(e.Assigned(number=number, at=at, by=DESK, lead=lead, reply_due=due,
+                          completion_due=due))  # fmt: skip
+    at += timedelta(hours=rng.randint(4, 200))
+    if at > now or rng.random() < 0.01:  # one in a hundred is stuck with its lead department
+        return tuple(out[: 1 + (rng.random() < 0.7)])
+    who = Actor.of_department(lead)
+    out.append(e.Replied(number=number, at=at, by=who, text="已协调修复", department=lead))
+    at += timedelta(days=rng.randint(3, 20))
+    if at > now:
+        return tuple(out)
+    level = rng.choice(list(Satisfaction))
+    visit = FollowUp(satisfaction=level, resolved=rng.random() < 0.85, visited_on=at.date())
+    out.append(e.FollowedUp(number=number, at=at, by=DESK, follow_up=visit))
+    out.append(e.Closed(number=number, at=at + timedelta(hours=1), by=DESK))
+    return tuple(out)
+
+
+def fold(events: tuple[e.Event, ...]) -> Appeal:
+    """The state after ``events`` (the core's fold, without its checks)."""
+    first = events[0]
+    assert isinstance(first, e.Registered)
+    state = start(first)
+    for event in events[1:]:
+        state = evolve(state, event)
+    return state
+
+
+def simple_items(count: int, year: int = 2026) -> list[Item]:
+    """``count`` freshly registered items of district HM (one event each)."""
+    at = datetime(year, 3, 2, 9, 0, tzinfo=SHANGHAI)
+    items = []
+    for seq in range(1, count + 1):
+        first = registered("HM", year, seq, at + timedelta(seconds=seq))
+        items.append(((first,), start(first)))
+    return items
+
+
+def rich_batches(count: int, batch: int) -> Iterator[list[Item]]:
+    """``count`` items over 4 districts and 2023-2026, with histories, in registration order."""
+    rng = random.Random(SEED)
+    begin = datetime(2023, 1, 1, 9, 0, tzinfo=SHANGHAI)
+    now = datetime(2026, 12, 31, 18, 0, tzinfo=SHANGHAI)
+    step = (now - begin) / count
+    seqs: dict[tuple[str, int], int] = {}
+    out: list[Item] = []
+    for k in range(count):
+        at = begin + step * k
+        district = DISTRICTS[k % len(DISTRICTS)]
+        seq = seqs[(district, at.year)] = seqs.get((district, at.year), 0) + 1
+        events = history(registered(district, at.year, seq, at), rng, now)
+        out.append((events, fold(events)))
+        if len(out) == batch:
+            yield out
+            out = []
+    if out:
+        yield out
+
+
+def best(run: Callable[[], object], repeats: int) -> float:
+    """Best wall time of ``repeats`` runs, in seconds."""
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def _fresh(path: Path) -> Path:
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    return path
+
+
+def _library(items: list[Item], path: Path, batch: int) -> float:
+    store = SQLiteStore(str(_fresh(path)))
+    t = time.perf_counter()
+    for k in range(0, len(items), batch):
+        store.bulk_register(items[k : k + batch])
+    took = time.perf_counter() - t
+    store.close()
+    return took
+
+
+def _bare(tables: dict[str, list[tuple[Any, ...]]], path: Path, batch: int) -> float:
+    """executemany of ready rows into tables with no types, keys or indexes."""
+    bare = sqlite3.connect(_fresh(path), isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = FULL")
+    for name, rows in tables.items():
+        bare.execute(f"CREATE TABLE {name} ({', '.join(f'c{k}' for k in range(len(rows[0])))})")
+    t = time.perf_counter()
+    for k in range(0, len(next(iter(tables.values()))), batch):
+        bare.execute("BEGIN")
+        for name, rows in tables.items():
+            marks = ", ".join("?" * len(rows[0]))
+            bare.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[k : k + batch])
+        bare.execute("COMMIT")
+    took = time.perf_counter() - t
+    bare.close()
+    return took
+
+
+def bench_register(n: int, folder: Path, batch: int, repeats: int = 3) -> None:
+    """Library bulk_register into SQLite against executemany of the same rows into bare tables.
+
+    Runs alternate and the best of ``repeats`` counts (this machine's timings are noisy).
+    """
+    items = simple_items(n)
+    t = time.perf_counter()
+    prepared = sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
+                                               for ev, s in items])  # fmt: skip
+    building = time.perf_counter() - t
+    same = {"events": prepared.events, "appeals": prepared.new_appeals}
+    library, baseline = [], []
+    for _ in range(repeats):
+        library.append(_library(items, folder / "register.db", batch))
+        baseline.append(_bare(same, folder / "bare.db", batch))
+    t = time.perf_counter()
+    naive = [(s.number, json.dumps(attrs.asdict(s), default=str, ensure_ascii=False))
+             for _, s in items]  # fmt: skip
+    naive_time = time.perf_counter() - t + _bare({"items": naive}, folder / "naive.db", batch)
+    mine, base = min(library), min(baseline)
+    report(f"SQLite bulk_register, {n:,} items in batches of {batch:,} (best of {repeats})",
+           f"{n / mine:,.0f}/s")  # fmt: skip
+    report("  of which serializing, hashing and building rows", f"{n / building:,.0f}/s")
+    report("  baseline: executemany of the same prepared rows into bare tables",
+           f"{n / base:,.0f}/s")  # fmt: skip
+    report("  library / baseline throughput", f"{base / mine:.2f}", ">= 0.33")
+    report("  naive: json.dumps(attrs.asdict(state)) + executemany, one bare table",
+           f"{n / naive_time:,.0f}/s")  # fmt: skip
+    report("  library / naive throughput", f"{naive_time / mine:.2f}")
+    _library(items, folder / "register.db", batch)
+    size = (folder / "register.db").stat().st_size + _wal(folder / "register.db")
+    report("  SQLite file size per registered item", f"{size / n:,.0f} B")
+
+
+def _wal(path: Path) -> int:
+    wal = Path(str(path) + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def bench_queries(n: int, folder: Path, batch: int) -> None:
+    """Build an ``n``-item store with bulk ingest, then time both report queries."""
+    path = folder / "big.db"
+    store = SQLiteStore(str(path), synchronous="NORMAL")
+    t = time.perf_counter()
+    events = 0
+    for chunk in rich_batches(n, batch):
+        events += sum(len(ev) for ev, _ in chunk)
+        store.bulk_register(chunk)
+    built = time.perf_counter() - t
+    store.close()
+    store = SQLiteStore(str(path))
+    conn = sqlite3.connect(path)
+    conn.execute("ANALYZE")
+    size = path.stat().st_size + _wal(path)
+    report(f"big SQLite store: {n:,} items, {events:,} events, built with bulk_register",
+           f"{built:,.1f} s")  # fmt: skip
+    report("  file size per item (incl. its events)", f"{size / n:,.0f} B")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS hand_overdue ON appeals "
+        "(is_open, reply_due, first_reply_on, completion_due, final_reply_on, number)"
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS hand_due ON appeals "
+                 "(reply_due, lead, first_reply_on)")  # fmt: skip
+    conn.execute("CREATE INDEX IF NOT EXISTS hand_activity ON activity "
+                 "(day, kind, lead, resolved, satisfied)")  # fmt: skip
+    day, month = date(2026, 12, 1), (2026, 6)
+    lo, hi = "2026-06-01", "2026-07-01"
+    cases: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
+        ("overdue_numbers(2026-12-01)",
+         lambda: store.overdue_numbers(day),
+         lambda: conn.execute(
+             "SELECT number FROM appeals INDEXED BY hand_overdue WHERE is_open = 1 AND "
+             "((reply_due < ?1 AND first_reply_on IS NULL) OR "
+             "(completion_due < ?1 AND final_reply_on IS NULL))", (day.isoformat(),)).fetchall()),
+        ("overdue_numbers(2026-12-01, district='HM')",
+         lambda: store.overdue_numbers(day, "HM"), None),
+        ("department_month_counts(2026, 6)",
+         lambda: store.department_month_counts(*month),
+         lambda: (conn.execute(
+             "SELECT lead, kind, count(*), sum(resolved), sum(satisfied) FROM activity "
+             "INDEXED BY hand_activity WHERE day >= ? AND day < ? GROUP BY lead, kind",
+             (lo, hi)).fetchall(),
+             conn.execute(
+             "SELECT lead, count(*), sum(first_reply_on <= reply_due) FROM appeals "
+             "INDEXED BY hand_due WHERE reply_due >= ? AND reply_due < ? GROUP BY lead",
+             (lo, hi)).fetchall())),
+        ("department_month_counts(2026, 6, district='HM')",
+         lambda: store.department_month_counts(*month, "HM"), None),
+    ]  # fmt: skip
+    for name, ours, hand in cases:
+        mine = best(ours, 7)
+        report(f"  {name}", f"{mine * 1000:.1f} ms", "< 100 ms")
+        if hand is not None:
+            theirs = best(hand, 7)
+            report("    hand-written SQL over a covering index", f"{theirs * 1000:.1f} ms")
+            report("    ours / hand-written", f"{mine / theirs:.2f}", "<= 3")
+    report("  overdue items found on 2026-12-01", f"{len(store.overdue_numbers(day)):,}")
+    conn.close()
+    store.close()
+
+
+def bench_postgres(n: int, batch: int) -> None:
+    """Bulk ingest through COPY into a fresh PostgreSQL schema."""
+    url = os.environ.get("APPEAL_TEST_POSTGRES_URL")
+    if not url:
+        report("PostgreSQL bulk ingest", "skipped", "(no APPEAL_TEST_POSTGRES_URL)")
+        return
+    import psycopg
+
+    from appeal_adapters.storage.postgres import PostgresStore
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS bench CASCADE")
+        conn.execute("CREATE SCHEMA bench")
+    store = PostgresStore(url + ("&" if "?" in url else "?") + "options=-c%20search_path%3Dbench")
+    items = simple_items(n, 2025)
+    t = time.perf_counter()
+    for k in range(0, n, batch):
+        store.bulk_register(items[k : k + batch])
+    took = time.perf_counter() - t
+    t = time.perf_counter()
+    sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
+                                    for ev, s in items[:batch]])  # fmt: skip
+    building = (time.perf_counter() - t) / min(batch, n)
+    report(f"PostgreSQL bulk_register (COPY), {n:,} items in batches of {batch:,}",
+           f"{n / took:,.0f}/s", ">= 50,000/s")  # fmt: skip
+    report("  of which serializing, hashing and building rows (client)", f"{1 / building:,.0f}/s")
+    with psycopg.connect(url) as conn:
+        settings = [f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}" for name in
+                    ("server_version", "fsync", "shared_buffers", "max_wal_size")]  # fmt: skip
+    report("  server: " + ", ".join(settings), "")
+    with psycopg.connect(url) as conn:
+        size = conn.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN "
+                            "pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'bench' "
+                            "AND c.relkind = 'r'").fetchone()  # fmt: skip
+    report("  PostgreSQL size per item (tables + indexes)", f"{(size[0] or 0) / n:,.0f} B")
+    store.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA bench CASCADE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--register", type=int, default=100_000, help="items for bulk_register")
+    parser.add_argument("--big", type=int, default=1_000_000, help="items in the query store")
+    parser.add_argument("--pg", type=int, default=1_000_000, help="items for PostgreSQL COPY")
+    parser.add_argument("--batch", type=int, default=10_000, help="items per bulk_register call")
+    parser.add_argument("--dir", type=Path, default=None, help="where to put the SQLite files")
+    args = parser.parse_args()
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="appeal-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.db*"):
+        old.unlink()
+    if args.register:
+        bench_register(args.register, folder, args.batch)
+    if args.pg:
+        bench_postgres(args.pg, max(args.batch, 50_000))
+    if args.big:
+        bench_queries(args.big, folder, max(args.batch, 20_000))
+    print(
+        f"\nEnvironment: Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, {sys.platform}; files in {folder}\n"
+    )
+    print("| measure | result | target |\n|---|---:|---:|")
+    for measure, result, target in rows:
+        print(f"| {measure.strip()} | {result} | {target} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Events and item states to and from JSON-compatible dicts, through one private cattrs converter.
+
+The domain classes know nothing of any wire format (STYLE 8); this module is the only mapping.
+Dates are ISO strings, instants ISO strings with their UTC offset, enums their values, and an
+event is tagged with its class name (``{"type": "Assigned", ...}``).  Fields still at their
+default are left out, which keeps stored rows small; loading fills them back in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, Union, cast
+
+import cattrs
+from cattrs.strategies import configure_tagged_union
+
+from appeal_adapters.errors import AdapterError
+from appeal_core import events as e
+from appeal_core.appeal import Appeal
+from appeal_core.timeutil import SHANGHAI
+
+__all__ = [
+    "SerializationError",
+    "dumps",
+    "event_from_dict",
+    "event_to_dict",
+    "loads",
+    "state_from_dict",
+    "state_to_dict",
+]
+
+TAG = "type"
+_EIGHT_HOURS = timedelta(hours=8)
+
+
+class SerializationError(AdapterError, ValueError):
+    """A stored or received document does not describe a valid event or item state."""
+
+    def __init__(self, what: str, problems: list[str]) -> None:
+        self.what = what
+        self.problems = problems
+        super().__init__(f"无法读取{what}：" + "；".join(problems))
+
+
+def _datetime_from_iso(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    result = datetime.fromisoformat(value)
+    offset = result.utcoffset()
+    if offset is None:
+        raise ValueError(f"时间 {value!r} 缺少时区（UTC 偏移）")
+    return result.replace(tzinfo=SHANGHAI) if offset == _EIGHT_HOURS else result
+
+
+def _date_from_iso(value: Any, _: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(f"日期 {value!r} 应为 YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+#: The union of every event class, built from ``EVENT_TYPES`` so a new event is never missed.
+_EVENT: Any = Union[e.EVENT_TYPES]  # noqa: UP007
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_structure_hook(datetime, _datetime_from_iso)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _date_from_iso)
+    configure_tagged_union(
+        cast(Any, _EVENT), converter, tag_generator=lambda cls: cls.__name__, tag_name=TAG
+    )
+    return converter
+
+
+_converter = _make_converter()
+#: Per event class, its unstructure function (skipping the union dispatch on the hot path).
+_EVENT_HOOKS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    cls: _converter.get_unstructure_hook(cls) for cls in e.EVENT_TYPES
+}
+_STATE_HOOK: Callable[[Appeal], dict[str, Any]] = _converter.get_unstructure_hook(Appeal)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_DECODE = json.JSONDecoder().decode
+
+
+def _fail(what: str, exc: Exception) -> SerializationError:
+    if isinstance(exc, cattrs.BaseValidationError):
+        return SerializationError(what, cattrs.transform_error(exc))
+    return SerializationError(what, [f"{type(exc).__name__}: {exc}"])
+
+
+def event_to_dict(event: e.Event) -> dict[str, Any]:
+    """The event as a JSON-compatible dict tagged with its class name under ``"type"``."""
+    cls = type(event)
+    data = _EVENT_HOOKS[cls](event)
+    data[TAG] = cls.__name__
+    return data
+
+
+def event_from_dict(data: dict[str, Any]) -> e.Event:
+    """The event a dict from ``event_to_dict`` describes; ``SerializationError`` if invalid."""
+    try:
+        return cast(e.Event, _converter.structure(data, _EVENT))
+    except Exception as exc:
+        raise _fail(f"事件（type={data.get(TAG)!r}）", exc) from exc
+
+
+def state_to_dict(state: Appeal) -> dict[str, Any]:
+    """The item state as a JSON-compatible dict (fields at their default left out)."""
+    return _STATE_HOOK(state)
+
+
+def state_from_dict(data: dict[str, Any]) -> Appeal:
+    """The item state a dict from ``state_to_dict`` describes; ``SerializationError`` if invalid."""
+    try:
+        return _converter.structure(data, Appeal)
+    except Exception as exc:
+        raise _fail(f"事项状态（number={data.get('number')!r}）", exc) from exc
+
+
+def dumps(data: Any) -> str:
+    """Canonical JSON: sorted keys, compact separators, UTF-8 text kept (used for hashing)."""
+    return _CANONICAL.encode(data)
+
+
+def loads(text: str) -> Any:
+    """Parse JSON text; ``SerializationError`` when it is not JSON."""
+    try:
+        return _DECODE(text)
+    except ValueError as exc:
+        raise SerializationError("JSON 文本", [str(exc)]) from exc

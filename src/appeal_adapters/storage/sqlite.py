@@ -1,0 +1,133 @@
+"""``sqlite:///path/to/file.db``: the embedded default store, on the standard library's sqlite3.
+
+WAL journal and ``synchronous=FULL`` (a committed item survives a crash or power cut); every
+write transaction starts with ``BEGIN IMMEDIATE`` and waits up to ``busy_timeout`` for other
+writers, so concurrent processes queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from appeal_adapters.hookspecs import hookimpl
+from appeal_adapters.storage import sql
+from appeal_adapters.storage.sqlstore import SqlStore
+from appeal_core.ports import Store
+
+SCHEME = "sqlite"
+PREFIX = "sqlite:///"
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+DEFAULT_BUSY_TIMEOUT_MS = 60_000
+
+
+class SQLiteStore(SqlStore):
+    """Items, event log and counters in one SQLite file (or ``:memory:``).
+
+    ``synchronous`` trades durability for speed (``FULL`` by default); ``busy_timeout_ms`` is
+    how long a writer waits for another writer's transaction before ``StoreBusy``.
+    """
+
+    dialect = sql.SQLITE
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        synchronous: str = "FULL",
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        schema_version: int = sql.LATEST,
+    ) -> None:
+        super().__init__()
+        if synchronous.upper() not in SYNCHRONOUS:
+            raise sql.BadStoreURL(path, f"synchronous={synchronous!r} 应为 {'/'.join(SYNCHRONOUS)}")
+        self.where = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
+        )
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.journal_mode = str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            with self._transaction() as cur:
+                sql.migrate(cur, self.dialect, path, schema_version)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def from_url(cls, url: str) -> SQLiteStore:
+        """Open ``sqlite:///relative.db``, ``sqlite:////abs/path.db`` or ``sqlite:///:memory:``.
+
+        Options go after ``?``: ``synchronous=NORMAL``, ``busy_timeout=5000`` (milliseconds).
+        """
+        if not url.startswith(PREFIX) or len(url) == len(PREFIX):
+            raise sql.BadStoreURL(url, "应为 sqlite:///相对路径.db 或 sqlite:////绝对路径.db")
+        path, _, query = url[len(PREFIX) :].partition("?")
+        options: dict[str, Any] = {}
+        for pair in filter(None, query.split("&")):
+            key, _, value = pair.partition("=")
+            if key == "synchronous":
+                options["synchronous"] = value
+            elif key == "busy_timeout" and value.isdigit():
+                options["busy_timeout_ms"] = int(value)
+            else:
+                hint = "可用 synchronous、busy_timeout"
+                raise sql.BadStoreURL(url, f"不认识的选项 {pair!r}（{hint}）")
+        return cls(path, **options)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        cur = self._conn.cursor()
+        self._run(cur, "BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise
+        else:
+            try:
+                self._run(cur, "COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                raise
+        finally:
+            cur.close()
+
+    def _run(self, cur: sqlite3.Cursor, statement: str) -> None:
+        try:
+            cur.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise sql.StoreBusy(self.where, self.busy_timeout_ms) from exc
+            raise
+
+    def _cursor(self) -> sqlite3.Cursor:
+        return self._conn.cursor()
+
+    def pragma(self, name: str) -> Any:
+        """The value of a read-only ``PRAGMA`` (``journal_mode``, ``synchronous``...)."""
+        if not name.replace("_", "").isalpha():
+            raise sql.BadStoreURL(self.where, f"PRAGMA 名称 {name!r} 无效")
+        return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._conn.close()
+
+
+@hookimpl
+def appeal_open_store(url: str) -> Store | None:
+    """A ``SQLiteStore`` for ``sqlite:///...`` URLs."""
+    return SQLiteStore.from_url(url) if url.split(":", 1)[0] == SCHEME else None
+
+
+@hookimpl
+def appeal_store_schemes() -> Iterable[str]:
+    """This plugin opens ``sqlite:///``."""
+    return [SCHEME]

@@ -1,0 +1,356 @@
+"""The storage contract every store adapter runs: plain tests plus a comparison state machine.
+
+Subclass ``StoreContract`` (collected by pytest as a ``Test...`` class) and
+``StoreComparisonMachine`` and provide ``make_store()``; the reference is ``MemoryStore``::
+
+    class TestMyStore(StoreContract):
+        def make_store(self) -> Store: return MyStore(...)
+
+    class MyStoreMachine(StoreComparisonMachine):
+        def make_store(self) -> Store: return MyStore(...)
+    TestMyStoreMachine = MyStoreMachine.TestCase
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from appeal_core import commands as c
+from appeal_core import events as e
+from appeal_core.actor import Actor
+from appeal_core.appeal import Appeal, Channel, Complexity
+from appeal_core.desk import Desk
+from appeal_core.enterprise import Enterprise
+from appeal_core.errors import AppealError, AppealNotFound, ConcurrencyConflict
+from appeal_core.history import evolve, fold
+from appeal_core.memory import MemoryStore
+from appeal_core.ports import Store
+from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
+from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, contents, enterprises
+from appeal_core.timeutil import SHANGHAI
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+ACME = Enterprise(name="海淀测试科技有限公司", contact="张三", phone="13800000000")
+
+
+class _Boom(Exception):
+    """Raised inside a unit of work to make it roll back."""
+
+
+@contextmanager
+def raises(kind: type[BaseException]) -> Iterator[None]:
+    """Assert that the block raises ``kind`` (pytest-free, so the contract needs no pytest)."""
+    try:
+        yield
+    except kind:
+        return
+    raise AssertionError(f"expected {kind.__name__}")
+
+
+def make_desk(store: Store, district: str = "HM") -> Desk:
+    """A desk on ``store`` with the Chinese calendar (weekdays outside its known years)."""
+    from appeal_core.calendar import china_calendar
+
+    return Desk(store, district=district, calendar=china_calendar(outside="weekdays"))
+
+
+def register(desk: Desk, at: datetime, content: str = "厂区道路破损，影响物流") -> Appeal:
+    """Register one appeal of the test enterprise at ``at``."""
+    return desk.register(enterprise=ACME, content=content, channel=Channel.APP, at=at, by=DESK)
+
+
+def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
+    """Drive items through every event type; returns the numbers registered."""
+    clock = iter(at + timedelta(hours=k) for k in range(1000))
+    lead, co = Actor.of_department(DEPARTMENTS[0]), Actor.of_department(DEPARTMENTS[1])
+    a = register(desk, next(clock)).number
+    desk.verify(a, at=next(clock), by=DESK, note="已电话核实")
+    desk.classify(a, category="用地", complexity=Complexity.COMPLEX, at=next(clock), by=DESK)
+    state = desk.assign(a, lead=DEPARTMENTS[0], co=DEPARTMENTS[1:2], at=next(clock), by=DESK)
+    desk.report_to_lead(a, text="协办意见：同意", at=next(clock), by=co)
+    assert state.reply_due is not None
+    committed = state.reply_due.due + timedelta(days=10)
+    desk.reply(
+        a, text="正在调查", preliminary=True, committed_due=committed, at=next(clock), by=lead
+    )
+    desk.extend(
+        a, new_due=committed + timedelta(days=7), reason="需现场勘查", at=next(clock), by=DESK
+    )
+    desk.escalate(a, leader="分管区长", reason="部门层面难以协调", at=next(clock), by=DESK)
+    desk.resolve(a, resolution="区领导牵头会办", at=next(clock), by=LEADER)
+    desk.reply(a, text="已办结", at=next(clock), by=lead, contact="李四", phone="010-12345678")
+    desk.follow_up(a, satisfaction="unsatisfied", resolved=False, at=next(clock), by=DESK)
+    desk.reopen(a, reason="企业不满意，重新办理", at=next(clock), by=DESK)
+    desk.reply(a, text="再次办结", at=next(clock), by=lead)
+    desk.follow_up(a, satisfaction="satisfied", resolved=True, at=next(clock), by=DESK, notes="好")
+    desk.close(a, at=next(clock), by=DESK)
+    b = register(desk, next(clock), "用电增容").number
+    desk.verify(b, at=next(clock), by=DESK)
+    desk.classify(b, category="用电", complexity=Complexity.ROUTINE, at=next(clock), by=DESK)
+    desk.assign(b, lead=DEPARTMENTS[2], at=next(clock), by=DESK)
+    desk.send_back(
+        b, reason="不属于本部门职责", at=next(clock), by=Actor.of_department(DEPARTMENTS[2])
+    )
+    desk.assign(b, lead=DEPARTMENTS[3], at=next(clock), by=DESK)
+    desk.reassign(b, lead=DEPARTMENTS[4], reason="职责调整", at=next(clock), by=DESK)
+    desk.characterize(b, reason="涉及生态红线", red_line="environment", at=next(clock), by=DESK)
+    desk.close(b, at=next(clock), by=DESK)
+    d = register(desk, next(clock), "招工难").number
+    dup = register(desk, next(clock), "招工难（重复反映）").number
+    desk.merge(dup, into=d, at=next(clock), by=DESK)
+    with desk.store.unit_of_work() as uow:  # the sweep's notice, appended as the sweep does
+        state = uow.state(d)
+        notice = e.Noticed(number=d, at=next(clock), by=DESK, kind="remind", key=f"remind:{d}",
+                           target="区服务企业办", message="请尽快核实")  # fmt: skip
+        uow.append(d, state.version, (notice,), evolve(state, notice))
+    return (a, b, d, dup)
+
+
+class StoreContract:
+    """Plain tests every store must pass; subclass with a ``Test`` name and give ``make_store``."""
+
+    def make_store(self) -> Store:
+        """A new, empty store under test."""
+        raise NotImplementedError
+
+    @contextmanager
+    def opened(self) -> Iterator[Store]:
+        """A new store, closed afterwards."""
+        store = self.make_store()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def test_register_and_load(self) -> None:
+        with self.opened() as store:
+            state = register(make_desk(store), START)
+            assert store.state(state.number) == state
+            assert store.events(state.number) == (_registered(store, state.number),)
+            assert fold(store.events(state.number)) == state
+            assert store.numbers() == (state.number,) == store.numbers("HM")
+            assert store.numbers("CY") == ()
+
+    def test_stale_version_raises_and_writes_nothing(self) -> None:
+        with self.opened() as store:
+            desk = make_desk(store)
+            state = register(desk, START)
+            event = e.Verified(number=state.number, at=START, by=DESK)
+            for wrong in (0, state.version + 1):
+                with raises(ConcurrencyConflict), store.unit_of_work() as uow:
+                    uow.append(state.number, wrong, (event,), evolve(state, event))
+            assert store.state(state.number) == state
+            assert len(store.events(state.number)) == 1
+
+    def test_second_writer_conflicts_then_retries(self) -> None:
+        with self.opened() as store:
+            desk = make_desk(store)
+            seen = register(desk, START)  # both writers read version 1
+            desk.verify(seen.number, at=START, by=DESK)  # the first writer wins
+            late = e.Verified(number=seen.number, at=START, by=DESK, note="迟到的写入")
+            with raises(ConcurrencyConflict), store.unit_of_work() as uow:
+                uow.append(seen.number, seen.version, (late,), evolve(seen, late))
+            assert [type(x) for x in store.events(seen.number)] == [e.Registered, e.Verified]
+            fresh = store.state(seen.number)  # the retry reloads and goes on
+            note = e.Classified(number=seen.number, at=START, by=DESK, category="用地",
+                                complexity=Complexity.ROUTINE)  # fmt: skip
+            with store.unit_of_work() as uow:
+                uow.append(seen.number, fresh.version, (note,), evolve(fresh, note))
+            assert store.state(seen.number).version == 3
+
+    def test_rollback_writes_nothing_and_releases_the_number(self) -> None:
+        with self.opened() as store:
+            desk = make_desk(store)
+            with raises(_Boom), store.unit_of_work() as uow:
+                seq = uow.next_seq("HM", 2026)
+                number = desk.policy.format_number("HM", 2026, seq)
+                first = _registered_event(number, seq)
+                uow.append(number, 0, (first,), fold((first,)))
+                assert uow.state(number) == fold((first,))
+                assert uow.events(number) == (first,)
+                raise _Boom
+            assert store.numbers() == ()
+            with raises(AppealNotFound):
+                store.state(number)
+            assert register(desk, START).seq == seq == 1
+
+    def test_numbers_gap_free_per_district_and_year(self) -> None:
+        with self.opened() as store:
+            desk = make_desk(store)
+            eve = datetime(2026, 12, 31, 22, 0, tzinfo=SHANGHAI)
+            states = [register(desk, eve + timedelta(minutes=20 * k)) for k in range(12)]
+            by_year: dict[int, list[int]] = {}
+            for s in states:
+                by_year.setdefault(s.year, []).append(s.seq)
+            assert by_year == {2026: [1, 2, 3, 4, 5, 6], 2027: [1, 2, 3, 4, 5, 6]}
+            assert len(set(store.numbers())) == 12
+
+    def test_several_districts_share_one_store(self) -> None:
+        with self.opened() as store:
+            desks = {d: make_desk(store, d) for d in ("HM", "CY", "XC")}
+            order = [register(desks[d], START).number for d in ("HM", "CY", "HM", "XC", "CY")]
+            assert store.numbers() == tuple(order)
+            assert store.numbers("HM") == (order[0], order[2])
+            assert [s.seq for s in store.states("CY")] == [1, 2]
+            assert [s.number for s in store.states("XC")] == [order[3]]
+
+    def test_states_in_registration_order(self) -> None:
+        with self.opened() as store:
+            hm, cy = make_desk(store, "HM"), make_desk(store, "CY")
+            made = [register(hm if k % 3 else cy, START + timedelta(hours=k)) for k in range(9)]
+            desk_of = {s.number: hm if s.district == "HM" else cy for s in made}
+            for s in reversed(made):  # later changes must not move an item
+                desk_of[s.number].verify(s.number, at=START + timedelta(days=1), by=DESK)
+            assert [s.number for s in store.states()] == [s.number for s in made]
+            assert list(store.states()) == [store.state(s.number) for s in made]
+
+    def test_every_event_round_trips_equal(self) -> None:
+        with self.opened() as store:
+            reference = MemoryStore()
+            numbers = walk_every_event(make_desk(store))
+            assert walk_every_event(make_desk(reference)) == numbers
+            kinds = {type(x) for n in numbers for x in store.events(n)}
+            assert kinds == set(e.EVENT_TYPES), set(e.EVENT_TYPES) - kinds
+            for number in numbers:
+                assert store.events(number) == reference.events(number)
+                assert store.state(number) == reference.state(number) == fold(store.events(number))
+            assert store.numbers() == reference.numbers()
+
+    def test_not_found(self) -> None:
+        with self.opened() as store:
+            register(make_desk(store), START)
+            for read in (store.state, store.events):
+                with raises(AppealNotFound):
+                    read("HM-2026-9999")
+            with store.unit_of_work() as uow:
+                for uow_read in (uow.state, uow.events):
+                    with raises(AppealNotFound):
+                        uow_read("HM-2026-9999")
+
+
+def _execute(desk: Desk, *, command: c.Command, at: datetime, by: Actor) -> Appeal:
+    return desk.execute(command, at=at, by=by)
+
+
+def _registered_event(number: str, seq: int) -> e.Registered:
+    return e.Registered(number=number, at=START, by=DESK, district="HM", year=2026, seq=seq,
+                        enterprise=ACME, content="测试", channel=Channel.HOTLINE)  # fmt: skip
+
+
+def _registered(store: Store, number: str) -> e.Event:
+    first = store.events(number)[0]
+    assert isinstance(first, e.Registered)
+    return first
+
+
+class StoreComparisonMachine(RuleBasedStateMachine):
+    """Drives a desk on the store under test and one on a ``MemoryStore`` with the same
+    commands; after every step their numbers, states and events must be equal."""
+
+    numbers = Bundle("numbers")
+
+    def make_store(self) -> Store:
+        """The store under test; override in a subclass."""
+        return MemoryStore()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = self.make_store()
+        self.oracle = MemoryStore()
+        self.desks = {
+            (name, d): make_desk(store, d)
+            for name, store in (("store", self.store), ("oracle", self.oracle))
+            for d in ("HM", "CY")
+        }
+        self.now = START
+
+    def teardown(self) -> None:
+        self.store.close()
+
+    def _both(self, action: Callable[[Desk], Any], district: str = "HM") -> Any:
+        """Run ``action`` on both desks; both succeed with equal results or fail alike."""
+        outcomes = []
+        for name in ("store", "oracle"):
+            try:
+                outcomes.append(("ok", action(self.desks[(name, district)])))
+            except AppealError as exc:
+                outcomes.append((type(exc).__name__, str(exc)))
+        assert outcomes[0] == outcomes[1], outcomes
+        return outcomes[0][1] if outcomes[0][0] == "ok" else None
+
+    def _tick(self, data: st.DataObject) -> datetime:
+        self.now += timedelta(minutes=data.draw(st.integers(0, 3 * 24 * 60), label="minutes"))
+        return self.now
+
+    @rule(target=numbers, district=st.sampled_from(["HM", "CY"]), enterprise=enterprises(),
+          content=contents(), channel=channels(), data=st.data())  # fmt: skip
+    def register(
+        self, district: str, enterprise: Enterprise, content: str, channel: Channel, data: Any
+    ) -> str:
+        at = self._tick(data)
+        state = self._both(
+            lambda d: d.register(
+                enterprise=enterprise, content=content, channel=channel, at=at, by=DESK
+            ),
+            district,
+        )
+        assert isinstance(state, Appeal)
+        return state.number
+
+    @rule(number=numbers, data=st.data())
+    def anything(self, number: str, data: st.DataObject) -> None:
+        at = self._tick(data)
+        command = data.draw(_any_command(number, at.date()), label="command")
+        by = data.draw(actors(), label="actor")
+        self._both(lambda d: d.execute(command, at=at, by=by))
+
+    @rule(number=numbers, other=numbers, data=st.data())
+    def merge(self, number: str, other: str, data: st.DataObject) -> None:
+        at = self._tick(data)
+        self._both(lambda d: d.merge(number, into=other, at=at, by=DESK))
+
+    @rule(number=numbers, data=st.data())
+    def advance(self, number: str, data: st.DataObject) -> None:
+        for _ in range(data.draw(st.integers(1, 6), label="steps")):
+            at = self._tick(data)
+            options = _next_steps(self.oracle.state(number), at.date())
+            if not options:
+                return
+            command, by = data.draw(st.sampled_from(options), label="step")
+            self._both(partial(_execute, command=command, at=at, by=by))
+
+    @rule(district=st.sampled_from(["HM", "CY"]))
+    def abandoned_registration(self, district: str) -> None:
+        """A unit of work that reserves a number, appends, then fails: nothing stays."""
+        for store in (self.store, self.oracle):
+            with raises(_Boom), store.unit_of_work() as uow:
+                seq = uow.next_seq(district, self.now.year)
+                number = f"{district}-{self.now.year}-{seq:04d}"
+                first = _registered_event(number, seq)
+                uow.append(number, 0, (first,), fold((first,)))
+                raise _Boom
+
+    @rule(number=numbers, skew=st.sampled_from([-1, 1]))
+    def stale_append(self, number: str, skew: int) -> None:
+        """An append with a wrong expected version conflicts on both stores."""
+        for store in (self.store, self.oracle):
+            state = store.state(number)
+            event = e.Verified(number=number, at=self.now, by=DESK)
+            with raises(ConcurrencyConflict), store.unit_of_work() as uow:
+                uow.append(number, state.version + skew, (event,), evolve(state, event))
+
+    @invariant()
+    def same_numbers_states_and_events(self) -> None:
+        assert self.store.numbers() == self.oracle.numbers()
+        for district in ("HM", "CY"):
+            assert self.store.numbers(district) == self.oracle.numbers(district)
+        assert list(self.store.states()) == list(self.oracle.states())
+        for number in self.oracle.numbers():
+            assert self.store.events(number) == self.oracle.events(number), number
