@@ -33,9 +33,11 @@ from appeal_core.errors import (
     ConcurrencyConflict,
     LifecycleError,
     PermissionDenied,
+    QuarantineNotFound,
     ValidationError,
 )
 from appeal_core.history import CorruptHistory, fold
+from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
@@ -70,13 +72,18 @@ __all__ = [
     "Escalation",
     "FollowUp",
     "HolidayPeriod",
+    "IntakeRecord",
+    "IntakeReport",
     "LifecycleError",
     "MemoryStore",
     "MonthlyReport",
     "OutsideCoverage",
     "PermissionDenied",
     "Policy",
+    "QuarantineEntry",
+    "QuarantineNotFound",
     "RedLine",
+    "RejectedRow",
     "Reply",
     "Role",
     "Satisfaction",

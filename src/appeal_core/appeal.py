@@ -224,6 +224,8 @@ class Appeal:
     reopenings: int = 0
     extensions: int = 0
     notices: tuple[tuple[str, date], ...] = ()
+    possible_duplicates: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def lead(self) -> str | None:

@@ -24,6 +24,15 @@ class Register:
     channel: Channel = attrs.field(converter=Channel)
     source_id: str = ""
     reported_at: datetime | None = None
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class DismissDuplicate:
+    """The desk finds that the item does not repeat ``of``, a flagged possible duplicate."""
+
+    number: str
+    of: str
 
 
 @attrs.frozen(kw_only=True)
@@ -173,6 +182,7 @@ class Close:
 
 Command = (
     Verify
+    | DismissDuplicate
     | Merge
     | Classify
     | Assign

@@ -50,7 +50,13 @@ def _text(field: str, value: str, *, limit: int = 20000) -> str:
 
 
 def decide_register(
-    command: c.Register, ctx: Context, *, number: str, district: str, seq: int
+    command: c.Register,
+    ctx: Context,
+    *,
+    number: str,
+    district: str,
+    seq: int,
+    possible_duplicates: tuple[str, ...] = (),
 ) -> e.Registered:
     """The event for a new item; only the desk registers, and it never refuses a problem."""
     if ctx.by.role is not REGISTER_ROLE:
@@ -69,6 +75,8 @@ def decide_register(
         channel=command.channel,
         source_id=command.source_id.strip(),
         reported_at=command.reported_at,
+        possible_duplicates=possible_duplicates,
+        notes=command.notes,
     )
 
 
@@ -98,6 +106,11 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
     base = _Base(number=state.number, at=ctx.at, by=ctx.by)
     dept = ctx.by.department
     match command:
+        case c.DismissDuplicate(of=of):
+            if of not in state.possible_duplicates:
+                flagged = "、".join(state.possible_duplicates) or "无"
+                raise ValidationError("of", of, f"不在该事项的疑似重复列表中（{flagged}）")
+            return (e.DuplicateDismissed(**base, of=of),)
         case c.Verify(note=note):
             return (e.Verified(**base, note=note.strip()),)
         case c.Classify(category=category, complexity=complexity):

@@ -7,111 +7,30 @@ raises a typed error and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from appeal_core import commands as c
 from appeal_core.actor import Actor, Role
 from appeal_core.appeal import Appeal, Channel, Complexity, RedLine, Satisfaction
-from appeal_core.deadlines import Workdays
-from appeal_core.decisions import Context, decide, decide_merge, decide_register
+from appeal_core.desk_base import Listener, apply_events
+from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import PermissionDenied, ValidationError
 from appeal_core.events import Event, Noticed
-from appeal_core.history import evolve, start
 from appeal_core.metrics import MonthlyReport, monthly_report
-from appeal_core.policy import Policy
-from appeal_core.ports import Store, UnitOfWork
 from appeal_core.sweep import Action, due_actions
 from appeal_core.timeutil import local_date
 
-Listener = Callable[[Sequence[Event]], None]
+__all__ = ["Desk", "Listener"]
 
 
-class Desk:
+class Desk(IntakeDesk):
     """The district's enterprise-service desk, working through a store.
 
     ``calendar`` defaults to the Chinese work calendar (``china_calendar()``), ``policy`` to
     the seed's numbers.  ``listeners`` are called with the committed events of each command.
     """
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        district: str = "HM",
-        calendar: Workdays | None = None,
-        policy: Policy | None = None,
-        listeners: Iterable[Listener] = (),
-    ) -> None:
-        if not district.strip():
-            raise ValidationError("district", district, "区县代码不能为空")
-        if calendar is None:
-            from appeal_core.calendar import china_calendar
-
-            calendar = china_calendar()
-        self.store = store
-        self.district = district.strip()
-        self.calendar = calendar
-        self.policy = policy or Policy()
-        self.listeners = list(listeners)
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def get(self, number: str) -> Appeal:
-        """The item's current state; ``AppealNotFound`` when no such number is registered."""
-        return self.store.state(number)
-
-    def history(self, number: str) -> tuple[Event, ...]:
-        """The item's events, oldest first (the audit trail)."""
-        return self.store.events(number)
-
-    # -- the generic entry -----------------------------------------------------------------
-
-    def _context(self, at: datetime, by: Actor) -> Context:
-        return Context(at=at, by=by, calendar=self.calendar, policy=self.policy)
-
-    def _notify(self, events: Sequence[Event]) -> None:
-        for listener in self.listeners:
-            listener(events)
-
-    def _register(self, command: c.Register, ctx: Context) -> Appeal:
-        year = ctx.today.year
-        with self.store.unit_of_work() as uow:
-            seq = uow.next_seq(self.district, year)
-            number = self.policy.format_number(self.district, year, seq)
-            event = decide_register(command, ctx, number=number, district=self.district, seq=seq)
-            state = start(event)
-            uow.append(number, 0, (event,), state)
-        self._notify((event,))
-        return state
-
-    def execute(self, command: c.Command | c.Register, *, at: datetime, by: Actor) -> Appeal:
-        """Carry out any command and return the state of the item it concerns."""
-        ctx = self._context(at, by)
-        if isinstance(command, c.Register):
-            return self._register(command, ctx)
-        with self.store.unit_of_work() as uow:
-            state = uow.state(command.number)
-            if isinstance(command, c.Merge):
-                events = self._merge(uow, state, command, ctx)
-            else:
-                events = decide(state, command, ctx)
-                new = _apply(state, events)
-                uow.append(state.number, state.version, events, new)
-        self._notify(events)
-        return self.store.state(command.number)
-
-    @staticmethod
-    def _merge(uow: UnitOfWork, state: Appeal, command: c.Merge, ctx: Context) -> tuple[Event, ...]:
-        primary = uow.state(command.into)
-        events = decide_merge(state, primary, command, ctx)
-        for item in (state, primary):
-            own = tuple(ev for ev in events if ev.number == item.number)
-            uow.append(item.number, item.version, own, _apply(item, own))
-        return events
-
-    # -- one method per use case -----------------------------------------------------------
 
     def register(
         self,
@@ -275,7 +194,7 @@ class Desk:
             with self.store.unit_of_work() as uow:
                 state = uow.state(number)
                 events = _noticed(state, item_actions, at, by)
-                uow.append(number, state.version, events, _apply(state, events))
+                uow.append(number, state.version, events, apply_events(state, events))
             recorded.extend(events)
         if recorded:
             self._notify(recorded)
@@ -306,9 +225,3 @@ def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) 
         )
         for a in actions
     ]
-
-
-def _apply(state: Appeal, events: Sequence[Event]) -> Appeal:
-    for event in events:
-        state = evolve(state, event)
-    return state

@@ -87,3 +87,11 @@ class CalendarDataMissing(AppealError, LookupError):
             f"{day.year}.toml`），或在建立日历时选择 outside='weekdays' 以暂按周一至周五计算"
             "（所得期限标为暂定）。"
         )
+
+
+class QuarantineNotFound(AppealError, LookupError):
+    """No quarantined row has this id."""
+
+    def __init__(self, entry_id: int) -> None:
+        self.entry_id = entry_id
+        super().__init__(f"隔离区没有编号为 {entry_id} 的记录，请用 quarantine list 查看")

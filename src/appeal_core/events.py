@@ -37,6 +37,15 @@ class Registered(BaseEvent):
     channel: Channel
     source_id: str = ""
     reported_at: datetime | None = None
+    possible_duplicates: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateDismissed(BaseEvent):
+    """The desk found that this item does not repeat ``of`` (a flagged possible duplicate)."""
+
+    of: str
 
 
 @attrs.frozen(kw_only=True)
@@ -211,6 +220,7 @@ Event = (
     | Characterized
     | Closed
     | Noticed
+    | DuplicateDismissed
 )
 
 #: Every event class, in lifecycle order; adapters use it to (de)serialize by name.
@@ -234,4 +244,5 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Characterized,
     Closed,
     Noticed,
+    DuplicateDismissed,
 )

@@ -38,6 +38,8 @@ def start(event: e.Registered) -> Appeal:
         reported_at=event.reported_at,
         registered_at=event.at,
         updated_at=event.at,
+        possible_duplicates=event.possible_duplicates,
+        notes=event.notes,
     )
 
 
@@ -61,6 +63,9 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             return attrs.evolve(s, status=Status.MERGED, merged_into=into)
         case e.DuplicateAttached(source=source):
             return attrs.evolve(s, merged_from=(*s.merged_from, source))
+        case e.DuplicateDismissed(of=of):
+            left = tuple(n for n in s.possible_duplicates if n != of)
+            return attrs.evolve(s, possible_duplicates=left)
         case e.Classified(category=category, complexity=complexity):
             return attrs.evolve(
                 s, status=Status.CLASSIFIED, category=category, complexity=complexity

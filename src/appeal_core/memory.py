@@ -8,10 +8,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
+
+import attrs
 
 from appeal_core.appeal import Appeal
-from appeal_core.errors import AppealNotFound, ConcurrencyConflict
+from appeal_core.duplicates import enterprise_key
+from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event
+from appeal_core.intake import QuarantineEntry
+from appeal_core.timeutil import local_date
 
 
 class MemoryStore:
@@ -22,6 +28,8 @@ class MemoryStore:
         self._states: dict[str, Appeal] = {}
         self._order: list[str] = []
         self._seqs: dict[tuple[str, int], int] = {}
+        self._sources: dict[tuple[str, str, str], str] = {}
+        self._quarantine: dict[int, QuarantineEntry] = {}
         self._lock = threading.RLock()
 
     @contextmanager
@@ -56,6 +64,24 @@ class MemoryStore:
         """Current states in registration order."""
         return (self._states[n] for n in self.numbers(district))
 
+    def quarantined(
+        self, district: str | None = None, *, include_settled: bool = False
+    ) -> tuple[QuarantineEntry, ...]:
+        """Quarantined rows, oldest first."""
+        return tuple(
+            q
+            for q in self._quarantine.values()
+            if (district is None or q.district == district)
+            and (include_settled or q.status == "open")
+        )
+
+    def quarantine_entry(self, entry_id: int) -> QuarantineEntry:
+        """One quarantined row."""
+        try:
+            return self._quarantine[entry_id]
+        except KeyError:
+            raise QuarantineNotFound(entry_id) from None
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -69,6 +95,8 @@ class MemoryUnitOfWork:
         self._states: dict[str, Appeal] = {}
         self._new: list[str] = []
         self._seqs: dict[tuple[str, int], int] = {}
+        self._sources: dict[tuple[str, str, str], str] = {}
+        self._quarantine: dict[int, QuarantineEntry] = {}
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence, counting reservations staged in this transaction."""
@@ -94,8 +122,41 @@ class MemoryUnitOfWork:
             raise ConcurrencyConflict(number, expected_version, len(current))
         if not current:
             self._new.append(number)
+            if state.source_id:
+                self._sources[(state.district, state.channel.value, state.source_id)] = number
         self._events[number] = (*current, *events)
         self._states[number] = state
+
+    def find_source(self, district: str, channel: str, source_id: str) -> str | None:
+        """The item registered from this source id, staged or stored."""
+        key = (district, channel, source_id)
+        return self._sources.get(key) or self._store._sources.get(key)
+
+    def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
+        """Open items of one enterprise registered since ``since`` (a scan: fine in memory)."""
+        numbers = [*self._store._order, *self._new]
+        found = []
+        for number in numbers:
+            state = self.state(number)
+            if (
+                state.district == district
+                and state.status.is_open
+                and local_date(state.registered_at) >= since
+                and enterprise_key(state.enterprise) == enterprise_key_
+            ):
+                found.append(state)
+        return found
+
+    def quarantine(self, entry: QuarantineEntry) -> int:
+        """Stage a quarantined row under the next id."""
+        entry_id = len(self._store._quarantine) + len(self._quarantine) + 1
+        self._quarantine[entry_id] = attrs.evolve(entry, id=entry_id)
+        return entry_id
+
+    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
+        """Stage the settlement of a quarantined row."""
+        entry = self._quarantine.get(entry_id) or self._store.quarantine_entry(entry_id)
+        self._quarantine[entry_id] = attrs.evolve(entry, status=status, number=number, note=note)
 
     def commit(self) -> None:
         """Apply staged changes to the store."""
@@ -104,3 +165,5 @@ class MemoryUnitOfWork:
         store._states.update(self._states)
         store._order.extend(self._new)
         store._seqs.update(self._seqs)
+        store._sources.update(self._sources)
+        store._quarantine.update(self._quarantine)

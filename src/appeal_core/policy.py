@@ -79,6 +79,14 @@ class Policy:
     score_weights: tuple[float, float, float] = attrs.field(
         default=(0.1, 0.5, 0.4), converter=tuple
     )
+    #: Intake: earlier open items of the same enterprise within this many days are compared...
+    duplicate_window_days: int = attrs.field(
+        default=30, validator=_positive("policy.duplicate_window_days")
+    )
+    #: ...and flagged as possible duplicates from this text similarity (0 to 1) up.
+    duplicate_threshold: float = attrs.field(
+        default=0.45, validator=_fraction("policy.duplicate_threshold")
+    )
     #: Item number layout; fields: district, year, seq.
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")
 

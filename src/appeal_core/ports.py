@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Protocol
 
 from appeal_core.appeal import Appeal
 from appeal_core.events import Event
+from appeal_core.intake import QuarantineEntry
 
 
 class UnitOfWork(Protocol):
@@ -41,6 +43,23 @@ class UnitOfWork(Protocol):
         """
         ...
 
+    def find_source(self, district: str, channel: str, source_id: str) -> str | None:
+        """The item registered from this channel's own id (staged ones included), if any."""
+        ...
+
+    def open_items_of(self, district: str, enterprise_key: str, since: date) -> list[Appeal]:
+        """Open items of one enterprise (``duplicates.enterprise_key``) registered on or after
+        ``since`` (Asia/Shanghai), staged ones included, in registration order."""
+        ...
+
+    def quarantine(self, entry: QuarantineEntry) -> int:
+        """Keep a rejected row; returns its new id (``entry.id`` is ignored)."""
+        ...
+
+    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
+        """Mark a quarantined row admitted (as ``number``) or dismissed, with a note."""
+        ...
+
 
 class Store(Protocol):
     """Where items and their event logs live."""
@@ -63,6 +82,16 @@ class Store(Protocol):
 
     def states(self, district: str | None = None) -> Iterator[Appeal]:
         """Every item's current state, in registration order."""
+        ...
+
+    def quarantined(
+        self, district: str | None = None, *, include_settled: bool = False
+    ) -> tuple[QuarantineEntry, ...]:
+        """Quarantined rows, oldest first; settled ones only when asked."""
+        ...
+
+    def quarantine_entry(self, entry_id: int) -> QuarantineEntry:
+        """One quarantined row; raises ``QuarantineNotFound``."""
         ...
 
     def close(self) -> None:

@@ -1,0 +1,139 @@
+"""The desk's intake: a channel's batch registered, its bad rows quarantined, nothing lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from appeal_core import commands as c
+from appeal_core.actor import Actor, Role
+from appeal_core.appeal import Appeal
+from appeal_core.desk_base import DeskBase
+from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.events import Event
+from appeal_core.intake import IntakeRecord, IntakeReport, RejectedRow
+from appeal_core.registration import quarantine_in, register_in
+
+
+class IntakeDesk(DeskBase):
+    """Intake use cases: batches from channels, the quarantine, duplicate flags."""
+
+    def intake(
+        self,
+        rows: Iterable[IntakeRecord | RejectedRow],
+        *,
+        source: str,
+        at: datetime,
+        by: Actor,
+        batch_size: int = 500,
+    ) -> IntakeReport:
+        """Register a channel's records and quarantine its rejected rows, in batches.
+
+        Each batch is one transaction; a record whose source id is already registered is
+        reported as repeated, not registered again; a record the rules refuse goes to the
+        quarantine with the reason.  Nothing a channel brings is dropped.
+        """
+        ctx = self._context(at, by)
+        if by.role is not Role.DESK:
+            raise PermissionDenied(str(by), "登记事项", None, "只有区服务企业办可以登记")
+        registered: list[str] = []
+        repeated: list[str] = []
+        quarantined: list[int] = []
+        flagged: list[tuple[str, tuple[str, ...]]] = []
+        batch: list[IntakeRecord | RejectedRow] = []
+
+        def flush() -> None:
+            events: list[Event] = []
+            with self.store.unit_of_work() as uow:
+                for row in batch:
+                    if isinstance(row, RejectedRow):
+                        quarantined.append(
+                            quarantine_in(uow, row, ctx, district=self.district, source=source)
+                        )
+                        continue
+                    try:
+                        state, event = register_in(
+                            uow, _command(row), ctx, district=self.district, policy=self.policy
+                        )
+                    except ValidationError as exc:
+                        rejected = RejectedRow(
+                            channel=row.channel,
+                            row=row.row,
+                            field=exc.field,
+                            value=str(exc.value),
+                            reason=exc.reason,
+                            source_id=row.source_id,
+                        )
+                        quarantined.append(
+                            quarantine_in(uow, rejected, ctx, district=self.district, source=source)
+                        )
+                        continue
+                    if event is None:
+                        repeated.append(state.number)
+                        continue
+                    registered.append(state.number)
+                    events.append(event)
+                    if state.possible_duplicates:
+                        flagged.append((state.number, state.possible_duplicates))
+            batch.clear()
+            if events:
+                self._notify(events)
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        return IntakeReport(
+            registered=tuple(registered),
+            repeated=tuple(repeated),
+            quarantined=tuple(quarantined),
+            flagged=tuple(flagged),
+        )
+
+    def admit(self, entry_id: int, record: IntakeRecord, *, at: datetime, by: Actor) -> Appeal:
+        """Register the corrected ``record`` for a quarantined row and settle the row."""
+        ctx = self._context(at, by)
+        if by.role is not Role.DESK:
+            raise PermissionDenied(str(by), "从隔离区登记", None, "只有区服务企业办可以登记")
+        entry = self.store.quarantine_entry(entry_id)
+        if entry.status != "open":
+            raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
+        with self.store.unit_of_work() as uow:
+            state, event = register_in(
+                uow, _command(record), ctx, district=self.district, policy=self.policy
+            )
+            uow.settle_quarantine(
+                entry_id, status="admitted", number=state.number, note="已更正并登记"
+            )
+        if event is not None:
+            self._notify((event,))
+        return state
+
+    def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:
+        """Settle a quarantined row without registering it (e.g. a test row), saying why."""
+        if by.role is not Role.DESK:
+            raise PermissionDenied(str(by), "处理隔离区记录")
+        if not note.strip():
+            raise ValidationError("note", note, "请说明不予登记的理由")
+        entry = self.store.quarantine_entry(entry_id)
+        if entry.status != "open":
+            raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
+        with self.store.unit_of_work() as uow:
+            uow.settle_quarantine(entry_id, status="dismissed", number="", note=note.strip())
+
+    def dismiss_duplicate(self, number: str, *, of: str, at: datetime, by: Actor) -> Appeal:
+        """Record that the item does not repeat ``of`` (rejecting the duplicate flag)."""
+        return self.execute(c.DismissDuplicate(number=number, of=of), at=at, by=by)
+
+
+def _command(record: IntakeRecord) -> c.Register:
+    return c.Register(
+        enterprise=record.enterprise,
+        content=record.content,
+        channel=record.channel,
+        source_id=record.source_id,
+        reported_at=record.reported_at,
+        notes=record.notes,
+    )

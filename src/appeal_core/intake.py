@@ -1,0 +1,75 @@
+"""What channels bring: records to register, rows to quarantine, and the intake's report.
+
+Channels (in the adapters) parse files into these values; ``Desk.intake`` registers the good
+records in batches and puts the bad rows in the quarantine, so nothing a channel brings is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from appeal_core.appeal import Channel
+from appeal_core.enterprise import Enterprise
+
+
+@attrs.frozen(kw_only=True)
+class IntakeRecord:
+    """One problem as a channel read it, ready to register."""
+
+    channel: Channel = attrs.field(converter=Channel)
+    enterprise: Enterprise
+    content: str
+    source_id: str = ""
+    reported_at: datetime | None = None
+    row: int | None = None
+    notes: tuple[tuple[str, str], ...] = ()  # channel-specific extras, e.g. (("走访人", "李区长"),)
+
+
+@attrs.frozen(kw_only=True)
+class RejectedRow:
+    """A row a channel could not accept, with the reason; it goes to the quarantine."""
+
+    channel: Channel = attrs.field(converter=Channel)
+    row: int | None
+    field: str
+    value: str
+    reason: str
+    raw: tuple[tuple[str, str], ...] = ()
+    source_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class QuarantineEntry:
+    """A quarantined row, kept with its reason until the desk admits (corrected) or dismisses it."""
+
+    id: int = 0  # assigned by the store
+    district: str
+    channel: Channel = attrs.field(converter=Channel)
+    source: str  # the file or feed it came from
+    row: int | None
+    field: str
+    value: str
+    reason: str
+    raw: tuple[tuple[str, str], ...] = ()
+    source_id: str = ""
+    at: datetime
+    status: str = "open"  # open | admitted | dismissed
+    number: str = ""  # the item it was admitted as
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class IntakeReport:
+    """What one intake did: registered, already there (same source id), quarantined, flagged."""
+
+    registered: tuple[str, ...] = ()
+    repeated: tuple[str, ...] = ()
+    quarantined: tuple[int, ...] = ()
+    flagged: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (new number, possible duplicates)
+
+    @property
+    def total(self) -> int:
+        """Rows the channel brought, all accounted for."""
+        return len(self.registered) + len(self.repeated) + len(self.quarantined)
