@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $@
 
 demo: $(STAMP)
-	$(PY) examples/demo_month.py
+	$(VENV)/bin/appeal demo
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests examples benchmarks

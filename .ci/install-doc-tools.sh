@@ -4,7 +4,7 @@
 set -euo pipefail
 
 if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
-    && command -v pdfinfo >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto.*CJK"; then
+    && command -v pdfinfo >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i "Noto.*CJK" >/dev/null; then
     echo "install-doc-tools: soffice and poppler already present" >&2
     exit 0
 fi

@@ -29,7 +29,26 @@ def test_quickstart_runs() -> None:
 
 
 @pytest.mark.slow
-def test_demo_month_is_deterministic(tmp_path: Path) -> None:
-    first = run("demo_month.py", cwd=tmp_path)
-    assert "共受理企业诉求" in first and "期限说明示例" in first
-    assert run("demo_month.py", cwd=tmp_path) == first
+def test_demo_reuses_its_store_and_gives_the_same_result(tmp_path: Path) -> None:
+    def demo() -> tuple[str, str, str]:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("appeal")), "--db", "sqlite:///demo.db", "demo"],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        out = tmp_path / "demo-output"
+        figures = (out / "月度数据-2026-11.json").read_text(encoding="utf-8")
+        return done.stdout.split("\n", 1)[1], figures, (out / "审计校验.txt").read_text("utf-8")
+
+    first = demo()
+    assert "各部门办理情况" in first[0] and "通过" in first[2]
+    for name in (
+        "交办单.docx",
+        "汇总清单.xlsx",
+        "汇总清单.csv",
+        "简报-2026-11.docx",
+        "简报-2026-11.html",
+    ):
+        assert (tmp_path / "demo-output" / name).stat().st_size > 0
+    again = demo()
+    assert again[1] == first[1] and again[0] == first[0]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from appeal_adapters.channels.base import ChannelParser
     from appeal_adapters.documents.common import Renderer
     from appeal_adapters.notify.notice import Notice
     from appeal_core.calendar import YearNotice
@@ -68,6 +69,16 @@ def appeal_renderers(register: Callable[[Renderer], None]) -> None:
     """Register document formats: call ``register(Renderer(name=..., kind=..., fn=...))``.
 
     :param register: callback taking an ``appeal_adapters.documents.Renderer``.
+
+    All implementations are called; for the same name, the plugin registered last wins.
+    """
+
+
+@hookspec
+def appeal_channels(register: Callable[[ChannelParser], None]) -> None:
+    """Register intake channels: call ``register(ChannelParser(name=..., formats=..., fn=...))``.
+
+    :param register: callback taking an ``appeal_adapters.channels.ChannelParser``.
 
     All implementations are called; for the same name, the plugin registered last wins.
     """

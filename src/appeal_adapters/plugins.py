@@ -19,6 +19,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "appeal_adapters.storage.sqlite",
     "appeal_adapters.storage.postgres",
     "appeal_adapters.documents.renderers",
+    "appeal_adapters.channels.builtin",
 )
 
 

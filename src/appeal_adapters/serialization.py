@@ -26,6 +26,7 @@ __all__ = [
     "dumps",
     "event_from_dict",
     "event_to_dict",
+    "instant",
     "loads",
     "state_from_dict",
     "state_to_dict",
@@ -126,6 +127,11 @@ def state_from_dict(data: dict[str, Any]) -> Appeal:
 def dumps(data: Any) -> str:
     """Canonical JSON: sorted keys, compact separators, UTF-8 text kept (used for hashing)."""
     return _CANONICAL.encode(data)
+
+
+def instant(text: str) -> datetime:
+    """An ISO instant with its UTC offset (``+08:00`` read as Asia/Shanghai), as stored."""
+    return _datetime_from_iso(text, datetime)
 
 
 def loads(text: str) -> Any:

@@ -49,6 +49,15 @@ def _text(field: str, value: str, *, limit: int = 20000) -> str:
     return value
 
 
+def check_register(command: c.Register, ctx: Context) -> str:
+    """Refuse a malformed registration before any number is reserved; the cleaned content."""
+    if ctx.by.role is not REGISTER_ROLE:
+        raise PermissionDenied(str(ctx.by), "登记事项", None, "只有区服务企业办可以登记")
+    if command.reported_at is not None:
+        require_aware(command.reported_at, "reported_at")
+    return _text("content", command.content)
+
+
 def decide_register(
     command: c.Register,
     ctx: Context,
@@ -59,10 +68,7 @@ def decide_register(
     possible_duplicates: tuple[str, ...] = (),
 ) -> e.Registered:
     """The event for a new item; only the desk registers, and it never refuses a problem."""
-    if ctx.by.role is not REGISTER_ROLE:
-        raise PermissionDenied(str(ctx.by), "登记事项", None, "只有区服务企业办可以登记")
-    if command.reported_at is not None:
-        require_aware(command.reported_at, "reported_at")
+    content = check_register(command, ctx)
     return e.Registered(
         number=number,
         at=ctx.at,
@@ -71,7 +77,7 @@ def decide_register(
         year=ctx.today.year,
         seq=seq,
         enterprise=command.enterprise,
-        content=_text("content", command.content),
+        content=content,
         channel=command.channel,
         source_id=command.source_id.strip(),
         reported_at=command.reported_at,

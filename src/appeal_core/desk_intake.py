@@ -41,15 +41,29 @@ class IntakeDesk(DeskBase):
         quarantined: list[int] = []
         flagged: list[tuple[str, tuple[str, ...]]] = []
         batch: list[IntakeRecord | RejectedRow] = []
+        earlier: list[str] = []  # rows already registered or quarantined by an earlier import
+        kept = {
+            (q.channel.value, q.source_id): q.id
+            for q in self.store.quarantined(self.district, include_settled=True)
+            if q.source_id
+        }
 
         def flush() -> None:
             events: list[Event] = []
             with self.store.unit_of_work() as uow:
                 for row in batch:
                     if isinstance(row, RejectedRow):
-                        quarantined.append(
-                            quarantine_in(uow, row, ctx, district=self.district, source=source)
+                        key = (row.channel.value, row.source_id)
+                        known = row.source_id and (
+                            uow.find_source(self.district, *key) or kept.get(key)
                         )
+                        if known:
+                            earlier.append(str(known))
+                            continue
+                        entry = quarantine_in(uow, row, ctx, district=self.district, source=source)
+                        quarantined.append(entry)
+                        if row.source_id:
+                            kept[key] = entry
                         continue
                     try:
                         state, event = register_in(
@@ -90,6 +104,7 @@ class IntakeDesk(DeskBase):
             repeated=tuple(repeated),
             quarantined=tuple(quarantined),
             flagged=tuple(flagged),
+            known=tuple(earlier),
         )
 
     def admit(self, entry_id: int, record: IntakeRecord, *, at: datetime, by: Actor) -> Appeal:

@@ -28,11 +28,20 @@ def normalize_text(text: str) -> str:
 
 
 def enterprise_key(enterprise: Enterprise) -> str:
-    """What identifies an enterprise across channels: its credit code, else its folded name."""
-    if enterprise.credit_code:
-        return f"code:{enterprise.credit_code}"
+    """The index key of an enterprise across channels: its folded name.
+
+    Names are on every record while credit codes often are not (towns' summary lists,
+    hotline callers), so stores index by name; ``same_enterprise`` then checks the codes.
+    """
     name = unicodedata.normalize("NFKC", enterprise.name)
     return f"name:{_NAME_NOISE.sub('', name).lower()}"
+
+
+def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
+    """Same folded name, and the same credit code where both records have one."""
+    if a.credit_code and b.credit_code and a.credit_code != b.credit_code:
+        return False
+    return enterprise_key(a) == enterprise_key(b)
 
 
 def bigrams(text: str) -> Counter[str]:
@@ -65,14 +74,13 @@ def possible_duplicates(
     *,
     on: date,
     window_days: int = 30,
-    threshold: float = 0.45,
+    threshold: float = 0.3,
 ) -> tuple[DuplicateCandidate, ...]:
     """Earlier open items of the same enterprise, registered within ``window_days`` before
     ``on``, whose text is at least ``threshold`` similar; most similar first."""
-    key = enterprise_key(enterprise)
     found = []
     for item in earlier:
-        if not item.status.is_open or enterprise_key(item.enterprise) != key:
+        if not item.status.is_open or not same_enterprise(enterprise, item.enterprise):
             continue
         if not 0 <= (on - local_date(item.registered_at)).days <= window_days:
             continue

@@ -84,8 +84,8 @@ class CalendarDataMissing(AppealError, LookupError):
             f"工作日历没有 {day.year} 年的节假日安排（{day.isoformat()} 超出已有数据 "
             f"{first.isoformat()} 至 {last.isoformat()}）。请按 docs/calendar.md 载入国务院办公厅"
             f"关于 {day.year} 年部分节假日安排的通知（例如 `appeal calendar load "
-            f"{day.year}.toml`），或在建立日历时选择 outside='weekdays' 以暂按周一至周五计算"
-            "（所得期限标为暂定）。"
+            f"{day.year}.toml`），或在建立日历时选择 outside='weekdays'"
+            "（命令行：--outside weekdays）以暂按周一至周五计算（所得期限标为暂定）。"
         )
 
 

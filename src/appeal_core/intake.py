@@ -62,14 +62,17 @@ class QuarantineEntry:
 
 @attrs.frozen(kw_only=True)
 class IntakeReport:
-    """What one intake did: registered, already there (same source id), quarantined, flagged."""
+    """What one intake did: registered, already there, quarantined, known bad rows, flagged."""
 
     registered: tuple[str, ...] = ()
     repeated: tuple[str, ...] = ()
     quarantined: tuple[int, ...] = ()
     flagged: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (new number, possible duplicates)
+    #: Rejected rows whose source id an earlier import already registered (its number) or
+    #: quarantined (the entry's id, as text): not quarantined again.
+    known: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         """Rows the channel brought, all accounted for."""
-        return len(self.registered) + len(self.repeated) + len(self.quarantined)
+        return len(self.registered) + len(self.repeated) + len(self.quarantined) + len(self.known)

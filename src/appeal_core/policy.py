@@ -85,7 +85,7 @@ class Policy:
     )
     #: ...and flagged as possible duplicates from this text similarity (0 to 1) up.
     duplicate_threshold: float = attrs.field(
-        default=0.45, validator=_fraction("policy.duplicate_threshold")
+        default=0.3, validator=_fraction("policy.duplicate_threshold")
     )
     #: Item number layout; fields: district, year, seq.
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")

@@ -9,13 +9,16 @@ from datetime import timedelta
 
 from appeal_core import commands as c
 from appeal_core.appeal import Appeal
-from appeal_core.decisions import Context, decide_register
+from appeal_core.decisions import Context, check_register, decide_register
 from appeal_core.duplicates import enterprise_key, possible_duplicates
 from appeal_core.events import Registered
 from appeal_core.history import start
 from appeal_core.intake import QuarantineEntry, RejectedRow
 from appeal_core.policy import Policy
 from appeal_core.ports import UnitOfWork
+
+#: At most this many possible duplicates are recorded on a new item (the most similar).
+MAX_FLAGGED = 5
 
 
 def register_in(
@@ -27,6 +30,7 @@ def register_in(
         known = uow.find_source(district, command.channel.value, command.source_id.strip())
         if known is not None:
             return uow.state(known), None
+    check_register(command, ctx)  # before reserving a number, so a refusal leaves no gap
     since = ctx.today - timedelta(days=policy.duplicate_window_days)
     earlier = uow.open_items_of(district, enterprise_key(command.enterprise), since)
     flagged = possible_duplicates(
@@ -46,7 +50,7 @@ def register_in(
         number=number,
         district=district,
         seq=seq,
-        possible_duplicates=tuple(f.number for f in flagged),
+        possible_duplicates=tuple(f.number for f in flagged[:MAX_FLAGGED]),
     )
     state = start(event)
     uow.append(number, 0, (event,), state)

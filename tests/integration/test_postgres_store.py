@@ -17,6 +17,7 @@ from appeal_core.memory import MemoryStore
 from appeal_core.testing.machine import DESK
 from appeal_core.testing.store_contract import START, make_desk, register, walk_every_event
 from tests.integration.conftest import raw
+from tests.integration.test_sqlite_store import check_upgraded, old_items, write_old_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -44,15 +45,17 @@ def test_both_schemes_open(postgres_url: str) -> None:
 
 
 def test_an_older_schema_is_upgraded_and_a_newer_refused(postgres_url: str) -> None:
-    old = PostgresStore(postgres_url, schema_version=1)
-    numbers = walk_every_event(make_desk(old))
-    old.close()
+    import psycopg
+
+    memory, items = old_items()
+    with psycopg.connect(postgres_url) as conn, conn.transaction(), conn.cursor() as cur:
+        write_old_schema(cur, sql.POSTGRES, items)
     store = PostgresStore(postgres_url)
     with raw(postgres_url) as (conn, _):
         assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == sql.LATEST
         indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes").fetchall()}
-        assert {"appeals_overdue", "activity_month"} <= indexes
-        assert store.verify().ok and store.numbers() == numbers
+        assert {"appeals_overdue", "appeals_source", "m_cycles_started"} <= indexes
+        check_upgraded(store, memory, items)
         store.close()
         conn.execute("UPDATE schema_version SET version = 42")
     with pytest.raises(sql.SchemaTooNew, match="42") as caught:
@@ -64,13 +67,13 @@ def test_bulk_register_through_copy(postgres_url: str) -> None:
     memory = MemoryStore()
     numbers = walk_every_event(make_desk(memory))
     store = PostgresStore(postgres_url)
-    assert store.bulk_register((memory.events(n), memory.state(n)) for n in numbers) == 4
+    assert store.bulk_register((memory.events(n), memory.state(n)) for n in numbers) == len(numbers)
     assert [store.events(n) for n in numbers] == [memory.events(n) for n in numbers]
     assert list(store.states()) == list(memory.states())
     assert store.verify().ok
     with pytest.raises(sql.NumberingError):
         store.bulk_register([(memory.events(numbers[0]), memory.state(numbers[0]))])
-    assert register(make_desk(store), START).seq == 5
+    assert register(make_desk(store), START).seq == len(numbers) + 1
     store.close()
 
 

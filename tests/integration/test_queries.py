@@ -1,24 +1,20 @@
-"""The SQL stores' report queries agree with a plain-Python reading of states and events."""
+"""The SQL stores' overdue query agrees with a plain-Python reading of the stored states."""
 
 from __future__ import annotations
 
 import contextlib
 import random
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from appeal_adapters import open_store
 from appeal_adapters.storage.sqlstore import SqlStore
-from appeal_core import events as e
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.errors import AppealError
 from appeal_core.testing.machine import DESK, _next_steps
 from appeal_core.testing.store_contract import ACME, make_desk
 from appeal_core.timeutil import SHANGHAI, local_date
-
-KEYS = ("assigned", "reply_due", "replied_on_time", "visited", "resolved", "satisfied")
 
 
 def _fill(store: SqlStore, items: int = 80, seed: int = 7) -> date:
@@ -63,34 +59,6 @@ def expected_overdue(store: SqlStore, on: date, district: str | None) -> list[st
     ]
 
 
-def expected_counts(
-    store: SqlStore, year: int, month: int, district: str | None
-) -> dict[str, dict[str, int]]:
-    """The monthly counts per lead department, from events and states in plain Python."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS, 0))
-
-    def in_month(day: date) -> bool:
-        return (day.year, day.month) == (year, month)
-
-    for state in store.states(district):
-        lead = None
-        for event in store.events(state.number):
-            if isinstance(event, e.Assigned | e.Reassigned):
-                lead = event.lead
-                if in_month(local_date(event.at)):
-                    counts[lead]["assigned"] += 1
-            if isinstance(event, e.FollowedUp) and in_month(local_date(event.at)):
-                entry = counts[lead or ""]
-                entry["visited"] += 1
-                entry["resolved"] += event.follow_up.resolved
-                entry["satisfied"] += event.follow_up.satisfied
-        if state.reply_due is not None and state.lead and in_month(state.reply_due.due):
-            counts[state.lead]["reply_due"] += 1
-            first = _first_reply(state)
-            counts[state.lead]["replied_on_time"] += bool(first and first <= state.reply_due.due)
-    return dict(sorted(counts.items()))
-
-
 @pytest.fixture
 def filled(sql_url: str) -> tuple[SqlStore, date]:
     store = open_store(sql_url)
@@ -111,17 +79,7 @@ def test_overdue_numbers_match_the_definition(filled: tuple[SqlStore, date]) -> 
     store.close()
 
 
-def test_department_month_counts_match_the_definition(filled: tuple[SqlStore, date]) -> None:
-    store, last = filled
-    seen = dict.fromkeys(KEYS, 0)
-    months = [(2026, m) for m in range(9, 13)] + [(2027, m) for m in range(1, 4)]
-    for year, month in months:
-        for district in (None, "HM", "CY"):
-            got = store.department_month_counts(year, month, district)
-            assert got == expected_counts(store, year, month, district), (year, month, district)
-            for entry in got.values():
-                for key in KEYS:
-                    seen[key] += entry[key]
-    assert all(seen.values()), seen  # every figure is exercised by the scenario
-    assert last < date(2027, 3, 1)
+def test_the_old_department_query_is_gone(filled: tuple[SqlStore, date]) -> None:
+    store, _ = filled  # replaced by month_counts (tests/integration/test_sql_metrics.py)
+    assert not hasattr(store, "department_month_counts")
     store.close()

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 from appeal_adapters import load_plugins, open_store
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlite import SQLiteStore
+from appeal_adapters.storage.sqlstore import SqlStore
+from appeal_core import events as e
+from appeal_core.appeal import Channel
+from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import ConcurrencyConflict
+from appeal_core.history import fold
 from appeal_core.memory import MemoryStore
-from appeal_core.testing.store_contract import START, make_desk, register, walk_every_event
+from appeal_core.metrics import monthly_report, report_from_counts
+from appeal_core.policy import Policy
+from appeal_core.testing.machine import DESK
+from appeal_core.testing.store_contract import (
+    ACME,
+    START,
+    make_desk,
+    register,
+    walk_every_event,
+)
 
 
 def test_wal_journal_and_full_sync_by_default(sqlite_url: str) -> None:
@@ -64,20 +81,84 @@ def test_schema_version_table_holds_the_latest(tmp_path: Path) -> None:
     assert "appeals_overdue" in _indexes(path)
 
 
+def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
+    """Items as an older version stored them: every event type, source ids (one repeated, as
+    an old file may hold), items of two enterprises."""
+    memory = MemoryStore()
+    desk = make_desk(memory)
+    walk_every_event(desk)
+    for source in ("H-1", "H-2"):
+        desk.register(enterprise=ACME, content=f"来电{source}", channel=Channel.HOTLINE,
+                      at=START, by=DESK, source_id=source)  # fmt: skip
+    items = [(memory.events(n), memory.state(n)) for n in memory.numbers()]
+    first, *rest = items[-1][0]
+    assert isinstance(first, e.Registered)
+    twice = attrs.evolve(first, source_id="H-1")  # the last one repeats H-1
+    items[-1] = ((twice, *rest), fold((twice, *rest)))
+    return memory, items
+
+
+def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: int = 2) -> None:
+    """Build a schema-``version`` database holding ``items`` (rows as the old code wrote)."""
+    sql.migrate(cur, dialect, "old", target=version)
+    staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
+    rows = sql.build_rows(0, sql.GENESIS, staged)
+    old_columns = sql.APPEAL_COLUMNS[:-2]  # without enterprise_key and source_id
+
+    def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
+        marks = ", ".join("?" * len(columns))
+        text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        cur.executemany(dialect.sql(text), values)
+
+    insert("events", sql.EVENT_COLUMNS, rows.events)
+    insert("appeals", old_columns, [r[: len(old_columns)] for r in rows.new_appeals])
+    last: dict[tuple[str, int], int] = {}
+    for _, s in items:
+        last[(s.district, s.year)] = max(last.get((s.district, s.year), 0), s.seq)
+    insert("counters", ("district", "year", "last_seq"), [(*k, v) for k, v in last.items()])
+    cur.execute(dialect.sql("UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1"),
+                (rows.last_seq, rows.last_hash))  # fmt: skip
+
+
+def check_upgraded(store: SqlStore, memory: MemoryStore, items: list[Any]) -> None:
+    """An upgraded store: same events, chain intact, new columns and metrics rows filled."""
+    numbers = tuple(s.number for _, s in items)
+    assert store.numbers() == numbers
+    assert [store.events(n) for n in numbers] == [ev for ev, _ in items]
+    assert store.verify().ok
+    with store.unit_of_work() as uow:
+        assert uow.find_source("HM", "hotline", "H-1") == numbers[-2]  # the earliest keeps it
+        assert uow.find_source("HM", "hotline", "H-2") is None
+        found = uow.open_items_of("HM", enterprise_key(ACME), START.date())
+        assert [s.number for s in found] == [s.number for _, s in items if s.status.is_open]
+    histories = [ev for ev, _ in items]
+    for month in (11, 12):
+        want = monthly_report(histories, year=2026, month=month, policy=Policy())
+        per_dept, channels = store.month_counts(2026, month)
+        assert report_from_counts(per_dept, channels, year=2026, month=month,
+                                  policy=Policy()) == want  # fmt: skip
+    assert register(make_desk(store), START).seq == len(numbers) + 1
+    assert store.quarantined() == ()
+
+
 def test_opening_an_older_file_upgrades_it(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    old = SQLiteStore(str(path), schema_version=1)
-    numbers = walk_every_event(make_desk(old))
-    before = [old.events(n) for n in numbers]
-    old.close()
-    assert _version(path) == 1
-    assert _indexes(path) == set()
+    memory, items = old_items()
+    conn = sqlite3.connect(path, isolation_level=None)
+    cur = conn.cursor()
+    cur.execute("BEGIN")
+    write_old_schema(cur, sql.SQLITE, items)
+    cur.execute("COMMIT")
+    conn.close()
+    assert _version(path) == 2
+    assert "activity_month" in _indexes(path)
     store = SQLiteStore(str(path))
     assert _version(path) == sql.LATEST
-    assert {"appeals_overdue", "activity_month"} <= _indexes(path)
-    assert [store.events(n) for n in numbers] == before
-    assert store.verify().ok
-    assert register(make_desk(store), START).seq == len(numbers) + 1
+    indexes = _indexes(path)
+    assert {"appeals_overdue", "appeals_source", "appeals_enterprise", "quarantine_open",
+            "m_cycles_started", "m_completions_due"} <= indexes  # fmt: skip
+    assert "activity_month" not in indexes
+    check_upgraded(store, memory, items)
     store.close()
 
 

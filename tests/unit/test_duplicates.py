@@ -8,7 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appeal_core import SHANGHAI, Actor, Desk, Enterprise, MemoryStore
-from appeal_core.duplicates import enterprise_key, possible_duplicates, similarity
+from appeal_core.duplicates import (
+    enterprise_key,
+    possible_duplicates,
+    same_enterprise,
+    similarity,
+)
 
 DESK = Actor.desk()
 
@@ -27,9 +32,12 @@ def test_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert 0.0 <= similarity(a, b) <= 1.0
 
 
-def test_enterprise_key_prefers_the_code_and_folds_names() -> None:
-    code = Enterprise(name="甲", credit_code="91350100M000100Y43")
-    assert enterprise_key(code) == "code:91350100M000100Y43"
+def test_enterprises_match_by_folded_name_unless_their_codes_differ() -> None:
+    coded = Enterprise(name="东方机械有限公司", credit_code="91350100M000100Y43")
+    plain = Enterprise(name="东方机械（有限公司）")
+    other = Enterprise(name="东方机械有限公司", credit_code="91110000802100433B")
+    assert same_enterprise(coded, plain) and same_enterprise(plain, other)
+    assert not same_enterprise(coded, other)
     a = Enterprise(name="南通海门东方机械有限公司")
     b = Enterprise(name="南通海门东方机械（有限公司）")
     c = Enterprise(name="南通海门东方机械股份有限公司")

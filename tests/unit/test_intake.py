@@ -104,3 +104,31 @@ def test_quarantined_row_is_admitted_once_corrected_or_dismissed_with_a_reason()
 def test_only_the_desk_takes_in_items() -> None:
     with pytest.raises(PermissionDenied):
         Desk(MemoryStore()).intake([record("GD-1")], source="x", at=AT, by=Actor.leader())
+
+
+def test_reimport_does_not_quarantine_a_known_bad_row_again() -> None:
+    desk = Desk(MemoryStore())
+    row = RejectedRow(
+        channel="hotline", row=3, field="联系电话", value="1", reason="x", source_id="GD-8"
+    )
+    first = desk.intake([row], source="a.csv", at=AT, by=DESK)
+    again = desk.intake([row, row], source="a.csv", at=AT, by=DESK)
+    assert len(first.quarantined) == 1 and again.quarantined == ()
+    assert again.known == (str(first.quarantined[0]),) * 2 and again.total == 2
+    desk.admit(first.quarantined[0], record("GD-8"), at=AT, by=DESK)
+    assert desk.intake([row], source="a.csv", at=AT, by=DESK).known == ("HM-2026-0001",)
+
+
+def test_a_refused_record_in_a_batch_leaves_no_gap_in_the_numbers() -> None:
+    desk = Desk(MemoryStore())
+    rows = [record("GD-1", "用电报装慢"), record("GD-2", "  "), record("GD-3", "融资难")]
+    report = desk.intake(rows, source="a.csv", at=AT, by=DESK)
+    assert report.registered == ("HM-2026-0001", "HM-2026-0002")
+    assert len(report.quarantined) == 1
+
+
+def test_at_most_five_possible_duplicates_are_recorded() -> None:
+    desk = Desk(MemoryStore())
+    rows = [record(f"GD-{i}") for i in range(8)]
+    report = desk.intake(rows, source="a.csv", at=AT, by=DESK)
+    assert len(dict(report.flagged)["HM-2026-0008"]) == 5

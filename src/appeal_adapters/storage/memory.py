@@ -1,4 +1,8 @@
-"""``memory://``: the in-memory store, for tests and trials (nothing survives the process)."""
+"""``memory://``: the in-memory store, for tests and trials (nothing survives the process).
+
+``memory://`` opens a fresh store each time; ``memory://NAME`` opens the store of that name,
+shared by every opener in the process (handy for command-line tests and embedding).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,19 @@ from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
 
 SCHEME = "memory"
+_NAMED: dict[str, MemoryStore] = {}
 
 
 @hookimpl
 def appeal_open_store(url: str) -> Store | None:
-    """A fresh ``MemoryStore`` for ``memory://``."""
-    return MemoryStore() if url.split(":", 1)[0] == SCHEME else None
+    """A fresh ``MemoryStore`` for ``memory://``, a shared named one for ``memory://NAME``."""
+    scheme, _, rest = url.partition("://")
+    if scheme != SCHEME:
+        return None
+    name = rest.strip("/")
+    if not name:
+        return MemoryStore()
+    return _NAMED.setdefault(name, MemoryStore())
 
 
 @hookimpl

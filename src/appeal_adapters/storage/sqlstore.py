@@ -7,19 +7,27 @@ the new states in the same transaction.
 
 from __future__ import annotations
 
+import calendar
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from appeal_adapters import serialization as ser
 from appeal_adapters.storage import sql
-from appeal_core.appeal import Appeal
-from appeal_core.errors import AppealNotFound, ConcurrencyConflict
+from appeal_core.appeal import Appeal, Channel
+from appeal_core.duplicates import enterprise_key
+from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
+from appeal_core.intake import QuarantineEntry
+from appeal_core.timeutil import local_date
 
-_REPORT_KEYS = ("assigned", "reply_due", "replied_on_time", "visited", "resolved", "satisfied")
+#: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
+COUNTS = (
+    "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
+    "visited", "resolved", "satisfied", "overdue_open", "stock",
+)  # fmt: skip
 
 
 class SqlStore:
@@ -30,6 +38,9 @@ class SqlStore:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        #: Parsed states by number, with their version: the duplicate check reads the same open
+        #: items of an enterprise again and again, and a version names one state for good.
+        self._parsed: dict[str, tuple[int, Appeal]] = {}
 
     # -- hooks a backend provides ----------------------------------------------------------
 
@@ -135,9 +146,14 @@ class SqlStore:
     def _write(self, cur: Any, rows: sql.Rows, *, bulk: bool = False) -> None:
         self._insert(cur, "events", sql.EVENT_COLUMNS, rows.events, bulk)
         self._insert(cur, "appeals", sql.APPEAL_COLUMNS, rows.new_appeals, bulk)
-        self._insert(cur, "activity", sql.ACTIVITY_COLUMNS, rows.activity, bulk)
         if rows.changed_appeals:
             cur.executemany(self.dialect.sql(UPDATE_APPEAL), rows.changed_appeals)
+        if rows.rewritten:
+            for table in sql.METRIC_TABLES:
+                text = f"DELETE FROM {table} WHERE number = ?"
+                cur.executemany(self.dialect.sql(text), rows.rewritten)
+        for table, columns, values in rows.metric_tables():
+            self._insert(cur, table, columns, values, bulk)
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
     def verify(self) -> sql.VerifyReport:
@@ -170,34 +186,78 @@ class SqlStore:
         cur.execute(self.dialect.sql(text), params)
         return [number for _, number in sorted(cur.fetchall())]
 
-    def department_month_counts(
-        self, year: int, month: int, district: str | None = None
-    ) -> dict[str, dict[str, int]]:
-        """Per lead department, the monthly report's counts for ``year``-``month`` (see
-        docs/storage.md for each definition)."""
-        first = date(year, month, 1)
-        after = date(year + month // 12, month % 12 + 1, 1)
-        span: tuple[str, ...] = (first.isoformat(), after.isoformat())
-        where = "" if district is None else " AND district = ?"
-        params = span if district is None else (*span, district)
-        cur, d = self._cursor(), self.dialect
-        result: dict[str, dict[str, int]] = {}
+    def quarantined(
+        self, district: str | None = None, *, include_settled: bool = False
+    ) -> tuple[QuarantineEntry, ...]:
+        """Quarantined rows, oldest first; settled ones only when asked."""
+        where = [] if district is None else ["district = ?"]
+        if not include_settled:
+            where.append("status = 'open'")
+        text = QUARANTINE_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        cur = self._cursor()
+        cur.execute(
+            self.dialect.sql(text + " ORDER BY id"), () if district is None else (district,)
+        )
+        return tuple(_entry(row) for row in cur.fetchall())
 
-        def add(lead: str, **counts: int) -> None:
-            entry = result.setdefault(lead, dict.fromkeys(_REPORT_KEYS, 0))
+    def quarantine_entry(self, entry_id: int) -> QuarantineEntry:
+        """One quarantined row; ``QuarantineNotFound`` when there is none with this id."""
+        cur = self._cursor()
+        cur.execute(self.dialect.sql(QUARANTINE_SELECT + " WHERE id = ?"), (int(entry_id),))
+        row = cur.fetchone()
+        if row is None:
+            raise QuarantineNotFound(entry_id)
+        return _entry(row)
+
+    def month_counts(
+        self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
+    ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
+        """The monthly report's counts, computed in SQL over the metrics tables.
+
+        Returns ``(per_department, channels)`` for ``appeal_core.metrics.report_from_counts``:
+        per lead department a dict of the ``COUNTS`` (``satisfied`` counts a satisfied visit 1
+        and a basically satisfied one ``weight``, the policy's ``basically_satisfied_weight``;
+        the others are ints), and per channel ``[received, assigned_or_answered, answered]``.
+        Exactly ``appeal_core.metrics.aggregate`` over the same items (docs/metrics.md).
+        """
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        lo, hi = first.isoformat(), last.isoformat()
+        short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
+        cur, d = self._cursor(), self.dialect
+        where = "" if district is None else " AND {t}district = ?"
+        tail: tuple[str, ...] = () if district is None else (district,)
+        per_dept: dict[str, dict[str, float]] = {}
+
+        def run(text: str, params: tuple[str, ...], prefix: str = "") -> list[Any]:
+            cur.execute(d.sql(text.format(where=where.format(t=prefix))), (*params, *tail))
+            return list(cur.fetchall())
+
+        def add(lead: str, **counts: Any) -> None:
+            entry = per_dept.setdefault(lead, dict.fromkeys(COUNTS, 0))
             for key, value in counts.items():
                 entry[key] += int(value or 0)
 
-        cur.execute(d.sql(MONTH_ACTIVITY.format(where=where)), params)
-        for lead, kind, count, resolved, satisfied in cur.fetchall():
-            if kind == "FollowedUp":
-                add(lead, visited=count, resolved=resolved, satisfied=satisfied)
-            else:
-                add(lead, assigned=count)
-        cur.execute(d.sql(MONTH_DUE.format(where=where)), params)
-        for lead, due, on_time in cur.fetchall():
-            add(lead, reply_due=due, replied_on_time=on_time)
-        return dict(sorted(result.items()))
+        for lead, n, resolved, full, basic in run(MONTH_VISITS, (lo, hi)):
+            add(lead, visited=n, resolved=resolved)
+            per_dept[lead]["satisfied"] += int(full or 0) + weight * int(basic or 0)
+        for lead, n in run(MONTH_ASSIGNED, (lo, hi)):
+            add(lead, assigned=n)
+        for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi)):
+            add(lead, reply_due=n, replied_on_time=on_time)
+        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi), "k."):
+            add(lead, completion_due=n, completed_on_time=on_time)
+        late = (hi, hi, hi, hi, hi)
+        for text, params in (
+            (MONTH_STOCK_SHORT, (short_from, hi, hi)),
+            (MONTH_STOCK_LONG, (hi, hi)),
+        ):
+            for lead, n, overdue in run(text, (*late, *params), "c."):
+                add(lead, stock=n, overdue_open=overdue)
+        channels: dict[Channel, list[int]] = {ch: [0, 0, 0] for ch in Channel}
+        for channel, n, assigned, answered in run(MONTH_CHANNELS, (hi, hi, lo, hi)):
+            channels[Channel(channel)] = [int(n), int(assigned or 0), int(answered or 0)]
+        return dict(sorted(per_dept.items())), channels
 
 
 class SqlUnitOfWork:
@@ -208,6 +268,7 @@ class SqlUnitOfWork:
         self._cur = cur
         self._d = store.dialect
         self._staged: dict[str, sql.Staged] = {}
+        self._sources: dict[tuple[str, str, str], str] = {}
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
@@ -217,8 +278,11 @@ class SqlUnitOfWork:
     def events(self, number: str) -> tuple[Event, ...]:
         """Stored history followed by the staged events."""
         item = self._staged.get(number)
-        stored = load_events(self._cur, self._d, number) if not item or item.base else ()
-        return (*stored, *(item.events if item else ()))
+        if item is None:
+            return load_events(self._cur, self._d, number)
+        if item.base and item.prior is None:
+            item.prior = load_events(self._cur, self._d, number)
+        return (*(item.prior or ()), *item.events)
 
     def state(self, number: str) -> Appeal:
         """Staged or stored state."""
@@ -236,9 +300,73 @@ class SqlUnitOfWork:
         current = item.base + len(item.events)
         if current != expected_version:
             raise ConcurrencyConflict(number, expected_version, current)
+        if current == 0 and state.source_id:
+            self._sources[(state.district, state.channel.value, state.source_id)] = number
         item.events.extend(events)
         item.state = state
         self._staged[number] = item
+
+    def find_source(self, district: str, channel: str, source_id: str) -> str | None:
+        """The item registered from this channel's own id, staged or stored."""
+        if not source_id:
+            return None
+        key = (district, channel, source_id)
+        if key in self._sources:
+            return self._sources[key]
+        self._cur.execute(self._d.sql(FIND_SOURCE), key)
+        row = self._cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
+        """Open items of one enterprise registered since ``since``, staged ones included, in
+        registration order (an index lookup for the stored ones)."""
+        cur, parsed = self._cur, self._store._parsed
+        cur.execute(self._d.sql(OPEN_OF), (district, enterprise_key_, since.isoformat()))
+        found: list[tuple[tuple[int, int], Appeal]] = []
+        missing: list[tuple[int, str]] = []
+        for created, number, version in cur.fetchall():
+            if number in self._staged:
+                continue
+            known = parsed.get(number)
+            if known is not None and known[0] == version:
+                found.append(((0, int(created)), known[1]))
+            else:
+                missing.append((int(created), number))
+        for created, number in missing:
+            state = load_state(cur, self._d, number)
+            if len(parsed) >= 50_000:
+                parsed.clear()
+            parsed[number] = (state.version, state)
+            found.append(((0, created), state))
+        for k, (number, item) in enumerate(self._staged.items()):
+            state = item.state
+            if not (
+                state.district == district
+                and state.status.is_open
+                and local_date(state.registered_at) >= since
+                and enterprise_key(state.enterprise) == enterprise_key_
+            ):
+                continue
+            if item.base == 0:
+                found.append(((1, k), state))
+            else:
+                cur.execute(self._d.sql(CREATED), (number,))
+                found.append(((0, int(cur.fetchone()[0])), state))
+        return [state for _, state in sorted(found, key=lambda pair: pair[0])]
+
+    def quarantine(self, entry: QuarantineEntry) -> int:
+        """Keep a rejected row (inserted now, so it goes with the transaction); its new id."""
+        self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry))
+        return int(self._cur.fetchone()[0])
+
+    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
+        """Mark a quarantined row admitted or dismissed; ``QuarantineNotFound`` without it."""
+        self._cur.execute(
+            self._d.sql("UPDATE quarantine SET status = ?, number = ?, note = ? WHERE id = ?"),
+            (status, number, note, int(entry_id)),
+        )
+        if self._cur.rowcount == 0:
+            raise QuarantineNotFound(entry_id)
 
     def _stored_version(self, number: str) -> tuple[int, str | None]:
         self._cur.execute(self._d.sql(VERSION), (number,))
@@ -256,6 +384,8 @@ class SqlUnitOfWork:
             version, _ = self._stored_version(item.number)
             if version != item.base:
                 raise ConcurrencyConflict(item.number, item.base, version)
+            if item.base and item.prior is None:
+                item.prior = load_events(cur, self._d, item.number)
         rows = sql.build_rows(head_seq, head_hash, self._staged.values())
         self._store._write(cur, rows)
 
@@ -300,10 +430,19 @@ ENSURE_COUNTER = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?
 READ_COUNTER = "SELECT last_seq FROM counters WHERE district = ? AND year = ?"
 SET_COUNTER = "UPDATE counters SET last_seq = ? WHERE district = ? AND year = ?"
 UPDATE_APPEAL = (
-    "UPDATE appeals SET "
-    + ", ".join(f"{c} = ?" for c in sql.APPEAL_COLUMNS[2:])
-    + " WHERE number = ?"
+    "UPDATE appeals SET " + ", ".join(f"{c} = ?" for c in sql.UPDATED_COLUMNS) + " WHERE number = ?"
 )
+# ``source_id <> ''`` lets SQLite use the partial unique index (it only covers non-empty ids).
+FIND_SOURCE = """SELECT number FROM appeals
+    WHERE district = ? AND channel = ? AND source_id = ? AND source_id <> ''"""
+OPEN_OF = """SELECT created_seq, number, version FROM appeals
+    WHERE district = ? AND enterprise_key = ? AND is_open = 1 AND registered_on >= ?"""
+CREATED = "SELECT created_seq FROM appeals WHERE number = ?"
+QUARANTINE_INSERT = (
+    f"INSERT INTO quarantine ({', '.join(sql.QUARANTINE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(sql.QUARANTINE_COLUMNS))}) RETURNING id"
+)
+QUARANTINE_SELECT = f"SELECT id, {', '.join(sql.QUARANTINE_COLUMNS)} FROM quarantine"
 VERIFY_ROWS = (
     "SELECT seq, number, version, type, at, body, prev_hash, hash FROM events"
     " WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -315,8 +454,63 @@ GAPPED_ITEM = """SELECT a.number FROM appeals a
     ORDER BY a.created_seq LIMIT 1"""
 # Sorted in Python: an ORDER BY may tempt the planner into a full scan in registration order.
 OVERDUE = "SELECT created_seq, number FROM appeals WHERE overdue_from < ?{where}"
-MONTH_ACTIVITY = """SELECT lead, kind, count(*), sum(resolved), sum(satisfied) FROM activity
-    WHERE day >= ? AND day < ?{where} GROUP BY lead, kind"""
-MONTH_DUE = """SELECT lead, count(*),
-    sum(CASE WHEN first_reply_on <= reply_due THEN 1 ELSE 0 END) FROM appeals
-    WHERE reply_due >= ? AND reply_due < ?{where} AND lead IS NOT NULL GROUP BY lead"""
+# The monthly report over the metrics tables: ``appeal_core.metrics._counts_for`` in SQL.
+# Facts dated after the cut-off (the month's last day) are not known yet.
+MONTH_VISITS = """SELECT lead, count(*), sum(resolved),
+    sum(CASE WHEN satisfaction = 'satisfied' THEN 1 ELSE 0 END),
+    sum(CASE WHEN satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)
+    FROM m_visits WHERE visited >= ? AND visited <= ?{where} GROUP BY lead"""
+MONTH_ASSIGNED = """SELECT lead, count(*) FROM m_cycles
+    WHERE started >= ? AND started <= ? AND assigned = 1{where} GROUP BY lead"""
+# Due in the month, unless handed over by the deadline without a reply known by the cut-off.
+MONTH_REPLY_DUE = """SELECT lead, count(*),
+    sum(CASE WHEN first_reply <= reply_due THEN 1 ELSE 0 END) FROM m_cycles
+    WHERE reply_due >= ? AND reply_due <= ? AND started <= ?
+    AND NOT (ended IS NOT NULL AND ended <= reply_due
+             AND (first_reply IS NULL OR first_reply > ?)){where}
+    GROUP BY lead"""
+# The cycle's completion deadline as it stood at the cut-off: its latest row changed by then.
+MONTH_COMPLETION_DUE = """SELECT c.lead, count(*),
+    sum(CASE WHEN c.final_reply <= k.due THEN 1 ELSE 0 END)
+    FROM m_completions k JOIN m_cycles c ON c.number = k.number AND c.cycle = k.cycle
+    WHERE k.due >= ? AND k.due <= ? AND k.changed <= ? AND c.started <= ?
+    AND NOT EXISTS (SELECT 1 FROM m_completions x WHERE x.number = k.number
+                    AND x.cycle = k.cycle AND x.ord > k.ord AND x.changed <= ?)
+    AND NOT (c.ended IS NOT NULL AND c.ended <= k.due
+             AND (c.final_reply IS NULL OR c.final_reply > ?)){where}
+    GROUP BY c.lead"""
+# The item's current cycle at the cut-off, still open: started <= cut-off < active_until.
+_STOCK = """SELECT c.lead, count(*), sum(CASE WHEN
+      ((c.first_reply IS NULL OR c.first_reply > ?) AND c.reply_due <= ?)
+      OR ((c.final_reply IS NULL OR c.final_reply > ?)
+          AND (SELECT x.due FROM m_completions x WHERE x.number = c.number AND x.cycle = c.cycle
+               AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1) <= ?)
+    THEN 1 ELSE 0 END) FROM m_cycles c WHERE {cond}{{where}} GROUP BY c.lead"""
+MONTH_STOCK_SHORT = _STOCK.format(
+    cond="c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
+)
+MONTH_STOCK_LONG = _STOCK.format(
+    cond="c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
+)
+MONTH_CHANNELS = """SELECT channel, count(*),
+    sum(CASE WHEN assigned_or_answered <= ? THEN 1 ELSE 0 END),
+    sum(CASE WHEN answered <= ? THEN 1 ELSE 0 END)
+    FROM m_items WHERE registered >= ? AND registered <= ?{where} GROUP BY channel"""
+
+
+def _entry_values(entry: QuarantineEntry) -> tuple[Any, ...]:
+    raw = ser.dumps([list(pair) for pair in entry.raw])
+    return (entry.district, entry.channel.value, entry.source, entry.row, entry.field,
+            entry.value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
+            entry.status, entry.number, entry.note)  # fmt: skip
+
+
+def _entry(row: Sequence[Any]) -> QuarantineEntry:
+    (id_, district, channel, source, row_no, field, value, reason, raw, source_id, at,
+     status, number, note) = row  # fmt: skip
+    return QuarantineEntry(
+        id=int(id_), district=district, channel=channel, source=source,
+        row=None if row_no is None else int(row_no), field=field, value=value, reason=reason,
+        raw=tuple((str(k), str(v)) for k, v in ser.loads(raw)), source_id=source_id,
+        at=ser.instant(at), status=status, number=number, note=note,
+    )  # fmt: skip

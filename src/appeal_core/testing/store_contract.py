@@ -19,17 +19,25 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
 
 from appeal_core import commands as c
 from appeal_core import events as e
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Channel, Complexity
 from appeal_core.desk import Desk
+from appeal_core.duplicates import enterprise_key
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import AppealError, AppealNotFound, ConcurrencyConflict
+from appeal_core.errors import (
+    AppealError,
+    AppealNotFound,
+    ConcurrencyConflict,
+    QuarantineNotFound,
+)
 from appeal_core.history import evolve, fold
+from appeal_core.intake import IntakeRecord, QuarantineEntry, RejectedRow
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
@@ -38,6 +46,7 @@ from appeal_core.timeutil import SHANGHAI
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 ACME = Enterprise(name="海淀测试科技有限公司", contact="张三", phone="13800000000")
+OTHER = Enterprise(name="朝阳示例制造有限公司", contact="王五", phone="13900000000")
 
 
 class _Boom(Exception):
@@ -110,7 +119,11 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
         notice = e.Noticed(number=d, at=next(clock), by=DESK, kind="remind", key=f"remind:{d}",
                            target="区服务企业办", message="请尽快核实")  # fmt: skip
         uow.append(d, state.version, (notice,), evolve(state, notice))
-    return (a, b, d, dup)
+    first = register(desk, next(clock), "园区停车位不足，员工停车难").number
+    second = register(desk, next(clock), "园区停车位不足，员工停车困难")
+    assert first in second.possible_duplicates, second.possible_duplicates
+    desk.dismiss_duplicate(second.number, of=first, at=next(clock), by=DESK)
+    return (a, b, d, dup, first, second.number)
 
 
 class StoreContract:
@@ -234,14 +247,175 @@ class StoreContract:
                     with raises(AppealNotFound):
                         uow_read("HM-2026-9999")
 
+    def test_source_lookup_is_idempotent_and_sees_staged_items(self) -> None:
+        with self.opened() as store:
+            desk, cy = make_desk(store), make_desk(store, "CY")
+
+            def hotline(d: Desk, source_id: str, content: str = "供水管网漏水") -> Appeal:
+                return d.register(enterprise=ACME, content=content, channel=Channel.HOTLINE,
+                                  at=START, by=DESK, source_id=source_id)  # fmt: skip
+
+            first = hotline(desk, "H-001")
+            assert hotline(desk, " H-001 ", "另一段文字") == first  # the same source: no new item
+            app = desk.register(enterprise=ACME, content="供水", channel=Channel.APP, at=START,
+                                by=DESK, source_id="H-001")  # fmt: skip
+            other_district = hotline(cy, "H-001")
+            assert len({first.number, app.number, other_district.number}) == 3
+            assert store.numbers() == (first.number, app.number, other_district.number)
+            with store.unit_of_work() as uow:
+                assert uow.find_source("HM", "hotline", "H-001") == first.number
+                assert uow.find_source("HM", "app", "H-001") == app.number
+                assert uow.find_source("CY", "hotline", "H-001") == other_district.number
+                assert uow.find_source("HM", "hotline", "H-404") is None
+                assert uow.find_source("HM", "app", "") is None  # no source id: never a match
+                staged = _stage_registration(uow, source_id="H-002")
+                assert uow.find_source("HM", "hotline", "H-002") == staged
+            with raises(_Boom), store.unit_of_work() as uow:
+                _stage_registration(uow, source_id="H-003")
+                raise _Boom
+            with store.unit_of_work() as uow:
+                assert uow.find_source("HM", "hotline", "H-002") == staged
+                assert uow.find_source("HM", "hotline", "H-003") is None
+
+    def test_open_items_of_one_enterprise(self) -> None:
+        with self.opened() as store:
+            desk, cy = make_desk(store), make_desk(store, "CY")
+            day = timedelta(days=1)
+            early = register(desk, START, "甲事项")
+            later = register(desk, START + day, "乙事项")
+            merged = register(desk, START + 2 * day, "丙事项")
+            desk.merge(merged.number, into=later.number, at=START + 2 * day, by=DESK)
+            other = desk.register(enterprise=OTHER, content="丁事项", channel=Channel.APP,
+                                  at=START, by=DESK)  # fmt: skip
+            elsewhere = register(cy, START, "戊事项")
+            acme, today = enterprise_key(ACME), START.date()
+            with store.unit_of_work() as uow:
+                found = uow.open_items_of("HM", acme, today)
+                assert found == [early, store.state(later.number)]
+                assert uow.open_items_of("HM", acme, today + day) == [store.state(later.number)]
+                assert uow.open_items_of("HM", acme, today + 3 * day) == []
+                assert uow.open_items_of("HM", enterprise_key(OTHER), today) == [other]
+                assert uow.open_items_of("CY", acme, today) == [elsewhere]
+                # staged: a new item joins at the end, a staged change is seen, a staged end hides
+                number = _stage_registration(uow, enterprise=ACME, channel=Channel.APP)
+                note = e.Verified(number=early.number, at=START + day, by=DESK, note="核实")
+                uow.append(early.number, early.version, (note,), evolve(early, note))
+                state = uow.state(later.number)
+                gone = e.Merged(number=later.number, at=START + 3 * day, by=DESK, into=early.number)
+                uow.append(later.number, state.version, (gone,), evolve(state, gone))
+                assert [s.number for s in uow.open_items_of("HM", acme, today)] == [
+                    early.number,
+                    number,
+                ]
+                assert uow.open_items_of("HM", acme, today)[0] == evolve(early, note)
+
+    def test_quarantine_keeps_lists_and_settles_rows(self) -> None:
+        with self.opened() as store:
+            entry = QuarantineEntry(district="HM", channel=Channel.HOTLINE, source="12345.xlsx",
+                                    row=3, field="phone", value="12", reason="电话号码无效",
+                                    raw=(("企业名称", "某公司"), ("电话", "12")),
+                                    source_id="H-9", at=START)  # fmt: skip
+            elsewhere = attrs.evolve(entry, district="CY", row=None, raw=(), source_id="")
+            with store.unit_of_work() as uow:
+                one = uow.quarantine(entry)
+                two = uow.quarantine(elsewhere)
+            assert one != two
+            first, second = attrs.evolve(entry, id=one), attrs.evolve(elsewhere, id=two)
+            assert store.quarantine_entry(one) == first
+            assert store.quarantined() == (first, second)
+            assert store.quarantined("CY") == (second,) and store.quarantined("XC") == ()
+            with store.unit_of_work() as uow:
+                uow.settle_quarantine(one, status="dismissed", number="", note="测试数据")
+            settled = attrs.evolve(first, status="dismissed", note="测试数据")
+            assert store.quarantined() == (second,)
+            assert store.quarantined(include_settled=True) == (settled, second)
+            assert store.quarantined("HM", include_settled=True) == (settled,)
+            with raises(QuarantineNotFound):
+                store.quarantine_entry(9999)
+            with raises(QuarantineNotFound), store.unit_of_work() as uow:
+                uow.settle_quarantine(9999, status="dismissed", number="", note="无")
+            with raises(_Boom), store.unit_of_work() as uow:  # rollback drops staged rows
+                dropped = uow.quarantine(entry)
+                uow.settle_quarantine(two, status="admitted", number="CY-2026-0001", note="x")
+                assert dropped not in (one, two)
+                raise _Boom
+            assert store.quarantined(include_settled=True) == (settled, second)
+            with raises(QuarantineNotFound):
+                store.quarantine_entry(dropped)
+            with store.unit_of_work() as uow:  # settle a row staged in the same transaction
+                three = uow.quarantine(entry)
+                uow.settle_quarantine(three, status="admitted", number="HM-2026-0001", note="改")
+            assert store.quarantine_entry(three).status == "admitted"
+
+    def test_intake_registers_repeats_and_quarantines(self) -> None:
+        with self.opened() as store:
+            reference = MemoryStore()
+            reports = [_intake(make_desk(s)) for s in (store, reference)]
+            assert reports[0] == reports[1]
+            report = reports[0]
+            assert len(report.registered) == 3 and len(report.repeated) == 2
+            assert len(report.quarantined) == 2 and report.flagged
+            assert store.numbers() == reference.numbers()
+            assert list(store.states()) == list(reference.states())
+            assert store.quarantined() == reference.quarantined()
+            for s in (store, reference):
+                desk = make_desk(s)
+                first, second = report.quarantined
+                fixed = IntakeRecord(channel=Channel.HOTLINE, enterprise=ACME, content="已更正",
+                                     source_id="H-7")  # fmt: skip
+                desk.admit(first, fixed, at=START + timedelta(hours=2), by=DESK)
+                desk.dismiss_quarantined(second, note="测试行", at=START, by=DESK)
+            assert store.quarantined() == () == reference.quarantined()
+            assert store.quarantined(include_settled=True) == reference.quarantined(
+                include_settled=True
+            )
+            assert list(store.states()) == list(reference.states())
+
 
 def _execute(desk: Desk, *, command: c.Command, at: datetime, by: Actor) -> Appeal:
     return desk.execute(command, at=at, by=by)
 
 
-def _registered_event(number: str, seq: int) -> e.Registered:
+def _registered_event(
+    number: str,
+    seq: int,
+    *,
+    source_id: str = "",
+    enterprise: Enterprise = ACME,
+    channel: Channel = Channel.HOTLINE,
+) -> e.Registered:
     return e.Registered(number=number, at=START, by=DESK, district="HM", year=2026, seq=seq,
-                        enterprise=ACME, content="测试", channel=Channel.HOTLINE)  # fmt: skip
+                        enterprise=enterprise, content="测试", channel=channel,
+                        source_id=source_id)  # fmt: skip
+
+
+def _stage_registration(uow: Any, **fields: Any) -> str:
+    """Append a new HM item's registration inside ``uow`` (not committed); its number."""
+    seq = uow.next_seq("HM", START.year)
+    number = f"HM-{START.year}-{seq:04d}"
+    first = _registered_event(number, seq, **fields)
+    uow.append(number, 0, (first,), fold((first,)))
+    return number
+
+
+def _intake(desk: Desk) -> Any:
+    """One channel batch: new records, a repeated source id (twice), a bad row, an empty text."""
+
+    def record(source_id: str, content: str, row: int) -> IntakeRecord:
+        return IntakeRecord(channel=Channel.HOTLINE, enterprise=ACME, content=content,
+                            source_id=source_id, row=row)  # fmt: skip
+
+    rows: list[IntakeRecord | RejectedRow] = [
+        record("H-1", "园区道路积水严重", 1),
+        record("H-2", "园区道路积水很严重", 2),
+        RejectedRow(channel=Channel.HOTLINE, row=3, field="phone", value="12",
+                    reason="电话号码无效", raw=(("电话", "12"),), source_id="H-3"),
+        record("H-1", "园区道路积水严重（再次导入）", 4),
+        record("H-4", "   ", 5),
+        record("H-5", "招工难", 6),
+        record("H-2", "重复", 7),
+    ]  # fmt: skip
+    return desk.intake(rows, source="12345.xlsx", at=START, by=DESK, batch_size=3)
 
 
 def _registered(store: Store, number: str) -> e.Event:
@@ -304,6 +478,56 @@ class StoreComparisonMachine(RuleBasedStateMachine):
         assert isinstance(state, Appeal)
         return state.number
 
+    @rule(target=numbers, district=st.sampled_from(["HM", "CY"]), data=st.data())
+    def intake(self, district: str, data: st.DataObject) -> Any:
+        """A channel's small batch: source ids from a small pool (so some repeat), a rejected
+        row, sometimes an empty text (quarantined by the rules)."""
+        at = self._tick(data)
+        rows: list[IntakeRecord | RejectedRow] = []
+        for k in range(data.draw(st.integers(1, 5), label="rows")):
+            source_id = data.draw(st.sampled_from(["", "S-1", "S-2", "S-3"]), label="source")
+            if data.draw(st.integers(0, 4), label="kind") == 0:
+                rejected = RejectedRow(channel=Channel.HOTLINE, row=k, field="phone", value="x",
+                                       reason="电话号码无效", source_id=source_id)  # fmt: skip
+                rows.append(rejected)
+                continue
+            rows.append(
+                IntakeRecord(
+                    channel=data.draw(channels(), label="channel"),
+                    enterprise=data.draw(st.sampled_from([ACME, OTHER]), label="enterprise"),
+                    content=data.draw(
+                        st.sampled_from(["园区道路积水", "园区道路积水严重", "  ", "用电增容"]),
+                        label="content",
+                    ),
+                    source_id=source_id,
+                    row=k,
+                )
+            )
+        batch = data.draw(st.integers(1, 3), label="batch")
+        report = self._both(
+            lambda d: d.intake(rows, source="feed.csv", at=at, by=DESK, batch_size=batch),
+            district,
+        )
+        return multiple(*(report.registered if report is not None else ()))
+
+    @rule(data=st.data())
+    def settle_quarantined(self, data: st.DataObject) -> None:
+        """Admit (corrected) or dismiss an open quarantined row."""
+        open_ = self.oracle.quarantined()
+        if not open_:
+            return
+        entry = data.draw(st.sampled_from(open_), label="entry")
+        at = self._tick(data)
+        if data.draw(st.booleans(), label="admit"):
+            record = IntakeRecord(channel=entry.channel, enterprise=ACME, content="已更正的内容",
+                                  source_id=entry.source_id)  # fmt: skip
+            self._both(lambda d: d.admit(entry.id, record, at=at, by=DESK), entry.district)
+        else:
+            self._both(
+                lambda d: d.dismiss_quarantined(entry.id, note="测试行", at=at, by=DESK),
+                entry.district,
+            )
+
     @rule(number=numbers, data=st.data())
     def anything(self, number: str, data: st.DataObject) -> None:
         at = self._tick(data)
@@ -354,3 +578,8 @@ class StoreComparisonMachine(RuleBasedStateMachine):
         assert list(self.store.states()) == list(self.oracle.states())
         for number in self.oracle.numbers():
             assert self.store.events(number) == self.oracle.events(number), number
+        for place in (None, "HM", "CY"):
+            for settled in (False, True):
+                assert self.store.quarantined(
+                    place, include_settled=settled
+                ) == self.oracle.quarantined(place, include_settled=settled)

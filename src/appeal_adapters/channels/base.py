@@ -1,0 +1,75 @@
+"""What a channel is: a named parser from a file's bytes to records and rejected rows.
+
+A parser reads the whole file's container first (the zip of an .xlsx, the JSON document, the
+decoding of every line of a CSV) and raises ``UnreadableFile`` before its first row, or never;
+after that, a bad row is a ``RejectedRow`` value, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Protocol
+
+import attrs
+
+from appeal_adapters.errors import AdapterError
+from appeal_core.intake import IntakeRecord, RejectedRow
+
+#: What a parser reads: the file's bytes, or a seekable binary file (read in a streaming pass).
+Source = bytes | IO[bytes]
+Row = IntakeRecord | RejectedRow
+
+
+class ParseFn(Protocol):
+    """The function behind a channel: ``fn(data, filename=..., options=...)``."""
+
+    def __call__(
+        self, data: Source, *, filename: str, options: Mapping[str, Any]
+    ) -> Iterator[Row]: ...
+
+
+class UnreadableFile(AdapterError, ValueError):
+    """The file cannot be read at all (wrong format, broken container, undecodable bytes).
+
+    Nothing of it is registered; the message names the file and why.
+    """
+
+    def __init__(self, filename: str, reason: str) -> None:
+        self.filename = filename
+        self.reason = reason
+        super().__init__(f"无法读取文件 {filename!r}：{reason}；整个文件未登记，请检查后重新导入")
+
+
+class UnknownChannel(AdapterError, LookupError):
+    """No installed plugin registers a channel of this name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        super().__init__(f"没有名为 {name!r} 的受理渠道；已安装：{'、'.join(known) or '无'}")
+
+
+def _formats(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ChannelParser:
+    """One intake channel: its name, the file formats it reads, and its parser.
+
+    ``fn(data, filename=..., options=...)`` yields ``IntakeRecord`` and ``RejectedRow`` values
+    and raises ``UnreadableFile`` (only) before its first row.
+    """
+
+    name: str
+    formats: tuple[str, ...] = attrs.field(converter=_formats)
+    fn: ParseFn
+    description: str = ""
+
+    def parse(
+        self, data: Source, *, filename: str, options: Mapping[str, Any] | None = None
+    ) -> Iterator[Row]:
+        """The file's rows, in file order: records to register and rows to quarantine."""
+        return self.fn(data, filename=filename, options=dict(options or {}))
+
+
+Register = Callable[[ChannelParser], None]

@@ -1,0 +1,198 @@
+"""The desk's daily operations: init, intake, the quarantine and the sweep."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appeal_adapters.cli.app import cli, on_option
+from appeal_adapters.cli.items import pass_session
+from appeal_adapters.cli.session import Session, instant, today
+from appeal_core import Enterprise, ValidationError
+from appeal_core.intake import IntakeRecord
+from appeal_core.metrics import month_bounds
+
+
+def _month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        month_bounds(year, month)
+    except ValueError:
+        raise ValidationError("--month", text, "月份应写作 YYYY-MM，如 2026-11") from None
+    return year, month
+
+
+@cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
+@pass_session
+def init(session: Session) -> None:
+    first, last = session.desk.calendar.coverage  # type: ignore[attr-defined]
+    count = len(session.desk.store.numbers(session.district))
+    session.say(
+        f"存储 {session.db} 已就绪：{session.district} 共 {count} 件；"
+        f"工作日历覆盖 {first} 至 {last}",
+        {
+            "db": session.db,
+            "district": session.district,
+            "items": count,
+            "calendar": [first.isoformat(), last.isoformat()],
+        },
+    )
+
+
+@cli.command("intake", help="从渠道文件登记事项，问题行进入隔离区。Import a channel's file.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--channel", required=True, help="渠道：app、hotline、summary_list、visit 或插件提供的名称"
+)
+@on_option
+@pass_session
+def intake(session: Session, file: str, channel: str, on: date | None) -> None:
+    from rich.progress import Progress
+
+    from appeal_adapters.channels.intake import import_file
+
+    with Progress(disable=session.as_json, transient=True) as progress:
+        task = progress.add_task("登记中", total=None)
+        report = import_file(
+            session.desk,
+            file,
+            channel=channel,
+            plugins=session.plugins,
+            at=instant(on),
+            by=session.actor,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    session.say(
+        f"{Path(file).name}：登记 {len(report.registered)} 件，已存在 {len(report.repeated)} 件，"
+        f"隔离 {len(report.quarantined)} 行，疑似重复 {len(report.flagged)} 件"
+        + ("（用 appeal quarantine list 查看隔离行）" if report.quarantined else ""),
+        {
+            "registered": report.registered,
+            "repeated": report.repeated,
+            "quarantined": report.quarantined,
+            "flagged": report.flagged,
+        },
+    )
+
+
+@cli.group("quarantine", help="隔离区：格式有误的行。Rows a channel could not accept.")
+def quarantine() -> None:
+    """Quarantine commands."""
+
+
+@quarantine.command("list", help="列出待处理的隔离行。List open quarantined rows.")
+@click.option("--all", "include_settled", is_flag=True, help="包括已处理的")
+@pass_session
+def quarantine_list(session: Session, include_settled: bool) -> None:
+    entries = session.desk.store.quarantined(session.district, include_settled=include_settled)
+    if session.as_json:
+        session.say("", [_entry(e) for e in entries])
+        return
+    for e in entries:
+        where = f"{e.source} 第{e.row}行"
+        session.say(
+            f"#{e.id} {e.status} {e.channel.value} {where} 「{e.field}」{e.value!r}：{e.reason}"
+        )
+    session.say(f"共 {len(entries)} 行")
+
+
+def _entry(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "status": e.status,
+        "channel": e.channel.value,
+        "source": e.source,
+        "row": e.row,
+        "field": e.field,
+        "value": e.value,
+        "reason": e.reason,
+        "raw": dict(e.raw),
+        "number": e.number,
+        "note": e.note,
+    }
+
+
+@quarantine.command("show", help="查看隔离行的原始内容。Show a quarantined row.")
+@click.argument("entry_id", type=int)
+@pass_session
+def quarantine_show(session: Session, entry_id: int) -> None:
+    e = session.desk.store.quarantine_entry(entry_id)
+    lines = [f"#{e.id} {e.channel.value} {e.source} 第{e.row}行：{e.reason}"]
+    lines += [f"  {k}：{v}" for k, v in e.raw]
+    session.say("\n".join(lines), _entry(e))
+
+
+@quarantine.command("admit", help="更正后登记隔离行。Correct a quarantined row and register it.")
+@click.argument("entry_id", type=int)
+@click.option("--enterprise", default=None, help="企业名称（默认取原始行）")
+@click.option("--content", default=None, help="问题内容（默认取原始行）")
+@click.option("--code", default=None, help="统一社会信用代码")
+@click.option("--code-override", default="", help="校验位不符仍按原样登记的理由")
+@click.option("--contact", default=None, help="企业联系人")
+@click.option("--phone", default=None, help="联系电话")
+@click.option("--address", default=None, help="企业地址")
+@on_option
+@pass_session
+def quarantine_admit(session: Session, /, entry_id: int, on: date | None, **fixed: Any) -> None:
+    entry = session.desk.store.quarantine_entry(entry_id)
+    raw = dict(entry.raw)
+
+    def pick(name: str, *keys: str) -> str:
+        given = fixed.get(name)
+        return given if given is not None else next((raw[k] for k in keys if raw.get(k)), "")
+
+    firm = Enterprise(
+        name=pick("enterprise", "企业名称", "enterprise", "name"),
+        credit_code=pick("code", "统一社会信用代码", "credit_code"),
+        contact=pick("contact", "企业联系人", "联系人", "contact"),
+        phone=pick("phone", "联系电话", "phone"),
+        address=pick("address", "企业地址", "address"),
+        code_override=fixed.get("code_override") or "",
+    )
+    record = IntakeRecord(
+        channel=entry.channel,
+        enterprise=firm,
+        source_id=entry.source_id,
+        content=pick("content", "存在问题", "诉求内容", "content", "问题"),
+    )
+    item = session.desk.admit(entry_id, record, at=instant(on), by=session.actor)
+    session.say(f"隔离行 #{entry_id} 已更正并登记为 {item.number}", {"number": item.number})
+
+
+@quarantine.command("dismiss", help="不予登记（须说明理由）。Settle a row without registering it.")
+@click.argument("entry_id", type=int)
+@click.option("--note", required=True, help="理由")
+@on_option
+@pass_session
+def quarantine_dismiss(session: Session, entry_id: int, note: str, on: date | None) -> None:
+    session.desk.dismiss_quarantined(entry_id, note=note, at=instant(on), by=session.actor)
+    session.say(f"隔离行 #{entry_id} 已处理：{note}")
+
+
+@cli.command("sweep", help="每日跟踪督办：提醒、督办、二次督办、报领导建议。Run the daily sweep.")
+@on_option
+@pass_session
+def sweep(session: Session, on: date | None) -> None:
+    day = on or today()
+    actions = session.desk.sweep(day, at=instant(on), by=session.actor)
+    if session.as_json:
+        session.say(
+            "",
+            [
+                {
+                    "kind": a.kind.value,
+                    "number": a.number,
+                    "target": a.target,
+                    "message": a.message,
+                    "due": a.due,
+                }
+                for a in actions
+            ],
+        )
+        return
+    for a in actions:
+        session.say(f"[{a.kind.label}] {a.target}：{a.message}")
+    session.say(f"{day} 督办完成：{len(actions)} 条通知")

@@ -1,0 +1,282 @@
+"""Reports and documents from the command line: report, sheet, export, audit, calendar."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appeal_adapters.cli.app import DATE, cli
+from appeal_adapters.cli.items import pass_session
+from appeal_adapters.cli.session import CALENDAR_DIR, Session
+from appeal_adapters.config import load_notice
+from appeal_adapters.documents import render
+from appeal_core import Appeal, MonthlyReport, ValidationError
+from appeal_core.deadlines import workday_deadline
+from appeal_core.metrics import month_bounds
+from appeal_core.sweep import pending_deadline
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``YYYY-MM`` as (year, month), or a ValidationError naming the option."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        month_bounds(year, month)
+    except ValueError:
+        raise ValidationError("--month", text, "月份应写作 YYYY-MM，如 2026-11") from None
+    return year, month
+
+
+def report_json(report: MonthlyReport) -> dict[str, Any]:
+    """The figures as plain JSON: counts, rates (null = no value), score, rank."""
+
+    def row(d: Any) -> dict[str, Any]:
+        return {
+            "department": d.department,
+            **{
+                k: getattr(d, k)
+                for k in (
+                    "assigned",
+                    "reply_due",
+                    "replied_on_time",
+                    "completion_due",
+                    "completed_on_time",
+                    "visited",
+                    "resolved",
+                    "satisfied",
+                    "overdue_open",
+                    "stock",
+                )
+            },
+            "response_rate": d.response_rate,
+            "on_time_completion_rate": d.on_time_completion_rate,
+            "completion_rate": d.completion_rate,
+            "satisfaction_rate": d.satisfaction_rate,
+            "score": d.score(report.weights),
+        }
+
+    return {
+        "month": f"{report.year}-{report.month:02d}",
+        "departments": [{"rank": i, **row(d)} for i, d in enumerate(report.ranking(), 1)],
+        "total": row(report.total),
+        "channels": [
+            {
+                "channel": c.channel.value,
+                "received": c.received,
+                "assigned_or_answered": c.assigned_or_answered,
+                "answered": c.answered,
+            }
+            for c in report.channels
+        ],
+    }
+
+
+def supervision_items(session: Session, last: date) -> list[Appeal]:
+    """Open items past a deadline at ``last``, for the briefing's supervision list."""
+    found = []
+    for item in session.desk.store.states(session.district):
+        pending = pending_deadline(item)
+        if item.status.is_open and pending and pending[1].due <= last:
+            found.append(item)
+    return found
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def print_figures(figures: MonthlyReport) -> None:
+    """The month's per-department table, ranked, with the district total (CJK-aligned)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{figures.year}年{figures.month}月 各部门办理情况（按综合得分排名）")
+    for name in (
+        "名次",
+        "主办部门",
+        "交办",
+        "应答复",
+        "按时答复",
+        "响应率",
+        "回访",
+        "解决",
+        "完成率",
+        "满意度",
+        "逾期",
+        "存量",
+        "得分",
+    ):
+        table.add_column(name, justify="left" if name == "主办部门" else "right")
+    for i, d in enumerate([*figures.ranking(), figures.total], 1):
+        score = d.score(figures.weights)
+        table.add_row(
+            "" if d is figures.total else str(i), d.department, str(d.assigned), str(d.reply_due),
+            str(d.replied_on_time), _percent(d.response_rate), str(d.visited), str(d.resolved),
+            _percent(d.completion_rate), _percent(d.satisfaction_rate), str(d.overdue_open),
+            str(d.stock), "—" if score is None else f"{score * 100:.1f}",
+        )  # fmt: skip
+    Console(width=160).print(table)
+
+
+@cli.command("report", help="月度通报：各部门完成率、满意度等。Monthly figures per department.")
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份")
+@click.option("--docx", type=click.Path(dir_okay=False), default=None, help="写出简报 .docx")
+@click.option("--html", type=click.Path(dir_okay=False), default=None, help="写出简报 .html")
+@click.option("--issue", default=None, help="简报期数")
+@pass_session
+def report(
+    session: Session, month: str, docx: str | None, html: str | None, issue: str | None
+) -> None:
+    year, mon = parse_month(month)
+    figures = session.desk.report(year, mon)
+    prev_year, prev_month = (year, mon - 1) if mon > 1 else (year - 1, 12)
+    options = {
+        "issue": issue,
+        "previous": session.desk.report(prev_year, prev_month),
+        "items": supervision_items(session, month_bounds(year, mon)[1]),
+    }
+    for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
+        if path:
+            Path(path).write_bytes(render(session.plugins, name, figures, **options))
+    if session.as_json:
+        click.echo(json.dumps(report_json(figures), ensure_ascii=False, indent=2))
+        return
+    print_figures(figures)
+    for path in (docx, html):
+        if path:
+            click.echo(f"已写出 {path}")
+
+
+@cli.command("sheet", help="打印交办单（附件1）。Write assignment sheets as .docx.")
+@click.argument("numbers", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出 .docx 文件")
+@pass_session
+def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
+    items = [session.desk.get(n) for n in numbers]
+    Path(out).write_bytes(render(session.plugins, "sheet.docx", items))
+    session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
+
+
+@cli.command("export", help="导出汇总清单（附件2）。Export the summary list.")
+@click.option("--xlsx", type=click.Path(dir_okay=False), default=None, help="输出 .xlsx")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="输出 .csv")
+@click.option("--handling", is_flag=True, help="加上办理情况列（状态、主办部门、期限、答复、回访）")
+@click.option("--unit", default="", help="填表单位")
+@click.option("--person", default="", help="填报人")
+@click.option("--phone", default="", help="联系电话")
+@pass_session
+def export(
+    session: Session,
+    xlsx: str | None,
+    csv_path: str | None,
+    handling: bool,
+    unit: str,
+    person: str,
+    phone: str,
+) -> None:
+    if not xlsx and not csv_path:
+        raise click.UsageError("请给出 --xlsx 或 --csv")
+    items = list(session.desk.store.states(session.district))
+    options = {"handling": handling, "unit": unit, "filler": person, "phone": phone}
+    for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
+        if path:
+            Path(path).write_bytes(render(session.plugins, name, items, **options))
+    session.say(f"已导出 {len(items)} 件事项", {"items": len(items), "xlsx": xlsx, "csv": csv_path})
+
+
+@cli.group("audit", help="审计：事件日志的哈希链校验。The audit trail.")
+def audit() -> None:
+    """Audit commands."""
+
+
+@audit.command("verify", help="校验事件日志是否被改动、删除或调换顺序。Verify the hash chain.")
+@pass_session
+def audit_verify(session: Session) -> None:
+    check = getattr(session.desk.store, "verify", None)
+    if check is None:
+        session.say(
+            "该存储没有哈希链（内存存储），无需校验", {"ok": True, "count": 0, "chained": False}
+        )
+        return
+    result = check()
+    data = {
+        "ok": result.ok,
+        "count": result.count,
+        "first_bad": result.first_bad,
+        "number": result.number,
+        "what": result.what,
+    }
+    if result.ok:
+        session.say(f"事件日志完整：{result.count} 条记录，哈希链校验通过", data)
+        return
+    session.say(
+        f"事件日志异常：第 {result.first_bad} 条（事项 {result.number}）被{result.what}", data
+    )
+    raise SystemExit(11)
+
+
+@cli.group("calendar", help="工作日历：期限说明、载入节假日通知。The work calendar.")
+def calendar() -> None:
+    """Calendar commands."""
+
+
+@calendar.command("explain", help="DATE 之后第 N 个工作日，并说明跳过的休息日。Explain a deadline.")
+@click.argument("start", type=DATE)
+@click.argument("n", type=int)
+@pass_session
+def calendar_explain(session: Session, start: date, n: int) -> None:
+    deadline = workday_deadline(session.desk.calendar, start, n, "explain", "期限")
+    session.say(
+        deadline.explanation,
+        {
+            "start": start.isoformat(),
+            "workdays": n,
+            "due": deadline.due.isoformat(),
+            "provisional": deadline.provisional,
+            "explanation": deadline.explanation,
+        },
+    )
+
+
+@calendar.command("load", help="载入一年的节假日安排（TOML）。Load a year's holiday notice.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_session
+def calendar_load(session: Session, file: str) -> None:
+    notice = load_notice(file)
+    CALENDAR_DIR.mkdir(parents=True, exist_ok=True)
+    target = CALENDAR_DIR / f"{notice.year}.toml"
+    shutil.copyfile(file, target)
+    session.say(
+        f"已载入 {notice.year} 年节假日安排（{len(notice.holidays)} 个放假时段，"
+        f"{len(notice.makeup_workdays)} 个调休上班日）：{target}",
+        {"year": notice.year, "file": str(target)},
+    )
+
+
+@cli.command("demo", help="演示：样例文件办理两个月，生成全部文书与月度数据。Run the demo.")
+@click.option(
+    "--out",
+    default="demo-output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="输出文件夹",
+)
+@click.option(
+    "--data",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="样例文件夹（默认 examples/data）",
+)
+@pass_session
+def demo(session: Session, out: str, data: str | None) -> None:
+    from appeal_adapters.demo import run_demo
+
+    reports = run_demo(Path(out), db=session.db, data=Path(data) if data else None, echo=click.echo)
+    for figures in reports:
+        click.echo("")
+        print_figures(figures)
+    click.echo(f"\n文书已写入 {out}/：交办单、汇总清单、各月简报（docx、html）、月度数据、审计校验")

@@ -1,0 +1,161 @@
+"""What every command shares: the store URL, district, policy, who acts, when, and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import click
+
+from appeal_adapters.config import build_calendar, load_policy
+from appeal_adapters.errors import AdapterError, MissingExtra
+from appeal_adapters.plugins import AppealPlugins, load_plugins
+from appeal_core import SHANGHAI, Actor, Desk, Policy, Role
+from appeal_core.errors import (
+    AppealError,
+    AppealNotFound,
+    CalendarDataMissing,
+    ConcurrencyConflict,
+    LifecycleError,
+    PermissionDenied,
+    QuarantineNotFound,
+    ValidationError,
+)
+
+#: Exit codes, documented in docs/cli.md; the first matching class wins.
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (ValidationError, 3),
+    (LifecycleError, 4),
+    (PermissionDenied, 5),
+    (AppealNotFound, 6),
+    (QuarantineNotFound, 6),
+    (ConcurrencyConflict, 7),
+    (CalendarDataMissing, 8),
+    (MissingExtra, 10),
+    (AdapterError, 9),
+    (AppealError, 1),
+)
+
+#: Loaded holiday notices live here (``appeal calendar load``), next to the working folder.
+CALENDAR_DIR = Path(".appeal") / "calendar"
+
+
+@attrs.define
+class Session:
+    """The options of one invocation, and the desk built from them on first use."""
+
+    db: str
+    district: str
+    policy_file: str | None
+    acting: str
+    as_json: bool
+    outside: str = "raise"
+    _desk: Desk | None = None
+    _plugins: AppealPlugins | None = None
+
+    @property
+    def plugins(self) -> AppealPlugins:
+        """The plugin manager (built-ins and entry points)."""
+        if self._plugins is None:
+            self._plugins = load_plugins()
+        return self._plugins
+
+    @property
+    def desk(self) -> Desk:
+        """The desk over the chosen store, calendar and policy."""
+        if self._desk is None:
+            policy = load_policy(self.policy_file) if self.policy_file else Policy()
+            files = sorted(CALENDAR_DIR.glob("*.toml")) if CALENDAR_DIR.is_dir() else []
+            calendar = build_calendar(
+                plugins=self.plugins, notice_files=files, outside=self.outside
+            )
+            store = self.plugins.open_store(self.db)
+            self._desk = Desk(store, district=self.district, calendar=calendar, policy=policy)
+        return self._desk
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, from ``--as ROLE[:DEPARTMENT or NAME]``."""
+        return parse_actor(self.acting)
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._desk is not None:
+            self._desk.store.close()
+
+    def say(self, text: str, data: Any = None) -> None:
+        """A short Chinese confirmation, or the JSON ``data`` under ``--json``."""
+        if self.as_json:
+            click.echo(
+                json.dumps(
+                    data if data is not None else {"message": text},
+                    ensure_ascii=False,
+                    indent=2,
+                    default=str,
+                )
+            )
+        else:
+            click.echo(text)
+
+
+def parse_actor(text: str) -> Actor:
+    """``desk``, ``desk:小王``, ``department:区市场监督管理局``, ``leader:李区长``."""
+    role, _, rest = text.partition(":")
+    try:
+        kind = Role(role.strip())
+    except ValueError:
+        raise ValidationError(
+            "--as", text, "角色应为 desk、department:部门名称 或 leader"
+        ) from None
+    if kind is Role.DEPARTMENT:
+        return Actor.of_department(rest.strip())
+    return Actor(role=kind, name=rest.strip())
+
+
+def today() -> date:
+    """Today in Asia/Shanghai (the command line reads the clock; the core never does)."""
+    return datetime.now(SHANGHAI).date()
+
+
+def instant(on: date | None) -> datetime:
+    """The moment an action is recorded: now for today, noon of ``on`` for another day."""
+    now = datetime.now(SHANGHAI)
+    if on is None or on == now.date():
+        return now.replace(microsecond=0)
+    return datetime.combine(on, time(12), SHANGHAI)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """One clear line on stderr and a documented exit code; never a traceback."""
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of an error."""
+    return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), 1)
+
+
+def run_guarded(callback: Callable[[], Any]) -> Any:
+    """Run a command body, turning the library's errors into one line and an exit code."""
+    try:
+        return callback()
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except AppealError as exc:
+        fail(str(exc), exit_code(exc))
+    except OSError as exc:
+        fail(f"文件或网络错误：{exc}", 9)
+    except Exception as exc:  # the promise is: never a traceback for a clerk
+        if os.environ.get("APPEAL_DEBUG"):
+            raise
+        fail(f"内部错误（{type(exc).__name__}）：{exc}。设置 APPEAL_DEBUG=1 可查看详细信息", 1)

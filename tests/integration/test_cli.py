@@ -1,0 +1,125 @@
+"""The command line: the desk's daily work, JSON for scripts, one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from appeal_adapters.cli import cli
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    db = f"memory://cli-{next(_names)}"
+    runner = CliRunner()
+
+    def invoke(*args: str, acting: str = "desk", code: int = 0) -> str:
+        result = runner.invoke(cli, ["--db", db, "--as", acting, *args], catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return invoke
+
+
+def _registered(run) -> str:  # type: ignore[no-untyped-def]
+    out = run(
+        "--json",
+        "register",
+        "--enterprise",
+        "海门某机械有限公司",
+        "--content",
+        "厂房消防验收迟迟未办",
+        "--channel",
+        "app",
+        "--phone",
+        "13812345678",
+        "--on",
+        "2024-09-27",
+    )
+    return str(json.loads(out)["number"])
+
+
+def test_a_routine_item_from_registration_to_closing(run) -> None:  # type: ignore[no-untyped-def]
+    n = _registered(run)
+    assert n == "HM-2024-0001"
+    assert "已核实" in run("verify", n, "--on", "2024-09-27")
+    run("classify", n, "--category", "消防", "--complexity", "routine", "--on", "2024-09-30")
+    out = run(
+        "assign", n, "--lead", "区市场监督管理局", "--co", "区应急管理局", "--on", "2024-09-30"
+    )
+    assert "答复期限 2024-10-10" in out
+    run(
+        "reply",
+        n,
+        "--text",
+        "已安排验收",
+        "--on",
+        "2024-10-08",
+        acting="department:区市场监督管理局",
+    )
+    run("follow-up", n, "--satisfied", "--resolved", "--on", "2024-10-09")
+    assert "已销号" in run("close", n, "--on", "2024-10-09")
+    shown = run("show", n)
+    assert "国庆节假期" in shown and "Closed" in shown
+    history = json.loads(run("--json", "show", n))["history"]
+    assert [e["type"] for e in history][-1] == "Closed"
+    assert "共 1 件" in run("list", "--status", "closed")
+
+
+def test_errors_are_one_line_with_documented_exit_codes(run) -> None:  # type: ignore[no-untyped-def]
+    n = _registered(run)
+    out = run("close", n, "--on", "2024-09-27", code=4)
+    assert out.count("\n") == 1 and out.startswith("错误：") and "不能销号" in out
+    assert "无权" in run("verify", n, acting="department:区市场监督管理局", code=5)
+    assert "HM-2024-9999" in run("verify", "HM-2024-9999", code=6)
+    assert "企业名称不能为空" in run(
+        "register", "--enterprise", " ", "--content", "x", "--channel", "app", code=3
+    )
+    assert "Usage" in run("follow-up", n, code=2)
+
+
+def test_sweep_report_and_documents(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    n = _registered(run)
+    run("verify", n, "--on", "2024-11-04")
+    run("classify", n, "--category", "消防", "--complexity", "routine", "--on", "2024-11-04")
+    run("assign", n, "--lead", "区市场监督管理局", "--on", "2024-11-04")
+    assert "逾期督办" in run("sweep", "--on", "2024-11-08")
+    assert "0 条通知" in run("sweep", "--on", "2024-11-08")
+    figures = json.loads(run("--json", "report", "--month", "2024-11"))
+    (dept,) = figures["departments"]
+    assert dept["reply_due"] == 1 and dept["replied_on_time"] == 0 and dept["response_rate"] == 0
+    assert dept["completion_rate"] is None  # nothing visited: no value, never 0%
+    run("report", "--month", "2024-11", "--docx", "b.docx", "--html", "b.html")
+    run("sheet", n, "--out", "s.docx")
+    run("export", "--xlsx", "list.xlsx", "--csv", "list.csv", "--handling")
+    for name in ("b.docx", "b.html", "s.docx", "list.xlsx", "list.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert "无需校验" in run("audit", "verify")
+    assert "2024-10-10" in run("calendar", "explain", "2024-09-30", "3")
+    assert "月份应写作" in run("report", "--month", "2024/11", code=3)
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    names = list(cli.commands)
+    assert {
+        "init",
+        "intake",
+        "quarantine",
+        "sweep",
+        "report",
+        "sheet",
+        "export",
+        "audit",
+        "calendar",
+    } <= set(names)
+    for name in names:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, name
