@@ -6,6 +6,7 @@ works for Chinese without a word segmenter.  Pure functions; stores supply the c
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -27,6 +28,7 @@ def normalize_text(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+@functools.lru_cache(maxsize=65536)
 def enterprise_key(enterprise: Enterprise) -> str:
     """The index key of an enterprise across channels: its folded name.
 
@@ -44,6 +46,7 @@ def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
     return enterprise_key(a) == enterprise_key(b)
 
 
+@functools.lru_cache(maxsize=131072)
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of the folded text (the single character for one-character texts)."""
     folded = normalize_text(text)
@@ -54,9 +57,16 @@ def bigrams(text: str) -> Counter[str]:
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the texts' bigram multisets, from 0 (nothing shared) to 1."""
-    x, y = bigrams(a), bigrams(b)
-    total = sum(x.values()) + sum(y.values())
-    return 2 * sum((x & y).values()) / total if total else 0.0
+    return _dice(bigrams(a), bigrams(b))
+
+
+def _dice(x: Counter[str], y: Counter[str]) -> float:
+    total = x.total() + y.total()
+    if not total:
+        return 0.0
+    small, large = (x, y) if len(x) <= len(y) else (y, x)
+    shared = sum(min(n, large[g]) for g, n in small.items() if g in large)
+    return 2 * shared / total
 
 
 @attrs.frozen(kw_only=True)
@@ -79,12 +89,13 @@ def possible_duplicates(
     """Earlier open items of the same enterprise, registered within ``window_days`` before
     ``on``, whose text is at least ``threshold`` similar; most similar first."""
     found = []
+    mine = bigrams(content)
     for item in earlier:
         if not item.status.is_open or not same_enterprise(enterprise, item.enterprise):
             continue
         if not 0 <= (on - local_date(item.registered_at)).days <= window_days:
             continue
-        score = similarity(content, item.content)
+        score = _dice(mine, bigrams(item.content))
         if score >= threshold:
             found.append(DuplicateCandidate(number=item.number, score=round(score, 4)))
     return tuple(sorted(found, key=lambda c: (-c.score, c.number)))

@@ -11,18 +11,8 @@ import click
 from appeal_adapters.cli.app import cli, on_option
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
-from appeal_core import Enterprise, ValidationError
+from appeal_core import Enterprise
 from appeal_core.intake import IntakeRecord
-from appeal_core.metrics import month_bounds
-
-
-def _month(text: str) -> tuple[int, int]:
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        month_bounds(year, month)
-    except ValueError:
-        raise ValidationError("--month", text, "月份应写作 YYYY-MM，如 2026-11") from None
-    return year, month
 
 
 @cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
