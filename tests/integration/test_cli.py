@@ -123,3 +123,27 @@ def test_every_command_has_help() -> None:
     for name in names:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
+
+
+def test_intake_and_the_quarantine_from_the_shell(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "app.json"
+    export.write_text(
+        json.dumps({"records": [
+            {"id": "A1", "submitted_at": "2026-11-16", "content": "用电报装慢",
+             "enterprise": {"name": "海门甲公司"}, "contact": {"phone": "13812345678"}},
+            {"id": "A2", "submitted_at": "2026-11-16", "content": "融资难",
+             "enterprise": {"name": "海门乙公司"}, "contact": {"phone": "1381234567"}},
+        ]}, ensure_ascii=False),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert "登记 1 件" in run("intake", str(export), "--channel", "app", "--on", "2026-11-16")
+    assert "已存在 1 件" in run("intake", str(export), "--channel", "app", "--on", "2026-11-16")
+    (entry,) = json.loads(run("--json", "quarantine", "list"))
+    assert entry["field"] and "1381234567" in entry["value"]
+    assert "11位" in run("quarantine", "fix", str(entry["id"]), code=3)
+    assert "可以登记" in run("quarantine", "fix", str(entry["id"]), "--phone", "13812345679")
+    out = run(
+        "quarantine", "admit", str(entry["id"]), "--phone", "13812345679", "--on", "2026-11-16"
+    )
+    assert "HM-2026-0002" in out
+    assert "共 0 行" in run("quarantine", "list")

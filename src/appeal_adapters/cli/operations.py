@@ -12,6 +12,7 @@ from appeal_adapters.cli.app import cli, on_option
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Enterprise
+from appeal_core.fields import check_text, normalize_phone
 from appeal_core.intake import IntakeRecord
 
 
@@ -115,39 +116,61 @@ def quarantine_show(session: Session, entry_id: int) -> None:
     session.say("\n".join(lines), _entry(e))
 
 
-@quarantine.command("admit", help="更正后登记隔离行。Correct a quarantined row and register it.")
-@click.argument("entry_id", type=int)
-@click.option("--enterprise", default=None, help="企业名称（默认取原始行）")
-@click.option("--content", default=None, help="问题内容（默认取原始行）")
-@click.option("--code", default=None, help="统一社会信用代码")
-@click.option("--code-override", default="", help="校验位不符仍按原样登记的理由")
-@click.option("--contact", default=None, help="企业联系人")
-@click.option("--phone", default=None, help="联系电话")
-@click.option("--address", default=None, help="企业地址")
-@on_option
-@pass_session
-def quarantine_admit(session: Session, /, entry_id: int, on: date | None, **fixed: Any) -> None:
-    entry = session.desk.store.quarantine_entry(entry_id)
+def _corrections(func: Any) -> Any:
+    """The options that correct a quarantined row (unset ones keep the row's own value)."""
+    for name, text in reversed((
+        ("--enterprise", "企业名称"), ("--content", "问题内容"), ("--code", "统一社会信用代码"),
+        ("--contact", "企业联系人"), ("--phone", "联系电话"), ("--address", "企业地址"),
+    )):  # fmt: skip
+        func = click.option(name, default=None, help=f"{text}（默认取原始行）")(func)
+    return click.option("--code-override", default="", help="校验位不符仍按原样登记的理由")(func)
+
+
+def _corrected(entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
+    """The record a quarantined row stands for, with the clerk's corrections applied."""
     raw = dict(entry.raw)
 
     def pick(name: str, *keys: str) -> str:
         given = fixed.get(name)
         return given if given is not None else next((raw[k] for k in keys if raw.get(k)), "")
 
+    phone = pick("phone", "联系电话", "phone", "contact.phone")
     firm = Enterprise(
-        name=pick("enterprise", "企业名称", "enterprise", "name"),
-        credit_code=pick("code", "统一社会信用代码", "credit_code"),
-        contact=pick("contact", "企业联系人", "联系人", "contact"),
-        phone=pick("phone", "联系电话", "phone"),
-        address=pick("address", "企业地址", "address"),
+        name=pick("enterprise", "企业名称", "enterprise", "enterprise.name", "name"),
+        credit_code=pick("code", "统一社会信用代码", "credit_code", "enterprise.credit_code"),
+        contact=pick("contact", "企业联系人", "来电人", "contact", "contact.name"),
+        phone=normalize_phone(phone, "联系电话") if phone else "",
+        address=pick("address", "企业地址", "address", "enterprise.address"),
         code_override=fixed.get("code_override") or "",
     )
-    record = IntakeRecord(
-        channel=entry.channel,
-        enterprise=firm,
-        source_id=entry.source_id,
-        content=pick("content", "存在问题", "诉求内容", "content", "问题"),
+    content = pick("content", "存在问题", "诉求内容", "反映问题", "content", "问题")
+    return IntakeRecord(channel=entry.channel, enterprise=firm, source_id=entry.source_id,
+                        content=check_text(content, "问题内容", limit=20000))  # fmt: skip
+
+
+@quarantine.command(
+    "fix", help="检查更正后的隔离行（不登记）。Check a corrected row without registering."
+)
+@click.argument("entry_id", type=int)
+@_corrections
+@pass_session
+def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
+    record = _corrected(session.desk.store.quarantine_entry(entry_id), fixed)
+    firm = record.enterprise
+    session.say(
+        f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，{firm.phone or '无电话'}，"
+        f"{record.content[:30]}（用 appeal quarantine admit {entry_id} 加同样的选项登记）",
+        {"ok": True, "enterprise": firm.name, "phone": firm.phone, "content": record.content},
     )
+
+
+@quarantine.command("admit", help="更正后登记隔离行。Correct a quarantined row and register it.")
+@click.argument("entry_id", type=int)
+@_corrections
+@on_option
+@pass_session
+def quarantine_admit(session: Session, /, entry_id: int, on: date | None, **fixed: Any) -> None:
+    record = _corrected(session.desk.store.quarantine_entry(entry_id), fixed)
     item = session.desk.admit(entry_id, record, at=instant(on), by=session.actor)
     session.say(f"隔离行 #{entry_id} 已更正并登记为 {item.number}", {"number": item.number})
 
