@@ -27,6 +27,7 @@ class MemoryStore:
         self._events: dict[str, tuple[Event, ...]] = {}
         self._states: dict[str, Appeal] = {}
         self._order: list[str] = []
+        self._by_enterprise: dict[tuple[str, str], list[str]] = {}  # (district, key) -> numbers
         self._seqs: dict[tuple[str, int], int] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._quarantine: dict[int, QuarantineEntry] = {}
@@ -132,9 +133,14 @@ class MemoryUnitOfWork:
         key = (district, channel, source_id)
         return self._sources.get(key) or self._store._sources.get(key)
 
+    def _key(self, number: str) -> str:
+        return enterprise_key(self.state(number).enterprise)
+
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
-        """Open items of one enterprise registered since ``since`` (a scan: fine in memory)."""
-        numbers = [*self._store._order, *self._new]
+        """Open items of one enterprise registered since ``since``, from the enterprise index."""
+        key = (district, enterprise_key_)
+        staged = [n for n in self._new if (self.state(n).district, self._key(n)) == key]
+        numbers = [*self._store._by_enterprise.get(key, ()), *staged]
         found = []
         for number in numbers:
             state = self.state(number)
@@ -164,6 +170,9 @@ class MemoryUnitOfWork:
         store._events.update(self._events)
         store._states.update(self._states)
         store._order.extend(self._new)
+        for number in self._new:
+            index = (self._states[number].district, self._key(number))
+            store._by_enterprise.setdefault(index, []).append(number)
         store._seqs.update(self._seqs)
         store._sources.update(self._sources)
         store._quarantine.update(self._quarantine)
