@@ -86,6 +86,7 @@ _EVENT_HOOKS: dict[type, Callable[[Any], dict[str, Any]]] = {
 }
 _STATE_HOOK: Callable[[Appeal], dict[str, Any]] = _converter.get_unstructure_hook(Appeal)
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _DECODE = json.JSONDecoder().decode
 
 
@@ -127,6 +128,11 @@ def state_from_dict(data: dict[str, Any]) -> Appeal:
 def dumps(data: Any) -> str:
     """Canonical JSON: sorted keys, compact separators, UTF-8 text kept (used for hashing)."""
     return _CANONICAL.encode(data)
+
+
+def dumps_state(data: Any) -> str:
+    """Compact JSON for stored states (not hashed, so key order need not be canonical)."""
+    return _COMPACT.encode(data)
 
 
 def instant(text: str) -> datetime:

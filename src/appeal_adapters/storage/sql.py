@@ -383,7 +383,11 @@ def appeal_values(state: Appeal) -> tuple[Any, ...]:
     status = state.status
     head = (state.district, state.year, state.seq, state.version, status.value, state.lead,
             state.channel.value, local_date(state.registered_at).isoformat())  # fmt: skip
-    tail = (_dumps(_state_to_dict(state)), enterprise_key(state.enterprise), state.source_id)
+    tail = (
+        ser.dumps_state(_state_to_dict(state)),
+        enterprise_key(state.enterprise),
+        state.source_id,
+    )
     if state.assignment is None and state.escalation is None:  # not yet assigned: no dates
         return (*head, None, None, None, None, None, None, int(status.is_open), None, *tail)
     first_reply = [r.at for r in (state.preliminary_reply, state.final_reply) if r is not None]
