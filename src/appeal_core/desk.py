@@ -19,7 +19,8 @@ from appeal_core.enterprise import Enterprise
 from appeal_core.errors import PermissionDenied, ValidationError
 from appeal_core.events import Event, Noticed
 from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
-from appeal_core.sweep import Action, due_actions
+from appeal_core.sweep import Action
+from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
 
 __all__ = ["Desk", "Listener"]
@@ -183,7 +184,7 @@ class Desk(IntakeDesk):
         """
         if by.role is not Role.DESK:
             raise PermissionDenied(str(by), "执行每日督办")
-        actions = due_actions(
+        actions = sweep_actions(
             self.store.states(self.district), on=on, calendar=self.calendar, policy=self.policy
         )
         by_item: dict[str, list[Action]] = {}

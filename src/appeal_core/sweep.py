@@ -1,6 +1,6 @@
 """The daily sweep: from the items' states and a date, the notices due that day, as values.
 
-Pure: ``due_actions(states, on=..., calendar=..., policy=...)``; ``Desk.sweep`` records them.
+Pure: ``sweep(states, on=..., calendar=..., policy=...)``; ``Desk.sweep`` records them.
 Each action has a ``key``; the desk records a notice as an event with that key, and the sweep
 never proposes a recorded key again, so running it twice on one day sends nothing twice.
 """
@@ -74,7 +74,7 @@ def pending_deadline(state: Appeal) -> tuple[str, Deadline] | None:
     return None
 
 
-def due_actions(
+def sweep(
     states: Iterable[Appeal], *, on: date, calendar: Workdays, policy: Policy
 ) -> tuple[Action, ...]:
     """Every action due on ``on`` for the open items among ``states``, in item order."""
@@ -88,7 +88,7 @@ def due_actions(
 
 
 def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) -> list[Action]:
-    """The actions for one item, recorded ones included (``due_actions`` filters those)."""
+    """The actions for one item, recorded ones included (``sweep`` filters those)."""
     out: list[Action] = []
     n, lead = state.number, state.lead or "区服务企业办"
     pending = pending_deadline(state)
