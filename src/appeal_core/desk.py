@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from appeal_core import commands as c
-from appeal_core.actor import Actor, Role
+from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Channel, Complexity, RedLine, Satisfaction
-from appeal_core.desk_base import Listener, apply_events
+from appeal_core.desk_base import Listener, apply_events, require_desk
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.errors import ValidationError
 from appeal_core.events import Event, Noticed
 from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
 from appeal_core.sweep import Action
@@ -182,8 +182,7 @@ class Desk(IntakeDesk):
         A notice already recorded is not proposed again, so a second run the same day returns
         nothing; the recorded notices reach people through the listeners.
         """
-        if by.role is not Role.DESK:
-            raise PermissionDenied(str(by), "执行每日督办")
+        require_desk(by, "执行每日督办")
         actions = sweep_actions(
             self.store.states(self.district), on=on, calendar=self.calendar, policy=self.policy
         )

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from appeal_core import commands as c
-from appeal_core.actor import Actor
+from appeal_core.actor import Actor, Role
 from appeal_core.appeal import Appeal
 from appeal_core.deadlines import Workdays
 from appeal_core.decisions import Context, decide, decide_merge
-from appeal_core.errors import ValidationError
+from appeal_core.errors import PermissionDenied, ValidationError
 from appeal_core.events import Event
 from appeal_core.history import evolve
 from appeal_core.policy import Policy
@@ -98,6 +98,12 @@ class DeskBase:
         return events
 
     # -- one method per use case -----------------------------------------------------------
+
+
+def require_desk(by: Actor, action: str) -> None:
+    """Refuse, naming the action, what only the desk (区服务企业办) may do."""
+    if by.role is not Role.DESK:
+        raise PermissionDenied(str(by), action, None, "只有区服务企业办可以办理")
 
 
 def apply_events(state: Appeal, events: Sequence[Event]) -> Appeal:

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from appeal_core import commands as c
-from appeal_core.actor import Actor, Role
+from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
-from appeal_core.desk_base import DeskBase
-from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.desk_base import DeskBase, require_desk
+from appeal_core.errors import ValidationError
 from appeal_core.events import Event
 from appeal_core.intake import IntakeRecord, IntakeReport, RejectedRow
 from appeal_core.registration import quarantine_in, register_in
@@ -34,8 +34,7 @@ class IntakeDesk(DeskBase):
         quarantine with the reason.  Nothing a channel brings is dropped.
         """
         ctx = self._context(at, by)
-        if by.role is not Role.DESK:
-            raise PermissionDenied(str(by), "登记事项", None, "只有区服务企业办可以登记")
+        require_desk(by, "登记事项")
         registered: list[str] = []
         repeated: list[str] = []
         quarantined: list[int] = []
@@ -110,8 +109,7 @@ class IntakeDesk(DeskBase):
     def admit(self, entry_id: int, record: IntakeRecord, *, at: datetime, by: Actor) -> Appeal:
         """Register the corrected ``record`` for a quarantined row and settle the row."""
         ctx = self._context(at, by)
-        if by.role is not Role.DESK:
-            raise PermissionDenied(str(by), "从隔离区登记", None, "只有区服务企业办可以登记")
+        require_desk(by, "从隔离区登记")
         entry = self.store.quarantine_entry(entry_id)
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
@@ -128,8 +126,7 @@ class IntakeDesk(DeskBase):
 
     def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:
         """Settle a quarantined row without registering it (e.g. a test row), saying why."""
-        if by.role is not Role.DESK:
-            raise PermissionDenied(str(by), "处理隔离区记录")
+        require_desk(by, "处理隔离区记录")
         if not note.strip():
             raise ValidationError("note", note, "请说明不予登记的理由")
         entry = self.store.quarantine_entry(entry_id)

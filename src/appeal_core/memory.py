@@ -141,17 +141,8 @@ class MemoryUnitOfWork:
         key = (district, enterprise_key_)
         staged = [n for n in self._new if (self.state(n).district, self._key(n)) == key]
         numbers = [*self._store._by_enterprise.get(key, ()), *staged]
-        found = []
-        for number in numbers:
-            state = self.state(number)
-            if (
-                state.district == district
-                and state.status.is_open
-                and local_date(state.registered_at) >= since
-                and enterprise_key(state.enterprise) == enterprise_key_
-            ):
-                found.append(state)
-        return found
+        states = (self.state(n) for n in numbers)
+        return [s for s in states if s.status.is_open and local_date(s.registered_at) >= since]
 
     def quarantine(self, entry: QuarantineEntry) -> int:
         """Stage a quarantined row under the next id."""

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import attrs
 import click
@@ -129,9 +129,6 @@ def instant(on: date | None) -> datetime:
     if on is None or on == now.date():
         return now.replace(microsecond=0)
     return datetime.combine(on, time(12), SHANGHAI)
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int) -> NoReturn:
