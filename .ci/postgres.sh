@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: `start` prints its URL, `url` prints it again,
-# `stop` shuts it down and deletes it.  Installs Debian's postgresql package when missing (as
+# `stop` shuts it down and deletes it.  APPEAL_PG_OPTIONS adds server settings (`-c name=value ...`).  Installs Debian's postgresql package when missing (as
 # root), runs the server as the ordinary user `appeal` (PostgreSQL refuses root), listening on
 # 127.0.0.1 only, at a free port.  State lives in $APPEAL_PG_HOME (default /tmp/appeal-postgres).
 set -euo pipefail
@@ -71,7 +71,8 @@ start() {
     return 1
   }
   as_user "$bin/pg_ctl" -D "$HOME_DIR/data" -l "$HOME_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $HOME_DIR -c max_connections=50" start >&2 || {
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $HOME_DIR -c max_connections=50 ${APPEAL_PG_OPTIONS:-}" \
+    start >&2 || {
     cat "$HOME_DIR/server.log" >&2
     return 1
   }

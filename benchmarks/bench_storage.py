@@ -185,7 +185,7 @@ def bench_register(n: int, folder: Path, batch: int, repeats: int = 3) -> None:
     prepared = sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
                                                for ev, s in items])  # fmt: skip
     building = time.perf_counter() - t
-    same = {"events": prepared.events, "appeals": prepared.new_appeals, "m_items": prepared.m_items}
+    same = {"events": prepared.events, "appeals": prepared.new_appeals}
     library, baseline = [], []
     for _ in range(repeats):
         library.append(_library(items, folder / "register.db", batch))
@@ -250,7 +250,7 @@ def bench_queries(n: int, folder: Path, batch: int) -> None:
                 "SELECT lead, count(*), sum(first_reply <= reply_due) FROM m_cycles "
                 "WHERE reply_due BETWEEN ? AND ? GROUP BY lead",
                 "SELECT count(*) FROM m_completions WHERE due BETWEEN ? AND ?",
-                "SELECT channel, count(*) FROM m_items WHERE registered BETWEEN ? AND ? "
+                "SELECT channel, count(*) FROM appeals WHERE registered_on BETWEEN ? AND ? "
                 "GROUP BY channel",
             )
         ]

@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 from appeal_adapters import load_plugins, open_store
+from appeal_adapters import serialization as ser
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlite import SQLiteStore
 from appeal_adapters.storage.sqlstore import SqlStore
@@ -103,7 +104,8 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     sql.migrate(cur, dialect, "old", target=version)
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
     rows = sql.build_rows(0, sql.GENESIS, staged)
-    old_columns = sql.APPEAL_COLUMNS[:-2]  # without enterprise_key and source_id
+    newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id")  # schemas 3, 5
+    old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
     def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
         marks = ", ".join("?" * len(columns))
@@ -111,7 +113,11 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
         cur.executemany(dialect.sql(text), values)
 
     insert("events", sql.EVENT_COLUMNS, rows.events)
-    insert("appeals", old_columns, [r[: len(old_columns)] for r in rows.new_appeals])
+    state_at = sql.APPEAL_COLUMNS.index("state")
+    full = {s.number: ser.dumps_state(ser.state_to_dict(s)) for _, s in items}  # never ''
+    appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in rows.new_appeals]
+    keep = [sql.APPEAL_COLUMNS.index(c) for c in old_columns]
+    insert("appeals", old_columns, [[r[k] for k in keep] for r in appeals])
     last: dict[tuple[str, int], int] = {}
     for _, s in items:
         last[(s.district, s.year)] = max(last.get((s.district, s.year), 0), s.seq)
@@ -187,6 +193,24 @@ def test_bulk_register_in_one_transaction(sqlite_url: str) -> None:
     assert list(store.states()) == list(memory.states())
     assert register(make_desk(store), START).seq == len(numbers) + 1
     assert store.verify().ok
+    store.close()
+
+
+def test_a_just_registered_item_stores_no_state_json_until_it_changes(sqlite_url: str) -> None:
+    """Its state is folded from the registration event; the first change writes it out."""
+    store = open_store(sqlite_url)
+    assert isinstance(store, SQLiteStore)
+    desk = make_desk(store)
+    first = register(desk, START)
+    raw = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    query = "SELECT state FROM appeals WHERE number = ?"
+    assert raw.execute(query, (first.number,)).fetchone() == ("",)
+    assert store.state(first.number) == fold(store.events(first.number))
+    assert list(store.states()) == [store.state(first.number)]
+    desk.verify(first.number, at=START, by=DESK, note="已电话核实")
+    stored = raw.execute(query, (first.number,)).fetchone()[0]
+    assert ser.state_from_dict(ser.loads(stored)) == store.state(first.number)
+    raw.close()
     store.close()
 
 

@@ -85,16 +85,19 @@ class SqlStore:
 
     def numbers(self, district: str | None = None) -> tuple[str, ...]:
         """Item numbers in registration order."""
-        return tuple(row[1] for row in self._ordered("number", district))
+        return tuple(row[1] for row in self._ordered("a.number", district))
 
     def states(self, district: str | None = None) -> Iterator[Appeal]:
         """Current states in registration order, read in batches."""
-        return (ser.state_from_dict(ser.loads(row[1])) for row in self._ordered("state", district))
+        rows = self._ordered("a.state, e.body", district, sql.STATE_FROM)
+        return (sql.state_of(row[1], row[2]) for row in rows)
 
-    def _ordered(self, column: str, district: str | None) -> Iterator[Any]:
-        where = "" if district is None else "AND district = ? "
-        text = f"SELECT created_seq, {column} FROM appeals WHERE created_seq > ? {where}"
-        text += "ORDER BY created_seq LIMIT ?"
+    def _ordered(
+        self, columns: str, district: str | None, source: str = "appeals a"
+    ) -> Iterator[Any]:
+        where = "" if district is None else "AND a.district = ? "
+        text = f"SELECT a.created_seq, {columns} FROM {source} WHERE a.created_seq > ? {where}"
+        text += "ORDER BY a.created_seq LIMIT ?"
         cur = self._cursor()
         key, size = 0, 2000
         while True:
@@ -412,11 +415,12 @@ def load_events(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Event, ...
 
 def load_state(cur: Any, dialect: sql.Dialect, number: str) -> Appeal:
     """An item's stored state; ``AppealNotFound`` when it is not registered."""
-    cur.execute(dialect.sql("SELECT state FROM appeals WHERE number = ?"), (number,))
+    text = f"SELECT a.state, e.body FROM {sql.STATE_FROM} WHERE a.number = ?"
+    cur.execute(dialect.sql(text), (number,))
     row = cur.fetchone()
     if row is None:
         raise AppealNotFound(number)
-    return ser.state_from_dict(ser.loads(row[0]))
+    return sql.state_of(*row)
 
 
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
@@ -495,7 +499,7 @@ MONTH_STOCK_LONG = _STOCK.format(
 MONTH_CHANNELS = """SELECT channel, count(*),
     sum(CASE WHEN assigned_or_answered <= ? THEN 1 ELSE 0 END),
     sum(CASE WHEN answered <= ? THEN 1 ELSE 0 END)
-    FROM m_items WHERE registered >= ? AND registered <= ?{where} GROUP BY channel"""
+    FROM appeals WHERE registered_on >= ? AND registered_on <= ?{where} GROUP BY channel"""
 
 
 def _entry_values(entry: QuarantineEntry) -> tuple[Any, ...]:
