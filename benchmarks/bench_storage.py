@@ -182,10 +182,10 @@ def bench_register(n: int, folder: Path, batch: int, repeats: int = 3) -> None:
     """
     items = simple_items(n)
     t = time.perf_counter()
-    prepared = sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
-                                               for ev, s in items])  # fmt: skip
+    _, event_rows, item_rows = sql.build_rows(0, sql.GENESIS, [
+        sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items])  # fmt: skip
     building = time.perf_counter() - t
-    same = {"events": prepared.events, "appeals": prepared.new_appeals}
+    same = {"events": event_rows, "appeals": item_rows}
     library, baseline = [], []
     for _ in range(repeats):
         library.append(_library(items, folder / "register.db", batch))

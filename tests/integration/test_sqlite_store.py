@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,7 +104,7 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     """Build a schema-``version`` database holding ``items`` (rows as the old code wrote)."""
     sql.migrate(cur, dialect, "old", target=version)
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
-    rows = sql.build_rows(0, sql.GENESIS, staged)
+    rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)
     newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id")  # schemas 3, 5
     old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
@@ -112,10 +113,10 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
         text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         cur.executemany(dialect.sql(text), values)
 
-    insert("events", sql.EVENT_COLUMNS, rows.events)
+    insert("events", sql.EVENT_COLUMNS, event_rows)
     state_at = sql.APPEAL_COLUMNS.index("state")
     full = {s.number: ser.dumps_state(ser.state_to_dict(s)) for _, s in items}  # never ''
-    appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in rows.new_appeals]
+    appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in new_rows]
     keep = [sql.APPEAL_COLUMNS.index(c) for c in old_columns]
     insert("appeals", old_columns, [[r[k] for k in keep] for r in appeals])
     last: dict[tuple[str, int], int] = {}
@@ -211,6 +212,27 @@ def test_a_just_registered_item_stores_no_state_json_until_it_changes(sqlite_url
     stored = raw.execute(query, (first.number,)).fetchone()[0]
     assert ser.state_from_dict(ser.loads(stored)) == store.state(first.number)
     raw.close()
+    store.close()
+
+
+def test_bulk_register_pauses_the_collector_and_restores_it(sqlite_url: str) -> None:
+    memory = MemoryStore()
+    numbers = walk_every_event(make_desk(memory))
+    items = [(memory.events(n), memory.state(n)) for n in numbers]
+    store = open_store(sqlite_url)
+    assert isinstance(store, SQLiteStore)
+    seen: list[bool] = []
+    store.bulk_register((seen.append(gc.isenabled()), item)[1] for item in items[:1])
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(sql.NumberingError):
+        store.bulk_register(items[2:])  # a gap: refused, and the collector is back on
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        store.bulk_register(items[1:2])
+        assert not gc.isenabled()  # left off when the caller had it off
+    finally:
+        gc.enable()
     store.close()
 
 

@@ -2,13 +2,15 @@
 
 Same schema and behaviour as SQLite.  Concurrent writers serialize on the chain-head row
 (``SELECT ... FOR UPDATE``) and on the numbering counter row, both held until commit; bulk
-ingest goes through ``COPY``.  psycopg is imported only when a store is opened.
+ingest goes through binary ``COPY``, each row built as it is sent.  psycopg is imported only
+when a store is opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -54,6 +56,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, url: str, *, schema_version: int = sql.LATEST) -> None:
         super().__init__()
+        self._types: dict[str, dict[str, str]] = {}
         pg = _psycopg()
         self.where = redact(url)
         try:
@@ -82,14 +85,40 @@ class PostgresStore(SqlStore):
         return self._conn.cursor()
 
     def _insert(
-        self, cur: Any, table: str, columns: Sequence[str], rows: list[Any], bulk: bool
+        self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
     ) -> None:
-        if not (bulk and rows):
+        if not bulk:
             super()._insert(cur, table, columns, rows, bulk)
             return
-        with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        types = self._column_types(cur, table, columns)
+        dates = [k for k, name in enumerate(types) if name == "date"]
+        fromiso = date.fromisoformat
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        with cur.copy(statement) as copy:
+            copy.set_types(types)
+            write_row = copy.write_row
+            if not dates:
+                for row in rows:
+                    write_row(row)
+                return
+            for row in rows:  # dates travel as ISO text in the shared rows
+                values = list(row)
+                for k in dates:
+                    if values[k] is not None:
+                        values[k] = fromiso(values[k])
+                write_row(values)
+
+    def _column_types(self, cur: Any, table: str, columns: Sequence[str]) -> list[str]:
+        """The PostgreSQL type names of ``columns`` (binary ``COPY`` sends each in its type)."""
+        known = self._types.get(table)
+        if known is None:
+            cur.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s",
+                (table,),
+            )
+            known = self._types[table] = dict(cur.fetchall())
+        return [known[column.strip('"')] for column in columns]
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
