@@ -187,7 +187,9 @@ def _fill_metrics(cur: Any, dialect: Dialect) -> None:
                      _iso(p.item.assigned_or_answered), _iso(p.item.answered), _iso(p.item.ended))
                 )  # fmt: skip
         tables = (("m_items", M4_ITEM_COLUMNS, m_items), *rows.metric_tables())
-        for table, columns, values in tables:
+        for table, all_columns, all_values in tables:
+            columns = all_columns[: M4_WIDTH.get(table, len(all_columns))]
+            values = [row[: len(columns)] for row in all_values]
             if values:
                 marks = ", ".join("?" * len(columns))
                 statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
@@ -321,7 +323,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     (
         5,
         "an item's metrics row joins its appeals row; a just-registered item's state is ''; "
-        "text compares byte by byte",
+        "completion deadlines in force at a cut-off without a look-up; text compares bytewise",
         (
             "ALTER TABLE appeals ADD COLUMN assigned_or_answered {date}",
             "ALTER TABLE appeals ADD COLUMN answered {date}",
@@ -333,6 +335,46 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
             "DROP TABLE m_items",
             """CREATE INDEX appeals_month
                 ON appeals (registered_on, district, channel, assigned_or_answered, answered)""",
+            "ALTER TABLE m_cycles ADD COLUMN completion_due {date}",
+            "ALTER TABLE m_cycles ADD COLUMN completion_changed {date}",
+            "ALTER TABLE m_completions ADD COLUMN replaced {date}",
+            "ALTER TABLE m_completions ADD COLUMN lead TEXT",
+            "ALTER TABLE m_completions ADD COLUMN started {date}",
+            "ALTER TABLE m_completions ADD COLUMN ended {date}",
+            "ALTER TABLE m_completions ADD COLUMN final_reply {date}",
+            """UPDATE m_cycles SET
+                completion_due = (SELECT x.due FROM m_completions x WHERE x.number = m_cycles.number
+                                  AND x.cycle = m_cycles.cycle ORDER BY x.ord DESC LIMIT 1),
+                completion_changed = (SELECT x.changed FROM m_completions x
+                                      WHERE x.number = m_cycles.number
+                                      AND x.cycle = m_cycles.cycle ORDER BY x.ord DESC LIMIT 1)""",
+            """UPDATE m_completions SET
+                replaced = (SELECT x.changed FROM m_completions x
+                            WHERE x.number = m_completions.number
+                            AND x.cycle = m_completions.cycle AND x.ord = m_completions.ord + 1),
+                lead = (SELECT c.lead FROM m_cycles c WHERE c.number = m_completions.number
+                        AND c.cycle = m_completions.cycle),
+                started = (SELECT c.started FROM m_cycles c WHERE c.number = m_completions.number
+                           AND c.cycle = m_completions.cycle),
+                ended = (SELECT c.ended FROM m_cycles c WHERE c.number = m_completions.number
+                         AND c.cycle = m_completions.cycle),
+                final_reply = (SELECT c.final_reply FROM m_cycles c
+                               WHERE c.number = m_completions.number
+                               AND c.cycle = m_completions.cycle)""",
+            "DROP INDEX m_completions_due",
+            """CREATE INDEX m_completions_due
+                ON m_completions (due, district, changed, replaced, started, ended, final_reply,
+                                  lead)""",
+            "DROP INDEX m_cycles_started",
+            """CREATE INDEX m_cycles_started
+                ON m_cycles (started, district, long_open, active_until, assigned, lead,
+                             first_reply, reply_due, final_reply, completion_due,
+                             completion_changed, number, cycle)""",
+            "DROP INDEX m_cycles_long",
+            """CREATE INDEX m_cycles_long
+                ON m_cycles (started, district, active_until, lead, first_reply, reply_due,
+                             final_reply, completion_due, completion_changed, number, cycle)
+                WHERE long_open = 1""",
             _bytewise_text,
         ),
     ),
@@ -351,9 +393,13 @@ UPDATED_COLUMNS = APPEAL_COLUMNS[2:-1]
 #: The ``m_items`` table of schema 4 (its columns joined ``appeals`` in migration 5).
 M4_ITEM_COLUMNS = ("number", "district", "channel", "registered", "assigned_or_answered",
                   "answered", "ended")  # fmt: skip
+#: Columns of the schema-4 metrics tables (later ones were appended by migration 5).
+M4_WIDTH = {"m_cycles": 12, "m_completions": 6}
 M_CYCLE_COLUMNS = ("number", "cycle", "district", "lead", "assigned", "started", "reply_due",
-                   "first_reply", "final_reply", "ended", "active_until", "long_open")  # fmt: skip
-M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due")
+                   "first_reply", "final_reply", "ended", "active_until", "long_open",
+                   "completion_due", "completion_changed")  # fmt: skip
+M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced",
+                        "lead", "started", "ended", "final_reply")  # fmt: skip
 M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction")
 METRIC_TABLES = ("m_cycles", "m_completions", "m_visits")
 QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value", "reason",
@@ -544,24 +590,35 @@ def metric_rows(rows: Rows, p: Projection) -> None:
     Each cycle also gets ``active_until``: the first day it no longer counts as the item's
     current responsibility (its end, the next cycle's start, the item's end; NULL while open)
     and ``long_open`` (open, or active longer than ``LONG_DAYS``), so the month's stock is the
-    cycles with ``started <= cut-off < active_until``.
+    cycles with ``started <= cut-off < active_until``; and its latest completion deadline with
+    the day it was set (``completion_due``, ``completion_changed``), which is the one in force
+    at any cut-off from that day on.  Each completion row also gets ``replaced`` (the day the
+    next one replaced it: in force on ``changed <= cut-off < replaced``) and its cycle's lead,
+    start, end and final reply, so the month's completion figures need no join.
     """
     item, number, district = p.item, p.item.number, p.item.district
     cycles = p.cycles
+    latest = {r.cycle: r for r in p.completions}  # rows are in order: the last one wins
     for k, c in enumerate(cycles):
         ends = [d for d in (c.ended, item.ended) if d is not None]
         ends.extend(x.started for x in cycles[k + 1 :])
         until: date | None = min(ends) if ends else None
         long_open = until is None or (until - c.started).days > LONG_DAYS
+        last = latest.get(c.cycle)
         rows.m_cycles.append(
             (number, c.cycle, district, c.lead, int(c.assigned), c.started.isoformat(),
              c.reply_due.isoformat(), _iso(c.first_reply), _iso(c.final_reply), _iso(c.ended),
-             _iso(until), int(long_open))
+             _iso(until), int(long_open), _iso(last and last.due), _iso(last and last.changed))
         )  # fmt: skip
-    for r in p.completions:
+    completions = p.completions
+    for k, r in enumerate(completions):
+        c = cycles[r.cycle - 1]
+        following = completions[k + 1] if k + 1 < len(completions) else None
+        replaced = following.changed if following and following.cycle == r.cycle else None
         rows.m_completions.append(
-            (number, r.cycle, r.order, district, r.changed.isoformat(), r.due.isoformat())
-        )
+            (number, r.cycle, r.order, district, r.changed.isoformat(), r.due.isoformat(),
+             _iso(replaced), c.lead, c.started.isoformat(), _iso(c.ended), _iso(c.final_reply))
+        )  # fmt: skip
     for v in p.visits:
         rows.m_visits.append(
             (number, v.order, district, v.lead, v.visited.isoformat(), int(v.resolved),

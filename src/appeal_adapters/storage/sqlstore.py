@@ -249,9 +249,9 @@ class SqlStore:
             add(lead, assigned=n)
         for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi)):
             add(lead, reply_due=n, replied_on_time=on_time)
-        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi), "k."):
+        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, completion_due=n, completed_on_time=on_time)
-        late = (hi, hi, hi, hi, hi)
+        late = (hi, hi, hi, hi, hi, hi)
         for text, params in (
             (MONTH_STOCK_SHORT, (short_from, hi, hi)),
             (MONTH_STOCK_LONG, (hi, hi)),
@@ -490,22 +490,24 @@ MONTH_REPLY_DUE = """SELECT lead, count(*),
     AND NOT (ended IS NOT NULL AND ended <= reply_due
              AND (first_reply IS NULL OR first_reply > ?)){where}
     GROUP BY lead"""
-# The cycle's completion deadline as it stood at the cut-off: its latest row changed by then.
-MONTH_COMPLETION_DUE = """SELECT c.lead, count(*),
-    sum(CASE WHEN c.final_reply <= k.due THEN 1 ELSE 0 END)
-    FROM m_completions k JOIN m_cycles c ON c.number = k.number AND c.cycle = k.cycle
-    WHERE k.due >= ? AND k.due <= ? AND k.changed <= ? AND c.started <= ?
-    AND NOT EXISTS (SELECT 1 FROM m_completions x WHERE x.number = k.number
-                    AND x.cycle = k.cycle AND x.ord > k.ord AND x.changed <= ?)
-    AND NOT (c.ended IS NOT NULL AND c.ended <= k.due
-             AND (c.final_reply IS NULL OR c.final_reply > ?)){where}
-    GROUP BY c.lead"""
-# The item's current cycle at the cut-off, still open: started <= cut-off < active_until.
+# The cycle's completion deadline in force at the cut-off: set by then and not yet replaced.
+MONTH_COMPLETION_DUE = """SELECT lead, count(*),
+    sum(CASE WHEN final_reply <= due THEN 1 ELSE 0 END) FROM m_completions
+    WHERE due >= ? AND due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
+    AND started <= ?
+    AND NOT (ended IS NOT NULL AND ended <= due AND (final_reply IS NULL OR final_reply > ?)){where}
+    GROUP BY lead"""
+# The item's current cycle at the cut-off, still open: started <= cut-off < active_until.  Its
+# completion deadline then is its latest one when that was set by the cut-off (nearly always);
+# otherwise the latest row set by then is looked up.
 _STOCK = """SELECT c.lead, count(*), sum(CASE WHEN
       ((c.first_reply IS NULL OR c.first_reply > ?) AND c.reply_due <= ?)
       OR ((c.final_reply IS NULL OR c.final_reply > ?)
-          AND (SELECT x.due FROM m_completions x WHERE x.number = c.number AND x.cycle = c.cycle
-               AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1) <= ?)
+          AND (CASE WHEN c.completion_changed IS NULL THEN NULL
+                    WHEN c.completion_changed <= ? THEN c.completion_due
+                    ELSE (SELECT x.due FROM m_completions x WHERE x.number = c.number
+                          AND x.cycle = c.cycle AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1)
+               END) <= ?)
     THEN 1 ELSE 0 END) FROM m_cycles c WHERE {cond}{{where}} GROUP BY c.lead"""
 MONTH_STOCK_SHORT = _STOCK.format(
     cond="c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
