@@ -463,10 +463,10 @@ class Rows:
     """The rows one transaction writes, built in two passes while they are being written.
 
     ``new_appeals()`` yields the new items' rows and, as it goes, collects the changed items'
-    rows, the metrics rows and each event's JSON; then ``events()`` yields the event rows,
-    chaining each to the one before and moving ``last_seq``/``last_hash`` on.  Streamed into
-    the database, each pass is built while the server stores the rows before it (PostgreSQL
-    runs ``COPY`` in its own process); splitting the work so keeps both sides busy.
+    rows, the metrics rows and each event unstructured; then ``events()`` yields the event rows
+    (their JSON), chaining each to the one before and moving ``last_seq``/``last_hash`` on.
+    Streamed into the database, each pass is built while the server stores the rows before it
+    (PostgreSQL runs ``COPY`` in its own process); splitting the work so keeps both sides busy.
     """
 
     items: Sequence[Staged]
@@ -477,7 +477,7 @@ class Rows:
     m_cycles: list[tuple[Any, ...]] = attrs.Factory(list)
     m_completions: list[tuple[Any, ...]] = attrs.Factory(list)
     m_visits: list[tuple[Any, ...]] = attrs.Factory(list)
-    _bodies: list[tuple[str, str, str]] = attrs.Factory(list)  # (type, at, JSON) per event
+    _unstructured: list[dict[str, Any]] = attrs.Factory(list)  # each event as a dict
 
     def new_appeals(self) -> Iterator[tuple[Any, ...]]:
         """The new items' rows; a changed item's ``prior`` (stored events) must be loaded.
@@ -485,11 +485,10 @@ class Rows:
         A changed item's metrics rows are recomputed from its full history and replace the
         stored ones.
         """
-        seq, event_to_dict, dumps, bodies = self.last_seq, _event_to_dict, _dumps, self._bodies
+        seq, event_to_dict, unstructured = self.last_seq, _event_to_dict, self._unstructured
         for item in self.items:
             for event in item.events:
-                data = event_to_dict(event)
-                bodies.append((data["type"], data["at"], dumps(data)))
+                unstructured.append(event_to_dict(event))
             created, seq = seq + 1, seq + len(item.events)
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
                 values = appeal_values(item.state, None)
@@ -505,12 +504,15 @@ class Rows:
 
     def events(self) -> Iterator[tuple[Any, ...]]:
         """The event rows (after ``new_appeals()``), each chained to the one before."""
-        bodies = iter(self._bodies)
+        if len(self._unstructured) != sum(len(item.events) for item in self.items):
+            raise RuntimeError("Rows.events() needs new_appeals() consumed first")
+        unstructured, dumps = iter(self._unstructured), _dumps
         last_seq, last_hash = self.last_seq, self.last_hash
         for item in self.items:
             number, version = item.number, item.base
             for _ in item.events:
-                type_, at, body = next(bodies)
+                data = next(unstructured)
+                type_, at, body = data["type"], data["at"], dumps(data)
                 last_seq += 1
                 version += 1
                 digest = chain_hash(last_hash, number, version, type_, at, body)
