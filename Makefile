@@ -31,8 +31,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+bench: $(STAMP)  # every benchmark with its defaults (long: 1,000,000-item runs)
+	$(PY) benchmarks/bench_calendar.py
+	$(PY) benchmarks/bench_intake.py
+	$(PY) benchmarks/bench_storage.py
+	$(PY) benchmarks/duplicate_eval.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

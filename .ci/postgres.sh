@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: `start` prints its URL, `url` prints it again,
-# `stop` shuts it down and deletes it.  APPEAL_PG_OPTIONS adds server settings (`-c name=value ...`).  Installs Debian's postgresql package when missing (as
+# `stop` shuts it down and deletes it.  Installs Debian's postgresql package when missing (as
 # root), runs the server as the ordinary user `appeal` (PostgreSQL refuses root), listening on
-# 127.0.0.1 only, at a free port.  State lives in $APPEAL_PG_HOME (default /tmp/appeal-postgres).
+# 127.0.0.1 only, at a free port.  State lives in $APPEAL_PG_HOME (default /tmp/appeal-postgres);
+# APPEAL_PG_OPTIONS adds server settings (`-c name=value ...`, e.g. for benchmarks).
 set -euo pipefail
 
 HOME_DIR="${APPEAL_PG_HOME:-${TMPDIR:-/tmp}/appeal-postgres}"
