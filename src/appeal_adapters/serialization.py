@@ -5,9 +5,11 @@ Dates are ISO strings, instants ISO strings with their UTC offset, enums their v
 event is tagged with its class name (``{"type": "Assigned", ...}``).  Fields still at their
 default are left out, which keeps stored rows small; loading fills them back in.
 
-JSON text goes through orjson when the ``fast`` extra is installed (about 5x faster than the
-standard library's encoder) and through ``json`` otherwise; both write the same canonical text,
-so hashes never depend on which one ran.
+JSON text is written by orjson when the ``fast`` extra is installed (about 5x faster than the
+standard library's encoder) and by ``json`` otherwise; for what the library stores (text, ints,
+booleans, null, lists, objects: no floats) both write the same canonical text, so hashes never
+depend on which one ran.  Reading always uses ``json``: orjson turns an int beyond 64 bits into
+a float.
 """
 
 from __future__ import annotations
@@ -161,11 +163,6 @@ def instant(text: str) -> datetime:
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON text; ``SerializationError`` when it is not JSON."""
-    if orjson is not None:
-        try:
-            return orjson.loads(text)
-        except ValueError:  # what orjson refuses (NaN, a lone surrogate): the stdlib decides
-            pass
     try:
         return _DECODE(text if isinstance(text, str) else text.decode())
     except ValueError as exc:
