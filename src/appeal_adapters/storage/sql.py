@@ -518,7 +518,7 @@ class Rows:
                 digest = chain_hash(last_hash, number, version, type_, at, body)
                 yield (last_seq, number, version, type_, at, body, last_hash, digest)
                 last_hash = digest
-                self.last_seq, self.last_hash = last_seq, last_hash
+        self.last_seq, self.last_hash = last_seq, last_hash
 
     def metric_tables(self) -> tuple[tuple[str, Sequence[str], list[tuple[Any, ...]]], ...]:
         """(table, columns, rows) of the metrics rows (after ``new_appeals()``)."""
