@@ -161,9 +161,9 @@ def instant(text: str) -> datetime:
     return _datetime_from_iso(text, datetime)
 
 
-def loads(text: str | bytes) -> Any:
+def loads(text: str) -> Any:
     """Parse JSON text; ``SerializationError`` when it is not JSON."""
     try:
-        return _DECODE(text if isinstance(text, str) else text.decode())
+        return _DECODE(text)
     except ValueError as exc:
         raise SerializationError("JSON 文本", [str(exc)]) from exc

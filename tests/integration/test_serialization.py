@@ -62,6 +62,5 @@ def test_without_orjson_the_text_is_the_same(data: Any) -> None:
 def test_reading_keeps_every_value_exact() -> None:
     assert ser.loads("-9223372036854775809") == -(2**63) - 1  # orjson would give a float
     assert ser.loads('"\\ud800"') == "\ud800"  # a lone surrogate escape
-    assert ser.loads(b'{"a": 1}') == {"a": 1}
     with pytest.raises(ser.SerializationError, match="JSON"):
         ser.loads("{not json")

@@ -99,7 +99,8 @@ POSTGRES = Dialect(
 JUST_REGISTERED = ""
 #: An item's stored state and, when that is ``JUST_REGISTERED``, its registration event body.
 STATE_FROM = (
-    "appeals a LEFT JOIN events e ON a.state = '' AND e.number = a.number AND e.version = 1"
+    f"appeals a LEFT JOIN events e ON a.state = '{JUST_REGISTERED}'"
+    " AND e.number = a.number AND e.version = 1"
 )
 
 
@@ -610,7 +611,8 @@ def metric_rows(rows: Rows, p: Projection) -> None:
         rows.m_cycles.append(
             (number, c.cycle, district, c.lead, int(c.assigned), c.started.isoformat(),
              c.reply_due.isoformat(), _iso(c.first_reply), _iso(c.final_reply), _iso(c.ended),
-             _iso(until), int(long_open), _iso(last and last.due), _iso(last and last.changed))
+             _iso(until), int(long_open), _iso(last.due if last else None),
+             _iso(last.changed if last else None))
         )  # fmt: skip
     completions = p.completions
     for k, r in enumerate(completions):

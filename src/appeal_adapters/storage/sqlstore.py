@@ -399,7 +399,7 @@ def _collector_paused() -> Iterator[None]:
 
     An ingest allocates millions of short-lived rows without reference cycles; each
     collection they trigger would only walk the caller's heap again (with 1,000,000 items
-    in memory, about a fifth of the ingest time).
+    in memory, every one of them).
     """
     paused = gc.isenabled()
     gc.disable()
