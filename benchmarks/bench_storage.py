@@ -305,7 +305,7 @@ def bench_postgres(n: int, batch: int) -> None:
     took = time.perf_counter() - t
     t = time.perf_counter()
     sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
-                                    for ev, s in items[:batch]])  # fmt: skip
+                                    for ev, s in items[:batch]], sql.POSTGRES)  # fmt: skip
     building = (time.perf_counter() - t) / min(batch, n)
     report(f"PostgreSQL bulk_register (COPY), {n:,} items in batches of {batch:,}",
            f"{n / took:,.0f}/s", ">= 50,000/s")  # fmt: skip

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -91,22 +90,12 @@ class PostgresStore(SqlStore):
             super()._insert(cur, table, columns, rows, bulk)
             return
         types = self._column_types(cur, table, columns)
-        dates = [k for k, name in enumerate(types) if name == "date"]
-        fromiso = date.fromisoformat
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with cur.copy(statement) as copy:
             copy.set_types(types)
             write_row = copy.write_row
-            if not dates:
-                for row in rows:
-                    write_row(row)
-                return
-            for row in rows:  # dates travel as ISO text in the shared rows
-                values = list(row)
-                for k in dates:
-                    if values[k] is not None:
-                        values[k] = fromiso(values[k])
-                write_row(values)
+            for row in rows:
+                write_row(row)
 
     def _column_types(self, cur: Any, table: str, columns: Sequence[str]) -> list[str]:
         """The PostgreSQL type names of ``columns`` (binary ``COPY`` sends each in its type)."""

@@ -126,7 +126,7 @@ class SqlStore:
                 self._advance_counters(cur, staged)
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
-                self._write(cur, sql.Rows(staged, head_seq, head_hash), bulk=True)
+                self._write(cur, sql.Rows(staged, head_seq, head_hash, self.dialect.day), bulk=True)
         return len(staged)
 
     def _advance_counters(self, cur: Any, staged: list[sql.Staged]) -> None:
@@ -390,7 +390,8 @@ class SqlUnitOfWork:
                 raise ConcurrencyConflict(item.number, item.base, version)
             if item.base and item.prior is None:
                 item.prior = load_events(cur, self._d, item.number)
-        self._store._write(cur, sql.Rows(list(self._staged.values()), head_seq, head_hash))
+        staged, day = list(self._staged.values()), self._store.dialect.day
+        self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day))
 
 
 @contextmanager
