@@ -67,7 +67,12 @@ def test_bulk_register_through_copy(postgres_url: str) -> None:
     memory = MemoryStore()
     numbers = walk_every_event(make_desk(memory))
     store = PostgresStore(postgres_url)
-    assert store.bulk_register((memory.events(n), memory.state(n)) for n in numbers) == len(numbers)
+    items = [(memory.events(n), memory.state(n)) for n in numbers]
+    bad = [*items[:-1], (items[-1][0][:-1], items[-1][1])]  # the last item is short of an event
+    with pytest.raises(sql.NumberingError, match="状态版本"):
+        store.bulk_register(bad)  # found while its rows stream in: the COPY is rolled back
+    assert store.numbers() == () and store.verify().ok
+    assert store.bulk_register(iter(items)) == len(numbers)
     assert [store.events(n) for n in numbers] == [memory.events(n) for n in numbers]
     assert list(store.states()) == list(memory.states())
     assert store.verify().ok

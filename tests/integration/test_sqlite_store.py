@@ -252,6 +252,27 @@ def test_bulk_register_refuses_gaps_and_duplicates(sqlite_url: str) -> None:
     store.close()
 
 
+def test_bulk_register_checks_each_item_as_it_writes_and_keeps_nothing_of_a_bad_batch(
+    sqlite_url: str,
+) -> None:
+    memory = MemoryStore()
+    numbers = walk_every_event(make_desk(memory))
+    items = [(memory.events(n), memory.state(n)) for n in numbers]
+    store = open_store(sqlite_url)
+    assert isinstance(store, SQLiteStore)
+    last_events, last_state = items[-1]
+    short = [*items[:-1], (last_events[:-1], last_state)]  # one event missing from the last
+    with pytest.raises(sql.NumberingError, match=f"{last_state.number}.*状态版本"):
+        store.bulk_register(short)
+    unregistered = [*items[:-1], (last_events[1:], last_state)]
+    with pytest.raises(sql.NumberingError, match="登记事件"):
+        store.bulk_register(unregistered)
+    assert store.numbers() == () and store.verify().ok
+    store.bulk_register(items)  # the counters were left as they were
+    assert store.numbers() == memory.numbers()
+    store.close()
+
+
 def test_a_waiting_writer_gets_a_typed_error_not_sqlite_busy(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     store = SQLiteStore(str(path), busy_timeout_ms=100)

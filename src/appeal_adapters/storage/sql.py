@@ -479,13 +479,14 @@ class Rows:
     """The rows one transaction writes, built in two passes while they are being written.
 
     ``new_appeals()`` yields the new items' rows and, as it goes, collects the changed items'
-    rows, the metrics rows and each event unstructured; then ``events()`` yields the event rows
-    (their JSON), chaining each to the one before and moving ``last_seq``/``last_hash`` on.
+    rows, the metrics rows and each event's JSON; then ``events()`` yields the event rows,
+    chaining each to the one before and moving ``last_seq``/``last_hash`` on.  ``items`` is
+    read once, by ``new_appeals()``, so it may be a generator that checks each item as it goes.
     Streamed into the database, each pass is built while the server stores the rows before it
     (PostgreSQL runs ``COPY`` in its own process); splitting the work so keeps both sides busy.
     """
 
-    items: Sequence[Staged]
+    items: Iterable[Staged]
     last_seq: int
     last_hash: str
     day: DayValue = _iso  # a date column's value (``Dialect.day``)
@@ -494,7 +495,8 @@ class Rows:
     m_cycles: list[tuple[Any, ...]] = attrs.Factory(list)
     m_completions: list[tuple[Any, ...]] = attrs.Factory(list)
     m_visits: list[tuple[Any, ...]] = attrs.Factory(list)
-    _unstructured: list[dict[str, Any]] = attrs.Factory(list)  # each event as a dict
+    _staged: list[Staged] | None = None  # the items, once new_appeals() has been through them
+    _bodies: list[tuple[str, str, str]] = attrs.Factory(list)  # each event's type, at, JSON
 
     def new_appeals(self) -> Iterator[tuple[Any, ...]]:
         """The new items' rows; a changed item's ``prior`` (stored events) must be loaded.
@@ -502,11 +504,13 @@ class Rows:
         A changed item's metrics rows are recomputed from its full history and replace the
         stored ones.
         """
-        seq, event_to_dict, unstructured, day = (
-            self.last_seq, _event_to_dict, self._unstructured, self.day)  # fmt: skip
+        seq, staged, bodies, day = self.last_seq, [], self._bodies, self.day
+        event_to_dict, dumps = _event_to_dict, _dumps
         for item in self.items:
+            staged.append(item)
             for event in item.events:
-                unstructured.append(event_to_dict(event))
+                data = event_to_dict(event)
+                bodies.append((data["type"], data["at"], dumps(data)))
             created, seq = seq + 1, seq + len(item.events)
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
                 values = appeal_values(item.state, None, day)
@@ -519,18 +523,18 @@ class Rows:
             else:
                 self.changed_appeals.append((*values[:-1], item.number))
                 self.rewritten.append((item.number,))
+        self._staged = staged
 
     def events(self) -> Iterator[tuple[Any, ...]]:
         """The event rows (after ``new_appeals()``), each chained to the one before."""
-        if len(self._unstructured) != sum(len(item.events) for item in self.items):
+        if self._staged is None:
             raise RuntimeError("Rows.events() needs new_appeals() consumed first")
-        unstructured, dumps = iter(self._unstructured), _dumps
+        bodies = iter(self._bodies)
         last_seq, last_hash = self.last_seq, self.last_hash
-        for item in self.items:
+        for item in self._staged:
             number, version = item.number, item.base
             for _ in item.events:
-                data = next(unstructured)
-                type_, at, body = data["type"], data["at"], dumps(data)
+                type_, at, body = next(bodies)
                 last_seq += 1
                 version += 1
                 digest = chain_hash(last_hash, number, version, type_, at, body)

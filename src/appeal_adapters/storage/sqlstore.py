@@ -119,20 +119,22 @@ class SqlStore:
         ``NumberingError`` otherwise.
         """
         with _collector_paused():
-            staged = [_new_item(events, state) for events, state in items]
-            if not staged:
+            pending = list(items)
+            if not pending:
                 return 0
             with self._lock, self._transaction() as cur:
-                self._advance_counters(cur, staged)
+                self._advance_counters(cur, [state for _, state in pending])
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
+                # each item is checked as its rows are written: a bad one rolls all back
+                staged = (_new_item(events, state) for events, state in pending)
                 self._write(cur, sql.Rows(staged, head_seq, head_hash, self.dialect.day), bulk=True)
-        return len(staged)
+        return len(pending)
 
-    def _advance_counters(self, cur: Any, staged: list[sql.Staged]) -> None:
+    def _advance_counters(self, cur: Any, states: list[Appeal]) -> None:
         wanted: dict[tuple[str, int], list[int]] = {}
-        for item in staged:
-            wanted.setdefault((item.state.district, item.state.year), []).append(item.state.seq)
+        for state in states:
+            wanted.setdefault((state.district, state.year), []).append(state.seq)
         d = self.dialect
         for (district, year), seqs in sorted(wanted.items()):
             cur.execute(d.sql(ENSURE_COUNTER), (district, year))
