@@ -8,6 +8,7 @@ Prints each measurement, then the results as markdown (pasted into docs/performa
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -182,10 +183,12 @@ def bench_register(n: int, folder: Path, batch: int, repeats: int = 3) -> None:
     Runs alternate and the best of ``repeats`` counts (this machine's timings are noisy).
     """
     items = simple_items(n)
+    gc.disable()  # as in bulk_register
     t = time.perf_counter()
     _, event_rows, item_rows = sql.build_rows(0, sql.GENESIS, [
         sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items])  # fmt: skip
     building = time.perf_counter() - t
+    gc.enable()
     same = {"events": event_rows, "appeals": item_rows}
     library, baseline = [], []
     for _ in range(repeats):
@@ -303,10 +306,12 @@ def bench_postgres(n: int, batch: int) -> None:
     for k in range(0, n, batch):
         store.bulk_register(items[k : k + batch])
     took = time.perf_counter() - t
+    gc.disable()  # as in bulk_register
     t = time.perf_counter()
     sql.build_rows(0, sql.GENESIS, [sql.Staged(s.number, 0, None, list(ev), s)
                                     for ev, s in items[:batch]], sql.POSTGRES)  # fmt: skip
     building = (time.perf_counter() - t) / min(batch, n)
+    gc.enable()
     report(f"PostgreSQL bulk_register (COPY), {n:,} items in batches of {batch:,}",
            f"{n / took:,.0f}/s", ">= 50,000/s")  # fmt: skip
     report("  of which serializing, hashing and building rows (client)", f"{1 / building:,.0f}/s")
