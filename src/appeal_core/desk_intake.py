@@ -118,14 +118,16 @@ class IntakeDesk(DeskBase):
                 uow, _command(record), ctx, district=self.district, policy=self.policy
             )
             uow.settle_quarantine(
-                entry_id, status="admitted", number=state.number, note="已更正并登记"
-            )
+                entry_id, status="admitted", number=state.number, note="已更正并登记",
+                at=at, by=str(by),
+            )  # fmt: skip
         if event is not None:
             self._notify((event,))
         return state
 
     def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:
         """Settle a quarantined row without registering it (e.g. a test row), saying why."""
+        self._context(at, by)  # checks ``at`` carries its time zone
         require_desk(by, "处理隔离区记录")
         if not note.strip():
             raise ValidationError("note", note, "请说明不予登记的理由")
@@ -133,7 +135,9 @@ class IntakeDesk(DeskBase):
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
         with self.store.unit_of_work() as uow:
-            uow.settle_quarantine(entry_id, status="dismissed", number="", note=note.strip())
+            uow.settle_quarantine(
+                entry_id, status="dismissed", number="", note=note.strip(), at=at, by=str(by)
+            )
 
     def dismiss_duplicate(self, number: str, *, of: str, at: datetime, by: Actor) -> Appeal:
         """Record that the item does not repeat ``of`` (rejecting the duplicate flag)."""

@@ -58,6 +58,8 @@ class QuarantineEntry:
     status: str = "open"  # open | admitted | dismissed
     number: str = ""  # the item it was admitted as
     note: str = ""
+    settled_at: datetime | None = None  # when it was admitted or dismissed
+    settled_by: str = ""  # who did it (``str(actor)``)
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import attrs
 
@@ -150,10 +150,14 @@ class MemoryUnitOfWork:
         self._quarantine[entry_id] = attrs.evolve(entry, id=entry_id)
         return entry_id
 
-    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
+    def settle_quarantine(
+        self, entry_id: int, *, status: str, number: str, note: str, at: datetime, by: str
+    ) -> None:
         """Stage the settlement of a quarantined row."""
         entry = self._quarantine.get(entry_id) or self._store.quarantine_entry(entry_id)
-        self._quarantine[entry_id] = attrs.evolve(entry, status=status, number=number, note=note)
+        self._quarantine[entry_id] = attrs.evolve(
+            entry, status=status, number=number, note=note, settled_at=at, settled_by=by
+        )
 
     def commit(self) -> None:
         """Apply staged changes to the store."""

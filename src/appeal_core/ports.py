@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from appeal_core.appeal import Appeal
@@ -56,8 +56,11 @@ class UnitOfWork(Protocol):
         """Keep a rejected row; returns its new id (``entry.id`` is ignored)."""
         ...
 
-    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
-        """Mark a quarantined row admitted (as ``number``) or dismissed, with a note."""
+    def settle_quarantine(
+        self, entry_id: int, *, status: str, number: str, note: str, at: datetime, by: str
+    ) -> None:
+        """Mark a quarantined row admitted (as ``number``) or dismissed, with a note, the time
+        and who did it (``str(actor)``)."""
         ...
 
 

@@ -147,3 +147,7 @@ def test_intake_and_the_quarantine_from_the_shell(run, tmp_path: Path) -> None: 
     )
     assert "HM-2026-0002" in out
     assert "共 0 行" in run("quarantine", "list")
+    shown = run("quarantine", "show", str(entry["id"]))
+    assert "处理：已登记为 HM-2026-0002（2026-11-16 " in shown
+    (settled,) = json.loads(run("--json", "quarantine", "list", "--all"))
+    assert settled["settled_at"].startswith("2026-11-16T") and settled["settled_by"]

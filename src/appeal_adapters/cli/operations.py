@@ -103,6 +103,8 @@ def _entry(e: Any) -> dict[str, Any]:
         "raw": dict(e.raw),
         "number": e.number,
         "note": e.note,
+        "settled_at": e.settled_at.isoformat() if e.settled_at else None,
+        "settled_by": e.settled_by,
     }
 
 
@@ -113,6 +115,10 @@ def quarantine_show(session: Session, entry_id: int) -> None:
     e = session.desk.store.quarantine_entry(entry_id)
     lines = [f"#{e.id} {e.channel.value} {e.source} 第{e.row}行：{e.reason}"]
     lines += [f"  {k}：{v}" for k, v in e.raw]
+    if e.settled_at is not None:
+        done = {"admitted": f"已登记为 {e.number}", "dismissed": "不予登记"}.get(e.status, e.status)
+        when = e.settled_at.strftime("%Y-%m-%d %H:%M")
+        lines.append(f"  处理：{done}（{when}，{e.settled_by}）：{e.note}")
     session.say("\n".join(lines), _entry(e))
 
 

@@ -394,6 +394,15 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
             _bytewise_text,
         ),
     ),
+    (
+        6,
+        "a quarantined row records when and by whom it was admitted or dismissed",
+        (
+            "ALTER TABLE quarantine ADD COLUMN settled_at TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE quarantine ADD COLUMN settled_by TEXT NOT NULL DEFAULT ''",
+            _bytewise_text,
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -419,7 +428,8 @@ M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", 
 M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction")
 METRIC_TABLES = ("m_cycles", "m_completions", "m_visits")
 QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value", "reason",
-                      "raw", "source_id", "at", "status", "number", "note")  # fmt: skip
+                      "raw", "source_id", "at", "status", "number", "note", "settled_at",
+                      "settled_by")  # fmt: skip
 
 
 def migrate(cur: Any, dialect: Dialect, where: str, target: int = LATEST) -> int:

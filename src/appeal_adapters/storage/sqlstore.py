@@ -12,7 +12,7 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from appeal_adapters import serialization as ser
@@ -365,12 +365,11 @@ class SqlUnitOfWork:
         self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry))
         return int(self._cur.fetchone()[0])
 
-    def settle_quarantine(self, entry_id: int, *, status: str, number: str, note: str) -> None:
+    def settle_quarantine(
+        self, entry_id: int, *, status: str, number: str, note: str, at: datetime, by: str
+    ) -> None:
         """Mark a quarantined row admitted or dismissed; ``QuarantineNotFound`` without it."""
-        self._cur.execute(
-            self._d.sql("UPDATE quarantine SET status = ?, number = ?, note = ? WHERE id = ?"),
-            (status, number, note, int(entry_id)),
-        )
+        self._cur.execute(self._d.sql(SETTLE), (status, number, note, at.isoformat(), by, entry_id))
         if self._cur.rowcount == 0:
             raise QuarantineNotFound(entry_id)
 
@@ -466,6 +465,8 @@ QUARANTINE_INSERT = (
     f"INSERT INTO quarantine ({', '.join(sql.QUARANTINE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(sql.QUARANTINE_COLUMNS))}) RETURNING id"
 )
+SETTLE = """UPDATE quarantine SET status = ?, number = ?, note = ?, settled_at = ?, settled_by = ?
+    WHERE id = ?"""
 QUARANTINE_SELECT = f"SELECT id, {', '.join(sql.QUARANTINE_COLUMNS)} FROM quarantine"
 VERIFY_ROWS = (
     "SELECT seq, number, version, type, at, body, prev_hash, hash FROM events"
@@ -528,15 +529,17 @@ def _entry_values(entry: QuarantineEntry) -> tuple[Any, ...]:
     raw = ser.dumps([list(pair) for pair in entry.raw])
     return (entry.district, entry.channel.value, entry.source, entry.row, entry.field,
             entry.value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
-            entry.status, entry.number, entry.note)  # fmt: skip
+            entry.status, entry.number, entry.note,
+            entry.settled_at.isoformat() if entry.settled_at else "", entry.settled_by)  # fmt: skip
 
 
 def _entry(row: Sequence[Any]) -> QuarantineEntry:
     (id_, district, channel, source, row_no, field, value, reason, raw, source_id, at,
-     status, number, note) = row  # fmt: skip
+     status, number, note, settled_at, settled_by) = row  # fmt: skip
     return QuarantineEntry(
         id=int(id_), district=district, channel=channel, source=source,
         row=None if row_no is None else int(row_no), field=field, value=value, reason=reason,
         raw=tuple((str(k), str(v)) for k, v in ser.loads(raw)), source_id=source_id,
         at=ser.instant(at), status=status, number=number, note=note,
+        settled_at=ser.instant(settled_at) if settled_at else None, settled_by=settled_by,
     )  # fmt: skip

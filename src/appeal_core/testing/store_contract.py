@@ -45,6 +45,7 @@ from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, conten
 from appeal_core.timeutil import SHANGHAI
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+SETTLED = START + timedelta(days=1, hours=6, minutes=30)  # when a quarantined row is settled
 ACME = Enterprise(name="海淀测试科技有限公司", contact="张三", phone="13800000000")
 OTHER = Enterprise(name="朝阳示例制造有限公司", contact="王五", phone="13900000000")
 
@@ -325,18 +326,22 @@ class StoreContract:
             assert store.quarantined() == (first, second)
             assert store.quarantined("CY") == (second,) and store.quarantined("XC") == ()
             with store.unit_of_work() as uow:
-                uow.settle_quarantine(one, status="dismissed", number="", note="测试数据")
-            settled = attrs.evolve(first, status="dismissed", note="测试数据")
+                uow.settle_quarantine(one, status="dismissed", number="", note="测试数据",
+                                      at=SETTLED, by=str(DESK))  # fmt: skip
+            settled = attrs.evolve(first, status="dismissed", note="测试数据", settled_at=SETTLED,
+                                    settled_by="区服务企业办（窗口）")  # fmt: skip
             assert store.quarantined() == (second,)
             assert store.quarantined(include_settled=True) == (settled, second)
             assert store.quarantined("HM", include_settled=True) == (settled,)
             with raises(QuarantineNotFound):
                 store.quarantine_entry(9999)
             with raises(QuarantineNotFound), store.unit_of_work() as uow:
-                uow.settle_quarantine(9999, status="dismissed", number="", note="无")
+                uow.settle_quarantine(9999, status="dismissed", number="", note="无", at=SETTLED,
+                                      by="")  # fmt: skip
             with raises(_Boom), store.unit_of_work() as uow:  # rollback drops staged rows
                 dropped = uow.quarantine(entry)
-                uow.settle_quarantine(two, status="admitted", number="CY-2026-0001", note="x")
+                uow.settle_quarantine(two, status="admitted", number="CY-2026-0001", note="x",
+                                      at=SETTLED, by="")  # fmt: skip
                 assert dropped not in (one, two)
                 raise _Boom
             assert store.quarantined(include_settled=True) == (settled, second)
@@ -344,7 +349,8 @@ class StoreContract:
                 store.quarantine_entry(dropped)
             with store.unit_of_work() as uow:  # settle a row staged in the same transaction
                 three = uow.quarantine(entry)
-                uow.settle_quarantine(three, status="admitted", number="HM-2026-0001", note="改")
+                uow.settle_quarantine(three, status="admitted", number="HM-2026-0001", note="改",
+                                      at=SETTLED, by="")  # fmt: skip
             assert store.quarantine_entry(three).status == "admitted"
 
     def test_intake_registers_repeats_and_quarantines(self) -> None:
@@ -369,6 +375,11 @@ class StoreContract:
             assert store.quarantined(include_settled=True) == reference.quarantined(
                 include_settled=True
             )
+            admitted, dismissed = (store.quarantine_entry(k) for k in report.quarantined)
+            assert (admitted.status, admitted.settled_at, admitted.settled_by) == (
+                "admitted", START + timedelta(hours=2), str(DESK))  # fmt: skip
+            assert (dismissed.status, dismissed.settled_at, dismissed.note) == (
+                "dismissed", START, "测试行")  # fmt: skip
             assert list(store.states()) == list(reference.states())
 
 
