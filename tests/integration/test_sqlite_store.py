@@ -286,3 +286,15 @@ def test_a_waiting_writer_gets_a_typed_error_not_sqlite_busy(tmp_path: Path) -> 
         blocker.close()
     assert register(make_desk(store), START).seq == 1
     store.close()
+
+
+def test_a_file_that_cannot_be_opened_gets_a_reason_a_clerk_can_act_on(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "appeals.db"
+    with pytest.raises(sql.StorageError, match=r"所在目录 .*no-such-folder 不存在"):
+        open_store(f"sqlite:///{missing}")
+    assert not missing.parent.exists()
+    other = tmp_path / "notes.db"
+    other.write_text("这不是数据库，而是一份说明" * 100, encoding="utf-8")
+    with pytest.raises(sql.StorageError, match=r"notes\.db：该文件不是 SQLite 数据库"):
+        open_store(f"sqlite:///{other}")
+    assert other.read_text(encoding="utf-8").startswith("这不是数据库")  # left as it was

@@ -7,6 +7,7 @@ writers, so concurrent processes queue instead of failing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,18 @@ SCHEME = "sqlite"
 PREFIX = "sqlite:///"
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 DEFAULT_BUSY_TIMEOUT_MS = 60_000
+
+
+def _cannot_open(path: str, exc: sqlite3.Error) -> sql.StorageError:
+    """A clerk's reason why the file at ``path`` cannot be opened as a store."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if path != ":memory:" and not os.path.isdir(folder):
+        reason = f"所在目录 {folder} 不存在，请先建立该目录或改用其他路径"
+    elif getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+        reason = "该文件不是 SQLite 数据库（路径指向了别的文件，或文件已损坏），请检查路径"
+    else:
+        reason = f"{exc}（请检查路径和读写权限）"
+    return sql.StorageError(f"无法打开 SQLite 数据库 {path}：{reason}")
 
 
 class SQLiteStore(SqlStore):
@@ -45,15 +58,23 @@ class SQLiteStore(SqlStore):
             raise sql.BadStoreURL(path, f"synchronous={synchronous!r} 应为 {'/'.join(SYNCHRONOUS)}")
         self.where = path
         self.busy_timeout_ms = busy_timeout_ms
-        self._conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
-        )
+        try:
+            self._conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
+            )
+        except sqlite3.Error as exc:
+            raise _cannot_open(path, exc) from exc
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self.journal_mode = str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
             with self._transaction() as cur:
                 sql.migrate(cur, self.dialect, path, schema_version)
+        except sqlite3.Error as exc:
+            self._conn.close()
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise sql.StoreBusy(path, busy_timeout_ms) from exc
+            raise _cannot_open(path, exc) from exc
         except BaseException:
             self._conn.close()
             raise
