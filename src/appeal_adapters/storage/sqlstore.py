@@ -115,8 +115,9 @@ class SqlStore:
     def bulk_register(self, items: Iterable[tuple[Sequence[Event], Appeal]]) -> int:
         """Store many new items (their events and folded state) in one transaction.
 
-        Their numbers must continue each district's and year's count without gaps; raises
-        ``NumberingError`` otherwise.
+        Their numbers must continue each district's and year's count without gaps, and each
+        item's events must start with its registration and count up to its state's version;
+        raises ``NumberingError`` otherwise, keeping nothing of the batch.
         """
         with _collector_paused():
             pending = list(items)
@@ -369,7 +370,9 @@ class SqlUnitOfWork:
         self, entry_id: int, *, status: str, number: str, note: str, at: datetime, by: str
     ) -> None:
         """Mark a quarantined row admitted or dismissed; ``QuarantineNotFound`` without it."""
-        self._cur.execute(self._d.sql(SETTLE), (status, number, note, at.isoformat(), by, entry_id))
+        self._cur.execute(
+            self._d.sql(SETTLE), (status, number, note, at.isoformat(), by, int(entry_id))
+        )
         if self._cur.rowcount == 0:
             raise QuarantineNotFound(entry_id)
 
