@@ -94,7 +94,14 @@ def test_quarantined_row_is_admitted_once_corrected_or_dismissed_with_a_reason()
         desk.admit(first, record("GD-6"), at=AT, by=DESK)
     with pytest.raises(ValidationError, match="请说明"):
         desk.dismiss_quarantined(second, note=" ", at=AT, by=DESK)
-    desk.dismiss_quarantined(second, note="测试数据", at=AT, by=DESK)
+    with pytest.raises(ValidationError, match="缺少时区"):
+        desk.dismiss_quarantined(second, note="测试数据", at=AT.replace(tzinfo=None), by=DESK)
+    assert desk.store.quarantine_entry(second).status == "open"
+    later = AT.replace(hour=15)
+    desk.dismiss_quarantined(second, note="测试数据", at=later, by=Actor.desk("李四"))
+    dismissed = desk.store.quarantine_entry(second)
+    assert (dismissed.settled_at, dismissed.settled_by) == (later, "区服务企业办（李四）")
+    assert desk.store.quarantine_entry(first).settled_at == AT
     assert desk.store.quarantined() == ()
     assert len(desk.store.quarantined(include_settled=True)) == 2
     with pytest.raises(QuarantineNotFound):
