@@ -182,14 +182,20 @@ def test_opening_a_newer_file_refuses_and_leaves_it_alone(tmp_path: Path) -> Non
     assert _version(path) == 99
 
 
-def test_bulk_register_in_one_transaction(sqlite_url: str) -> None:
+def walked(url: str) -> tuple[MemoryStore, list[tuple[Any, Any]], SQLiteStore]:
+    """Items through every kind of event (in memory), and an empty SQLite store at ``url``."""
     memory = MemoryStore()
     numbers = walk_every_event(make_desk(memory))
-    items = [(memory.events(n), memory.state(n)) for n in numbers]
-    store = open_store(sqlite_url)
+    store = open_store(url)
     assert isinstance(store, SQLiteStore)
+    return memory, [(memory.events(n), memory.state(n)) for n in numbers], store
+
+
+def test_bulk_register_in_one_transaction(sqlite_url: str) -> None:
+    memory, items, store = walked(sqlite_url)
+    numbers = memory.numbers()
     assert store.bulk_register(items) == len(items)
-    assert store.numbers() == memory.numbers()
+    assert store.numbers() == numbers
     assert [store.events(n) for n in numbers] == [memory.events(n) for n in numbers]
     assert list(store.states()) == list(memory.states())
     assert register(make_desk(store), START).seq == len(numbers) + 1
@@ -216,11 +222,7 @@ def test_a_just_registered_item_stores_no_state_json_until_it_changes(sqlite_url
 
 
 def test_bulk_register_pauses_the_collector_and_restores_it(sqlite_url: str) -> None:
-    memory = MemoryStore()
-    numbers = walk_every_event(make_desk(memory))
-    items = [(memory.events(n), memory.state(n)) for n in numbers]
-    store = open_store(sqlite_url)
-    assert isinstance(store, SQLiteStore)
+    _, items, store = walked(sqlite_url)
     seen: list[bool] = []
     store.bulk_register((seen.append(gc.isenabled()), item)[1] for item in items[:1])
     assert seen == [False] and gc.isenabled()
@@ -237,11 +239,7 @@ def test_bulk_register_pauses_the_collector_and_restores_it(sqlite_url: str) -> 
 
 
 def test_bulk_register_refuses_gaps_and_duplicates(sqlite_url: str) -> None:
-    memory = MemoryStore()
-    numbers = walk_every_event(make_desk(memory))
-    items = [(memory.events(n), memory.state(n)) for n in numbers]
-    store = open_store(sqlite_url)
-    assert isinstance(store, SQLiteStore)
+    memory, items, store = walked(sqlite_url)
     with pytest.raises(sql.NumberingError, match="缺号或重号"):
         store.bulk_register(items[1:])  # starts at 2
     assert store.numbers() == ()
@@ -255,11 +253,7 @@ def test_bulk_register_refuses_gaps_and_duplicates(sqlite_url: str) -> None:
 def test_bulk_register_checks_each_item_as_it_writes_and_keeps_nothing_of_a_bad_batch(
     sqlite_url: str,
 ) -> None:
-    memory = MemoryStore()
-    numbers = walk_every_event(make_desk(memory))
-    items = [(memory.events(n), memory.state(n)) for n in numbers]
-    store = open_store(sqlite_url)
-    assert isinstance(store, SQLiteStore)
+    memory, items, store = walked(sqlite_url)
     last_events, last_state = items[-1]
     short = [*items[:-1], (last_events[:-1], last_state)]  # one event missing from the last
     with pytest.raises(sql.NumberingError, match=f"{last_state.number}.*状态版本"):
