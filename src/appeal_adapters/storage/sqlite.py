@@ -24,12 +24,17 @@ SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 DEFAULT_BUSY_TIMEOUT_MS = 60_000
 
 
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of ``exc`` (``SQLITE_BUSY``, ``SQLITE_NOTADB``...)."""
+    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF
+
+
 def _cannot_open(path: str, exc: sqlite3.Error) -> sql.StorageError:
     """A clerk's reason why the file at ``path`` cannot be opened as a store."""
     folder = os.path.dirname(os.path.abspath(path))
     if path != ":memory:" and not os.path.isdir(folder):
         reason = f"所在目录 {folder} 不存在，请先建立该目录或改用其他路径"
-    elif getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+    elif _code(exc) == sqlite3.SQLITE_NOTADB:
         reason = "该文件不是 SQLite 数据库（路径指向了别的文件，或文件已损坏），请检查路径"
     else:
         reason = f"{exc}（请检查路径和读写权限）"
@@ -72,7 +77,7 @@ class SQLiteStore(SqlStore):
                 sql.migrate(cur, self.dialect, path, schema_version)
         except sqlite3.Error as exc:
             self._conn.close()
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+            if _code(exc) == sqlite3.SQLITE_BUSY:
                 raise sql.StoreBusy(path, busy_timeout_ms) from exc
             raise _cannot_open(path, exc) from exc
         except BaseException:
@@ -124,7 +129,7 @@ class SQLiteStore(SqlStore):
         try:
             cur.execute(statement)
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+            if _code(exc) == sqlite3.SQLITE_BUSY:
                 raise sql.StoreBusy(self.where, self.busy_timeout_ms) from exc
             raise
 
