@@ -16,6 +16,7 @@ import attrs
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
 from appeal_core.errors import ValidationError
+from appeal_core.identity import Identity
 from appeal_core.policy import Policy
 
 
@@ -46,22 +47,34 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> Policy:
-    """A ``Policy`` from a mapping (the ``[deadlines]`` and ``[numbering]`` tables)."""
-    known = {f.name for f in attrs.fields(Policy)}
+    """A ``Policy`` from a mapping: the ``[identity]`` table, and the settings of the other
+    tables (``[deadlines]``, ``[sweep]``, ``[metrics]``, ``[numbering]``)."""
+    known = {f.name for f in attrs.fields(Policy)} - {"identity"}
     flat: dict[str, Any] = {}
     for table, values in data.items():
         if not isinstance(values, Mapping):
             raise ValidationError(f"{source}: {table}", values, "应为一个表（[table]）")
+        allowed = {f.name for f in attrs.fields(Identity)} if table == "identity" else known
         for key, value in values.items():
-            if key not in known:
+            if key not in allowed:
                 raise ValidationError(f"{source}: {table}.{key}", value, "未知的设置项")
-            flat[key] = value
+        if table == "identity":
+            flat["identity"] = _identity(values, source)
+        else:
+            flat.update(values)
     try:
         return Policy(**flat)
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
         raise ValidationError(source, flat, str(exc)) from exc
+
+
+def _identity(values: Mapping[str, Any], source: str) -> Identity:
+    try:
+        return Identity(**values)
+    except ValidationError as exc:
+        raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
 
 
 def build_calendar(

@@ -251,8 +251,11 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     items = list(desk.store.states(desk.district))
     assigned = [i for i in items if i.assignment is not None]
-    (out / "交办单.docx").write_bytes(render(plugins, "sheet.docx", assigned[:10]))
-    options = {"unit": "区服务企业办", "filler": "顾科长", "phone": "82111701", "handling": True}
+    policy = desk.policy
+    sheets = render(plugins, "sheet.docx", assigned[:10], policy=policy)
+    (out / "交办单.docx").write_bytes(sheets)
+    options = {"unit": policy.identity.desk, "filler": "顾科长", "phone": policy.identity.phone,
+               "handling": True, "policy": policy}  # fmt: skip
     (out / "汇总清单.xlsx").write_bytes(render(plugins, "summary_list.xlsx", items, **options))
     (out / "汇总清单.csv").write_bytes(render(plugins, "summary_list.csv", items, **options))
     reports, previous = [], None
@@ -262,7 +265,8 @@ def write_outputs(
         supervision = [
             i for i in items if (p := pending_deadline(i)) and p[1].due <= end and i.status.is_open
         ]
-        opts = {"issue": issue, "previous": previous, "items": supervision, "on": end}
+        opts = {"issue": issue, "previous": previous, "items": supervision, "on": end,
+                "policy": policy}  # fmt: skip
         (out / f"简报-{year}-{month:02d}.docx").write_bytes(
             render(plugins, "briefing.docx", report, **opts)
         )

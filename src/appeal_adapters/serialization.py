@@ -30,6 +30,7 @@ from cattrs.strategies import configure_tagged_union
 from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
 from appeal_core.appeal import Appeal
+from appeal_core.journal import JOURNAL_TYPES, JournalEvent
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "event_from_dict",
     "event_to_dict",
     "instant",
+    "journal_from_dict",
     "loads",
     "state_from_dict",
     "state_to_dict",
@@ -74,8 +76,10 @@ def _date_from_iso(value: Any, _: type) -> date:
     return date.fromisoformat(value)
 
 
-#: The union of every event class, built from ``EVENT_TYPES`` so a new event is never missed.
-_EVENT: Any = Union[e.EVENT_TYPES]  # noqa: UP007
+#: The union of every event class, item and journal alike, built from ``EVENT_TYPES`` and
+#: ``JOURNAL_TYPES`` so a new event is never missed.  Class names are the tags, so they are unique.
+_ALL_TYPES: tuple[type, ...] = (*e.EVENT_TYPES, *JOURNAL_TYPES)
+_EVENT: Any = Union[_ALL_TYPES]  # noqa: UP007
 
 
 def _make_converter() -> cattrs.Converter:
@@ -93,7 +97,7 @@ def _make_converter() -> cattrs.Converter:
 _converter = _make_converter()
 #: Per event class, its unstructure function (skipping the union dispatch on the hot path).
 _EVENT_HOOKS: dict[type, Callable[[Any], dict[str, Any]]] = {
-    cls: _converter.get_unstructure_hook(cls) for cls in e.EVENT_TYPES
+    cls: _converter.get_unstructure_hook(cls) for cls in _ALL_TYPES
 }
 _STATE_HOOK: Callable[[Appeal], dict[str, Any]] = _converter.get_unstructure_hook(Appeal)
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -107,20 +111,33 @@ def _fail(what: str, exc: Exception) -> SerializationError:
     return SerializationError(what, [f"{type(exc).__name__}: {exc}"])
 
 
-def event_to_dict(event: e.Event) -> dict[str, Any]:
-    """The event as a JSON-compatible dict tagged with its class name under ``"type"``."""
+def event_to_dict(event: e.Event | JournalEvent) -> dict[str, Any]:
+    """The event (item or journal) as a JSON-compatible dict tagged with its class name."""
     cls = type(event)
     data = _EVENT_HOOKS[cls](event)
     data[TAG] = cls.__name__
     return data
 
 
-def event_from_dict(data: dict[str, Any]) -> e.Event:
-    """The event a dict from ``event_to_dict`` describes; ``SerializationError`` if invalid."""
+def _structure(data: dict[str, Any], kind: tuple[type, ...]) -> Any:
+    what = f"事件（type={data.get(TAG)!r}）"
     try:
-        return cast(e.Event, _converter.structure(data, _EVENT))
+        found = _converter.structure(data, _EVENT)
     except Exception as exc:
-        raise _fail(f"事件（type={data.get(TAG)!r}）", exc) from exc
+        raise _fail(what, exc) from exc
+    if not isinstance(found, kind):
+        raise SerializationError(what, ["事件类型与所在的记录流不符（事项事件与日志事件混用）"])
+    return found
+
+
+def event_from_dict(data: dict[str, Any]) -> e.Event:
+    """The item event a dict from ``event_to_dict`` describes; ``SerializationError`` if invalid."""
+    return cast(e.Event, _structure(data, e.EVENT_TYPES))
+
+
+def journal_from_dict(data: dict[str, Any]) -> JournalEvent:
+    """The journal event a dict from ``event_to_dict`` describes; ``SerializationError`` if not."""
+    return cast(JournalEvent, _structure(data, JOURNAL_TYPES))
 
 
 def state_to_dict(state: Appeal) -> dict[str, Any]:

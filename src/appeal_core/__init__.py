@@ -37,6 +37,7 @@ from appeal_core.errors import (
     ValidationError,
 )
 from appeal_core.history import CorruptHistory, fold
+from appeal_core.identity import Identity
 from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
@@ -72,6 +73,7 @@ __all__ = [
     "Escalation",
     "FollowUp",
     "HolidayPeriod",
+    "Identity",
     "IntakeRecord",
     "IntakeReport",
     "LifecycleError",

@@ -52,7 +52,8 @@ def _text(field: str, value: str, *, limit: int = 20000) -> str:
 def check_register(command: c.Register, ctx: Context) -> str:
     """Refuse a malformed registration before any number is reserved; the cleaned content."""
     if ctx.by.role is not REGISTER_ROLE:
-        raise PermissionDenied(str(ctx.by), "登记事项", None, "只有区服务企业办可以登记")
+        desk = ctx.policy.identity.desk
+        raise PermissionDenied(str(ctx.by), "登记事项", None, f"只有{desk}可以登记")
     if command.reported_at is not None:
         require_aware(command.reported_at, "reported_at")
     return _text("content", command.content)
@@ -156,7 +157,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     state.number,
                     rule.action,
                     state.status.label,
-                    "常规事项应在3个工作日内直接答复，无需初步答复；如确属复杂，请区服务企业办先重新分类",
+                    f"常规事项应在{ctx.policy.reply_workdays}个工作日内直接答复，无需初步答复；"
+                    f"如确属复杂，请{ctx.policy.identity.desk}先重新分类",
                 )
             assert state.reply_due is not None
             due = dl.committed_deadline(

@@ -17,6 +17,7 @@ from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event
 from appeal_core.intake import QuarantineEntry
+from appeal_core.journal import JournalEvent
 from appeal_core.timeutil import local_date
 
 
@@ -31,6 +32,7 @@ class MemoryStore:
         self._seqs: dict[tuple[str, int], int] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._quarantine: dict[int, QuarantineEntry] = {}
+        self._journal: dict[str, tuple[JournalEvent, ...]] = {}
         self._lock = threading.RLock()
 
     @contextmanager
@@ -83,6 +85,10 @@ class MemoryStore:
         except KeyError:
             raise QuarantineNotFound(entry_id) from None
 
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """A journal stream's events, oldest first."""
+        return self._journal.get(stream, ())
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -98,6 +104,7 @@ class MemoryUnitOfWork:
         self._seqs: dict[tuple[str, int], int] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._quarantine: dict[int, QuarantineEntry] = {}
+        self._journal: dict[str, tuple[JournalEvent, ...]] = {}
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence, counting reservations staged in this transaction."""
@@ -159,6 +166,19 @@ class MemoryUnitOfWork:
             entry, status=status, number=number, note=note, settled_at=at, settled_by=by
         )
 
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """Staged or stored journal events."""
+        return self._journal.get(stream, self._store._journal.get(stream, ()))
+
+    def append_journal(
+        self, stream: str, expected_version: int, events: Sequence[JournalEvent]
+    ) -> None:
+        """Stage journal events after ``expected_version``; a stale version is a conflict."""
+        current = self.journal(stream)
+        if len(current) != expected_version:
+            raise ConcurrencyConflict(stream, expected_version, len(current))
+        self._journal[stream] = (*current, *events)
+
     def commit(self) -> None:
         """Apply staged changes to the store."""
         store = self._store
@@ -171,3 +191,4 @@ class MemoryUnitOfWork:
         store._seqs.update(self._seqs)
         store._sources.update(self._sources)
         store._quarantine.update(self._quarantine)
+        store._journal.update(self._journal)

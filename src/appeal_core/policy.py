@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from appeal_core.errors import ValidationError
+from appeal_core.identity import Identity
 
 
 def _positive(field: str) -> Any:
@@ -44,7 +45,7 @@ def _limits(value: Mapping[str, int] | tuple[tuple[str, int], ...]) -> tuple[tup
 
 @attrs.frozen(kw_only=True)
 class Policy:
-    """Deadline and numbering rules of one district.
+    """Deadline and numbering rules of one district, and its identity.
 
     Defaults are the seed notice's: reply within 3 working days; complex and statutory items a
     preliminary reply within 3 working days and completion by the committed date; escalated
@@ -89,6 +90,8 @@ class Policy:
     )
     #: Item number layout; fields: district, year, seq.
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")
+    #: Who the district is: names, address, area code, distribution (``appeal_core.identity``).
+    identity: Identity = attrs.field(factory=Identity)
 
     @number_format.validator
     def _check_format(self, _: attrs.Attribute[str], value: str) -> None:
@@ -98,6 +101,8 @@ class Policy:
             raise ValidationError("policy.number_format", value, f"格式无效：{exc}") from exc
         if value.format(district="HM", year=2026, seq=2) == sample:
             raise ValidationError("policy.number_format", value, "必须包含序号 {seq}")
+        if sample.startswith("@"):  # "@" starts a journal stream's key (appeal_core.journal)
+            raise ValidationError("policy.number_format", value, "事项编号不能以 @ 开头")
 
     @score_weights.validator
     def _check_weights(

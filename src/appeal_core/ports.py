@@ -10,6 +10,7 @@ from typing import Protocol
 from appeal_core.appeal import Appeal
 from appeal_core.events import Event
 from appeal_core.intake import QuarantineEntry
+from appeal_core.journal import JournalEvent
 
 
 class UnitOfWork(Protocol):
@@ -63,6 +64,20 @@ class UnitOfWork(Protocol):
         and who did it (``str(actor)``)."""
         ...
 
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """A journal stream's events (``appeal_core.journal``), staged ones included; ``()``
+        when the stream has none."""
+        ...
+
+    def append_journal(
+        self, stream: str, expected_version: int, events: Sequence[JournalEvent]
+    ) -> None:
+        """Add ``events`` to a journal stream that has ``expected_version`` events so far.
+
+        Raises ``ConcurrencyConflict`` when it has another number (someone else wrote).
+        """
+        ...
+
 
 class Store(Protocol):
     """Where items and their event logs live."""
@@ -91,6 +106,10 @@ class Store(Protocol):
         self, district: str | None = None, *, include_settled: bool = False
     ) -> tuple[QuarantineEntry, ...]:
         """Quarantined rows, oldest first; settled ones only when asked."""
+        ...
+
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """A journal stream's events, oldest first; ``()`` when it has none."""
         ...
 
     def quarantine_entry(self, entry_id: int) -> QuarantineEntry:

@@ -90,7 +90,8 @@ def sweep(
 def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) -> list[Action]:
     """The actions for one item, recorded ones included (``sweep`` filters those)."""
     out: list[Action] = []
-    n, lead = state.number, state.lead or "区服务企业办"
+    desk = policy.identity.desk
+    n, lead = state.number, state.lead or desk
     pending = pending_deadline(state)
     if pending is not None:
         what, deadline = pending
@@ -157,7 +158,7 @@ def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) ->
             Action(
                 kind=ActionKind.STUCK,
                 number=n,
-                target="区服务企业办",
+                target=desk,
                 key=f"stuck:{state.escalations}",
                 message=f"事项 {n} 已退回或改派 {state.transfers} 次、"
                 f"重新办理 {state.reopenings} 次，建议报区分管领导牵头办会",
@@ -174,7 +175,7 @@ def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) ->
             Action(
                 kind=ActionKind.REHANDLE,
                 number=n,
-                target="区服务企业办",
+                target=desk,
                 key=f"rehandle:{len(state.follow_ups)}",
                 message=f"事项 {n} 回访{verdict}，请重新交办或定性",
             )

@@ -26,7 +26,8 @@ from appeal_adapters.documents import charts as charts_module
 from appeal_adapters.documents.briefing import blocks, render_briefing, render_briefing_html
 from appeal_adapters.documents.sheet import render_sheet
 from appeal_adapters.documents.summary_list import render_summary_csv, render_summary_list
-from appeal_core import SHANGHAI, Actor, Appeal, Desk, Enterprise, MemoryStore
+from appeal_core import SHANGHAI, Actor, Appeal, Desk, Enterprise, MemoryStore, Policy
+from appeal_core.identity import Identity
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -120,10 +121,9 @@ def test_sheet_has_every_field_of_the_form() -> None:
 def test_unfilled_sheet_prints_blanks_and_preliminary_asks_for_a_first_reply() -> None:
     desk = Desk(MemoryStore(), district="HM")
     n = assigned(desk, complexity="complex")
-    body, cells, _ = docx_text(
-        render_sheet(desk.get(n), office="某某区服务企业办", desk_address="地址：X")
-    )
-    assert body.startswith("某某区服务企业办\n企业问题诉求部门交办单") and "地址：X" in body
+    identity = Identity(office="某某区服务企业办", address="某某大楼101室")
+    body, cells, _ = docx_text(render_sheet(desk.get(n), policy=Policy(identity=identity)))
+    assert body.startswith("某某区服务企业办\n企业问题诉求部门交办单") and "某某大楼101室" in body
     assert "前向企业作出初步答复，并在承诺的时间内办结" in body
     assert "满意（　）/不满意（　）" in cells[7][1] and "回访日期：____年__月__日" in cells[7][1]
     assert cells[5][1].splitlines()[-1].strip() == "年　　月　　日"
@@ -344,7 +344,8 @@ def test_renderers_registry() -> None:
         "briefing.html",
     }
     desk = Desk(MemoryStore(), district="HM")
-    data = render(plugins, "sheet.docx", desk.get(assigned(desk)), office="X办")
+    policy = Policy(identity=Identity(office="X办"))
+    data = render(plugins, "sheet.docx", desk.get(assigned(desk)), policy=policy)
     assert docx_text(data)[0].startswith("X办")
     with pytest.raises(UnknownRenderer, match=r"sheet\.pdf"):
         render(plugins, "sheet.pdf", None)

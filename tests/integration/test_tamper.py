@@ -105,3 +105,19 @@ def test_the_report_reads_in_chinese(sql_url: str) -> None:
     _run(sql_url, ("DELETE FROM events WHERE seq = ?", (rows[3][0],)))
     assert "被删除" in str(store.verify()) and rows[3][1] in str(store.verify())
     store.close()
+
+
+def test_an_edited_journal_row_is_found(sql_url: str) -> None:
+    """Journal streams (rules, notices) are rows of the same chain: an edit is found."""
+    from appeal_core.journal import stream_key
+    from appeal_core.testing.store_contract import _notice_loaded
+
+    store, rows = _filled(sql_url)
+    stream = stream_key("HM", "calendar")
+    with store.unit_of_work() as uow:
+        uow.append_journal(stream, 0, (_notice_loaded(stream, 2027),))
+    assert store.verify().ok
+    seq = len(rows) + 1
+    _run(sql_url, ("UPDATE events SET body = replace(body, '2027', '2028') WHERE seq = ?", (seq,)))
+    assert store.verify() == sql.VerifyReport(False, len(rows), seq, stream, "edited")
+    store.close()

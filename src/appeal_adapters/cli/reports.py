@@ -138,6 +138,7 @@ def report(
         "issue": issue,
         "previous": session.desk.report(prev_year, prev_month),
         "items": supervision_items(session, month_bounds(year, mon)[1]),
+        "policy": session.desk.policy,
     }
     for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
         if path:
@@ -157,7 +158,7 @@ def report(
 @pass_session
 def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
     items = [session.desk.get(n) for n in numbers]
-    Path(out).write_bytes(render(session.plugins, "sheet.docx", items))
+    Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=session.desk.policy))
     session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
 
 
@@ -181,7 +182,8 @@ def export(
     if not xlsx and not csv_path:
         raise click.UsageError("请给出 --xlsx 或 --csv")
     items = list(session.desk.store.states(session.district))
-    options = {"handling": handling, "unit": unit, "filler": person, "phone": phone}
+    options = {"handling": handling, "unit": unit, "filler": person, "phone": phone,
+               "policy": session.desk.policy}  # fmt: skip
     for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, items, **options))

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from appeal_adapters.documents import charts
-from appeal_adapters.documents.common import OFFICE, clean, cn_date, mask_phones_in, percent
+from appeal_adapters.documents.common import clean, cn_date, mask_phones_in, percent
 from appeal_adapters.documents.sheet import (
     add_text,
     new_document,
@@ -25,8 +25,8 @@ from appeal_adapters.documents.sheet import (
 )
 from appeal_core.appeal import Appeal
 from appeal_core.metrics import DepartmentFigures, MonthlyReport, month_bounds
+from appeal_core.policy import Policy
 
-TITLE = "海门区高质量服务企业工作简报"
 DEPT_COLUMNS = ("排名", "部门", "交办", "应答复", "按期答复", "响应率", "应办结", "按期办结",
                 "回访", "解决", "完成率", "满意度", "逾期未办", "存量", "得分")  # fmt: skip
 ITEM_COLUMNS = ("序号", "事项编号", "企业名称", "主办部门", "期限", "逾期天数")
@@ -151,11 +151,15 @@ def blocks(
     items: Sequence[Appeal] = (),
     on: date | None = None,
     top_n: int = 3,
-    title: str = TITLE,
-    office: str = OFFICE,
+    policy: Policy | None = None,
     with_charts: bool = True,
 ) -> list[Block]:
-    """The briefing's content, shared by the .docx and the HTML writers."""
+    """The briefing's content, shared by the .docx and the HTML writers.
+
+    Its title and issuing body come from ``policy`` (Haimen's by default).
+    """
+    identity = (policy or Policy()).identity
+    title, office = identity.briefing_title, identity.issuer
     on = on or month_bounds(report.year, report.month)[1]
     ranked = report.ranking()
     table = [DEPT_COLUMNS, *(_dept_row(str(i), d, report.weights) for i, d in enumerate(ranked, 1))]
@@ -242,7 +246,8 @@ def render_briefing_html(subject: MonthlyReport, **options: Any) -> bytes:
     e = html.escape
     title = f"{subject.year}年{subject.month}月"
     parts = [f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-             f"<title>{e(clean(options.get('title', TITLE)))} {title}</title>"
+             f"<title>{e(clean((options.get('policy') or Policy()).identity.briefing_title))}"
+             f" {title}</title>"
              f"<style>{CSS}</style></head><body>"]  # fmt: skip
     for b in blocks(subject, **options):
         if b.kind == "title":

@@ -18,10 +18,6 @@ from appeal_core.timeutil import local_date
 if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
-#: The issuing office printed in the forms' titles (configurable per document).
-OFFICE = "海门区高质量服务企业领导小组办公室"
-#: The desk's address line at the foot of the assignment sheet and the summary list.
-DESK_ADDRESS = "区服务企业办地址：行政中心1231室，联系电话：82111701，邮箱：hmmfb@126.com。"
 BLANK_DATE = "____年__月__日"
 KINDS = ("sheet", "summary_list", "briefing")
 

@@ -7,22 +7,12 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from appeal_adapters.documents.common import (
-    BLANK_DATE,
-    DESK_ADDRESS,
-    OFFICE,
-    clean,
-    cn_date,
-    load,
-    mask_phone,
-)
+from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, load, mask_phone
 from appeal_core.appeal import Appeal, Satisfaction
+from appeal_core.identity import sheet_remark
+from appeal_core.policy import Policy
 
 TITLE = "企业问题诉求部门交办单"
-REMARK = (
-    "备注：主办部门在收到交办单后，3个工作日内给予答复；内容复杂、调查处理需要一定时间或者法律、"
-    "法规等规范性文件明确有具体时限的，3个工作日内向企业做出初步答复，并在承诺的时间内办结。"
-)
 CO_NOTE = "（涉及其他协办部门参与办理的，由主办部门汇总办理情况后统一回复）"
 WIDTHS_MM = (27, 51, 26, 52)  # 156 mm: the A4 width inside the GB/T 9704 margins
 BODY_FONT, TITLE_FONT, WESTERN = "仿宋_GB2312", "方正小标宋简体", "Times New Roman"
@@ -238,18 +228,22 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
 def render_sheet(
     subject: Appeal | Sequence[Appeal],
     *,
-    office: str = OFFICE,
-    desk_address: str = DESK_ADDRESS,
-    remark: str = REMARK,
+    policy: Policy | None = None,
     mask_phones: bool = False,
     title_font: str = TITLE_FONT,
     body_font: str = BODY_FONT,
 ) -> bytes:
-    """One sheet per item (a batch in one document, each sheet on a new page) as .docx bytes."""
+    """One sheet per item (a batch in one document, each sheet on a new page) as .docx bytes.
+
+    The office, the remark (in the policy's numbers) and the desk's address come from
+    ``policy`` (the seed's Haimen values by default).
+    """
+    policy = policy or Policy()
     items = [subject] if isinstance(subject, Appeal) else list(subject)
     doc = new_document("交办单", body_font)
-    opts = {"office": office, "desk_address": desk_address, "remark": remark,
-            "mask_phones": mask_phones, "title_font": title_font}  # fmt: skip
+    opts = {"office": policy.identity.office, "desk_address": policy.identity.desk_contact,
+            "remark": sheet_remark(policy), "mask_phones": mask_phones,
+            "title_font": title_font}  # fmt: skip
     for i, item in enumerate(items):
         _add_sheet(doc, item, opts, first=i == 0)
     out = io.BytesIO()

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from appeal_adapters.documents.common import DESK_ADDRESS, OFFICE, clean, cn_date, load, mask_phone
+from appeal_adapters.documents.common import clean, cn_date, load, mask_phone
 from appeal_core.appeal import Appeal
+from appeal_core.identity import list_remark
+from appeal_core.policy import Policy
 
 TITLE = "企业问题诉求汇总清单"
 COLUMNS = ("编号", "企业名称", "存在问题", "问题来源", "企业联系人", "联系电话")
@@ -22,7 +24,6 @@ WIDTHS = {"编号": 16, "企业名称": 30, "存在问题": 56, "问题来源": 
           "联系电话": 16, "状态": 11, "主办部门": 26, "答复期限": 17, "答复日期": 17,
           "回访结果": 14}  # fmt: skip
 HEADER_CELLS = (("unit", 0, "填表单位："), ("filler", 2, "填报人："), ("phone", 4, "联系电话："))
-REMARK = "备注：请确保问题汇总清单内容信息准确无误，填写后报送至" + DESK_ADDRESS.split("：", 1)[1]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_LIMIT = 32767  # Excel's maximum characters in one cell
 FIRST_ROW = 4
@@ -56,15 +57,19 @@ def _handling(item: Appeal) -> list[str]:
 def table(
     items: Sequence[Appeal],
     *,
-    office: str = OFFICE,
+    policy: Policy | None = None,
     unit: str = "",
     filler: str = "",
     phone: str = "",
-    remark: str = REMARK,
     handling: bool = False,
     mask_phones: bool = False,
 ) -> list[list[str]]:
-    """Every row of the list as text, in the documented layout (shared by xlsx and csv)."""
+    """Every row of the list as text, in the documented layout (shared by xlsx and csv).
+
+    The office in the title and the remark come from ``policy`` (Haimen's by default).
+    """
+    policy = policy or Policy()
+    office, remark = policy.identity.office, list_remark(policy)
     columns = [*COLUMNS, *(HANDLING if handling else ())]
     header = [""] * len(columns)
     for key, col, label in HEADER_CELLS:
@@ -153,7 +158,7 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 def render_summary_list(subject: Sequence[Appeal], **options: Any) -> bytes:
-    """The list as .xlsx bytes (options: office, unit, filler, phone, remark, handling...)."""
+    """The list as .xlsx bytes (options: policy, unit, filler, phone, handling, mask_phones)."""
     return _xlsx(table(list(subject), **options))
 
 

@@ -474,13 +474,17 @@ def chain_hash(prev_hash: str, number: str, version: int, type_: str, at: str, b
 
 @attrs.define
 class Staged:
-    """One item's events waiting in a unit of work, after its stored version ``base``."""
+    """One item's events waiting in a unit of work, after its stored version ``base``.
+
+    A journal stream (``appeal_core.journal``) is staged the same way with ``state`` None: its
+    events join the chain, but it has no current-state or metrics rows.
+    """
 
     number: str
     base: int
     prior_lead: str | None
-    events: list[e.Event]
-    state: Appeal
+    events: list[Any]
+    state: Appeal | None
     prior: tuple[e.Event, ...] | None = None  # the stored events (loaded when writing)
 
 
@@ -522,6 +526,8 @@ class Rows:
                 data = event_to_dict(event)
                 bodies.append((data["type"], data["at"], dumps(data)))
             created, seq = seq + 1, seq + len(item.events)
+            if item.state is None:  # a journal stream: its events only
+                continue
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
                 values = appeal_values(item.state, None, day)
             else:

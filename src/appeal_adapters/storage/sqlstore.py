@@ -22,6 +22,7 @@ from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
+from appeal_core.journal import JournalEvent
 from appeal_core.timeutil import local_date
 
 #: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
@@ -83,6 +84,10 @@ class SqlStore:
     def state(self, number: str) -> Appeal:
         """The item's current state."""
         return load_state(self._cursor(), self.dialect, number)
+
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """A journal stream's events, oldest first; ``()`` when it has none."""
+        return load_journal(self._cursor(), self.dialect, stream)
 
     def numbers(self, district: str | None = None) -> tuple[str, ...]:
         """Item numbers in registration order."""
@@ -275,6 +280,7 @@ class SqlUnitOfWork:
         self._cur = cur
         self._d = store.dialect
         self._staged: dict[str, sql.Staged] = {}
+        self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
 
     def next_seq(self, district: str, year: int) -> int:
@@ -294,7 +300,9 @@ class SqlUnitOfWork:
     def state(self, number: str) -> Appeal:
         """Staged or stored state."""
         item = self._staged.get(number)
-        return item.state if item else load_state(self._cur, self._d, number)
+        if item is not None and item.state is not None:
+            return item.state
+        return load_state(self._cur, self._d, number)
 
     def append(
         self, number: str, expected_version: int, events: Sequence[Event], state: Appeal
@@ -346,7 +354,10 @@ class SqlUnitOfWork:
             parsed[number] = (state.version, state)
             found.append(((0, created), state))
         for k, (number, item) in enumerate(self._staged.items()):
-            state = item.state
+            staged_state = item.state
+            if staged_state is None:
+                continue
+            state = staged_state
             if not (
                 state.district == district
                 and state.status.is_open
@@ -376,6 +387,29 @@ class SqlUnitOfWork:
         if self._cur.rowcount == 0:
             raise QuarantineNotFound(entry_id)
 
+    def journal(self, stream: str) -> tuple[JournalEvent, ...]:
+        """Stored journal events followed by the staged ones."""
+        stored = load_journal(self._cur, self._d, stream)
+        staged = self._journal.get(stream)
+        return (*stored, *staged.events) if staged else stored
+
+    def append_journal(
+        self, stream: str, expected_version: int, events: Sequence[JournalEvent]
+    ) -> None:
+        """Stage journal events after ``expected_version``; a stale version is a conflict."""
+        staged = self._journal.get(stream)
+        if staged is None:
+            staged = sql.Staged(stream, self._journal_version(stream), None, [], None)
+        current = staged.base + len(staged.events)
+        if current != expected_version:
+            raise ConcurrencyConflict(stream, expected_version, current)
+        staged.events.extend(events)
+        self._journal[stream] = staged
+
+    def _journal_version(self, stream: str) -> int:
+        self._cur.execute(self._d.sql(JOURNAL_VERSION), (stream,))
+        return int(self._cur.fetchone()[0] or 0)
+
     def _stored_version(self, number: str) -> tuple[int, str | None]:
         self._cur.execute(self._d.sql(VERSION), (number,))
         row = self._cur.fetchone()
@@ -383,7 +417,7 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         """Write the staged appends: lock the chain, re-check versions, insert, move the head."""
-        if not self._staged:
+        if not self._staged and not self._journal:
             return
         cur = self._cur
         cur.execute(self._d.sql(HEAD + self._d.for_update))
@@ -394,7 +428,12 @@ class SqlUnitOfWork:
                 raise ConcurrencyConflict(item.number, item.base, version)
             if item.base and item.prior is None:
                 item.prior = load_events(cur, self._d, item.number)
-        staged, day = list(self._staged.values()), self._store.dialect.day
+        for stream in self._journal.values():
+            version = self._journal_version(stream.number)
+            if version != stream.base:
+                raise ConcurrencyConflict(stream.number, stream.base, version)
+        staged = [*self._staged.values(), *self._journal.values()]
+        day = self._store.dialect.day
         self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day))
 
 
@@ -435,6 +474,12 @@ def load_events(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Event, ...
     return tuple(ser.event_from_dict(ser.loads(row[0])) for row in rows)
 
 
+def load_journal(cur: Any, dialect: sql.Dialect, stream: str) -> tuple[JournalEvent, ...]:
+    """A journal stream's stored events, oldest first; ``()`` when there are none."""
+    cur.execute(dialect.sql("SELECT body FROM events WHERE number = ? ORDER BY version"), (stream,))
+    return tuple(ser.journal_from_dict(ser.loads(row[0])) for row in cur.fetchall())
+
+
 def load_state(cur: Any, dialect: sql.Dialect, number: str) -> Appeal:
     """An item's stored state; ``AppealNotFound`` when it is not registered."""
     text = f"SELECT a.state, e.body FROM {sql.STATE_FROM} WHERE a.number = ?"
@@ -448,6 +493,7 @@ def load_state(cur: Any, dialect: sql.Dialect, number: str) -> Appeal:
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
 SET_HEAD = "UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1"
 VERSION = "SELECT version, lead FROM appeals WHERE number = ?"
+JOURNAL_VERSION = "SELECT max(version) FROM events WHERE number = ?"
 NEXT_SEQ = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?, 1)
     ON CONFLICT (district, year) DO UPDATE SET last_seq = counters.last_seq + 1
     RETURNING last_seq"""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -25,8 +25,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multip
 
 from appeal_core import commands as c
 from appeal_core import events as e
+from appeal_core import journal as j
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Channel, Complexity
+from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.desk import Desk
 from appeal_core.duplicates import enterprise_key
 from appeal_core.enterprise import Enterprise
@@ -38,6 +40,7 @@ from appeal_core.errors import (
 )
 from appeal_core.history import evolve, fold
 from appeal_core.intake import IntakeRecord, QuarantineEntry, RejectedRow
+from appeal_core.journal import stream_key
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
@@ -381,6 +384,35 @@ class StoreContract:
             assert (dismissed.status, dismissed.settled_at, dismissed.note) == (
                 "dismissed", START, "测试行")  # fmt: skip
             assert list(store.states()) == list(reference.states())
+
+    def test_journal_streams_append_read_conflict_and_roll_back(self) -> None:
+        with self.opened() as store:
+            calendar, other = stream_key("HM", "calendar"), stream_key("CY", "calendar")
+            assert store.journal(calendar) == ()
+            first, second = (_notice_loaded(calendar, year) for year in (2027, 2028))
+            with store.unit_of_work() as uow:
+                assert uow.journal(calendar) == ()
+                uow.append_journal(calendar, 0, (first,))
+                assert uow.journal(calendar) == (first,)  # staged events are read back
+                uow.append_journal(calendar, 1, (second,))
+            assert store.journal(calendar) == (first, second)
+            assert store.journal(other) == ()
+            for wrong in (0, 1, 3):
+                with raises(ConcurrencyConflict), store.unit_of_work() as uow:
+                    uow.append_journal(calendar, wrong, (first,))
+            with raises(_Boom), store.unit_of_work() as uow:
+                uow.append_journal(other, 0, (first,))
+                raise _Boom
+            assert store.journal(calendar) == (first, second) and store.journal(other) == ()
+            state = register(make_desk(store), START)  # items and streams share the log
+            assert store.numbers() == (state.number,)
+            assert list(store.states()) == [state]
+
+
+def _notice_loaded(stream: str, year: int) -> j.NoticeLoaded:
+    period = HolidayPeriod("元旦", date(year, 1, 1), date(year, 1, 1))
+    notice = YearNotice(year, (period,), (), title=f"{year} 测试通知", document_number="测试")
+    return j.NoticeLoaded(stream=stream, at=START, by=DESK, notice=notice, source="test.toml")
 
 
 def _execute(desk: Desk, *, command: c.Command, at: datetime, by: Actor) -> Appeal:
