@@ -38,7 +38,7 @@ from appeal_core.errors import (
 )
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
-from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
+from appeal_core.intake import Assumption, IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
@@ -57,6 +57,7 @@ __all__ = [
     "AppealError",
     "AppealNotFound",
     "Assignment",
+    "Assumption",
     "CalendarDataMissing",
     "Channel",
     "ChannelFigures",

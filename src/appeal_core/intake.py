@@ -15,6 +15,20 @@ from appeal_core.enterprise import Enterprise
 
 
 @attrs.frozen(kw_only=True)
+class Assumption:
+    """A value intake accepted under a stated assumption, which a person confirms or corrects.
+
+    E.g. a landline without its area code: ``field="enterprise.phone"``, ``original="82118899"``,
+    ``assumed="0513-82118899"``, ``reason="固定电话未写区号，按本区区号 0513 补全"``.
+    """
+
+    field: str
+    original: str
+    assumed: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class IntakeRecord:
     """One problem as a channel read it, ready to register."""
 
@@ -25,6 +39,8 @@ class IntakeRecord:
     reported_at: datetime | None = None
     row: int | None = None
     notes: tuple[tuple[str, str], ...] = ()  # channel-specific extras, e.g. (("走访人", "李区长"),)
+    #: Values accepted under an assumption (never silent: the item goes to the review queue).
+    assumptions: tuple[Assumption, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
