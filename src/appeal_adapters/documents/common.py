@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import ModuleType
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from appeal_adapters.errors import AdapterError, MissingExtra
+from appeal_core.text import clean
 from appeal_core.timeutil import local_date
 
 if TYPE_CHECKING:
@@ -65,21 +65,6 @@ def load(module: str, feature: str, extra: str, package: str | None = None) -> M
         return importlib.import_module(module)
     except ImportError as exc:
         raise MissingExtra(feature, extra, package or module) from exc
-
-
-_CONTROL = [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]
-_DROP: dict[int, None] = {c: None for c in _CONTROL if c not in (0x09, 0x0A)}
-
-
-def clean(value: object, limit: int | None = None) -> str:
-    """Printable text: CR/CRLF become LF, control chars and lone surrogates go, emoji stay."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
-    if any(unicodedata.category(ch) == "Cs" for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cs")
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
 
 
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
