@@ -88,9 +88,7 @@ def load_plugins(
     return AppealPlugins(manager)
 
 
-def open_store(
-    url: str, *, plugins: AppealPlugins | None = None, read_only: bool = False
-) -> Store:
+def open_store(url: str, *, plugins: AppealPlugins | None = None, read_only: bool = False) -> Store:
     """Open a store by URL with the default plugins (or the given manager).
 
     ``read_only=True`` opens it for reading only: no creation, migration or writes, and reads

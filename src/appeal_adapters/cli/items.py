@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from appeal_adapters import serialization as ser
-from appeal_adapters.cli.app import DATE, cli, on_option
+from appeal_adapters.cli.app import DATE, Choice, cli, on_option
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Appeal, Channel, Complexity, Enterprise, RedLine, Status
 from appeal_core.sweep import pending_deadline
@@ -37,9 +37,7 @@ def _act(name: str, help_text: str) -> Callable[[Callable[..., Any]], Any]:
 @cli.command("register", help="登记新事项。Register a problem an enterprise reported.")
 @click.option("--enterprise", required=True, help="企业名称")
 @click.option("--content", required=True, help="企业反映主要问题")
-@click.option(
-    "--channel", type=click.Choice([c.value for c in Channel]), required=True, help="问题来源"
-)
+@click.option("--channel", type=Choice([c.value for c in Channel]), required=True, help="问题来源")
 @click.option("--code", default="", help="统一社会信用代码")
 @click.option("--address", default="", help="企业地址")
 @click.option("--contact", default="", help="企业联系人")
@@ -78,7 +76,7 @@ def verify(session: Session, number: str, on: date | None, note: str) -> None:
 @click.option("--category", required=True, help="问题类别，如 用地、用工、融资")
 @click.option(
     "--complexity",
-    type=click.Choice([c.value for c in Complexity]),
+    type=Choice([c.value for c in Complexity]),
     required=True,
     help="routine 常规 / complex 复杂 / statutory 法定时限",
 )
@@ -247,7 +245,7 @@ def reopen(session: Session, number: str, on: date | None, reason: str) -> None:
 @_act("characterize", "定性：无法解决，说明理由。Conclude that it cannot be solved.")
 @click.option("--reason", required=True, help="定性理由")
 @click.option(
-    "--red-line", type=click.Choice([r.value for r in RedLine]), default=None, help="涉及的政策底线"
+    "--red-line", type=Choice([r.value for r in RedLine]), default=None, help="涉及的政策底线"
 )
 def characterize(
     session: Session, number: str, on: date | None, reason: str, red_line: str | None
@@ -287,8 +285,8 @@ def dismiss_duplicate(session: Session, number: str, on: date | None, of: str) -
 @click.argument("number")
 @pass_session
 def show(session: Session, number: str) -> None:
-    item = session.desk.get(number)
-    history = session.desk.history(number)
+    item = session.reader.get(number)
+    history = session.reader.history(number)
     if session.as_json:
         session.say(
             "",
@@ -318,7 +316,7 @@ def show(session: Session, number: str) -> None:
 
 
 @cli.command("list", help="列出事项（可按状态、部门、逾期、月份筛选）。List items.")
-@click.option("--status", type=click.Choice([s.value for s in Status]), default=None, help="状态")
+@click.option("--status", type=Choice([s.value for s in Status]), default=None, help="状态")
 @click.option("--department", default=None, help="主办部门")
 @click.option("--overdue", is_flag=True, help="只列逾期未答复的事项")
 @click.option("--month", default=None, metavar="YYYY-MM", help="登记月份")
@@ -328,7 +326,7 @@ def list_items(
 ) -> None:
     now = today()
     rows = []
-    for item in session.desk.store.states(session.district):
+    for item in session.reader.store.states(session.district):
         pending = pending_deadline(item)
         if status and item.status.value != status:
             continue

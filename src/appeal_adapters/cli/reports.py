@@ -1,4 +1,4 @@
-"""Reports and documents from the command line: report, sheet, export, audit, calendar."""
+"""Reports and documents from the command line: report, sheet, export, calendar."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def report_json(report: MonthlyReport) -> dict[str, Any]:
 def supervision_items(session: Session, last: date) -> list[Appeal]:
     """Open items past a deadline at ``last``, for the briefing's supervision list."""
     found = []
-    for item in session.desk.store.states(session.district):
+    for item in session.reader.store.states(session.district):
         pending = pending_deadline(item)
         if item.status.is_open and pending and pending[1].due <= last:
             found.append(item)
@@ -132,13 +132,13 @@ def report(
     session: Session, month: str, docx: str | None, html: str | None, issue: str | None
 ) -> None:
     year, mon = parse_month(month)
-    figures = session.desk.report(year, mon)
+    figures = session.reader.report(year, mon)
     prev_year, prev_month = (year, mon - 1) if mon > 1 else (year - 1, 12)
     options = {
         "issue": issue,
-        "previous": session.desk.report(prev_year, prev_month),
+        "previous": session.reader.report(prev_year, prev_month),
         "items": supervision_items(session, month_bounds(year, mon)[1]),
-        "policy": session.desk.policy,
+        "policy": session.reader.policy,
     }
     for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
         if path:
@@ -157,8 +157,10 @@ def report(
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出 .docx 文件")
 @pass_session
 def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
-    items = [session.desk.get(n) for n in numbers]
-    Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=session.desk.policy))
+    items = [session.reader.get(n) for n in numbers]
+    Path(out).write_bytes(
+        render(session.plugins, "sheet.docx", items, policy=session.reader.policy)
+    )
     session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
 
 
@@ -181,44 +183,13 @@ def export(
 ) -> None:
     if not xlsx and not csv_path:
         raise click.UsageError("请给出 --xlsx 或 --csv")
-    items = list(session.desk.store.states(session.district))
+    items = list(session.reader.store.states(session.district))
     options = {"handling": handling, "unit": unit, "filler": person, "phone": phone,
-               "policy": session.desk.policy}  # fmt: skip
+               "policy": session.reader.policy}  # fmt: skip
     for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, items, **options))
     session.say(f"已导出 {len(items)} 件事项", {"items": len(items), "xlsx": xlsx, "csv": csv_path})
-
-
-@cli.group("audit", help="审计：事件日志的哈希链校验。The audit trail.")
-def audit() -> None:
-    """Audit commands."""
-
-
-@audit.command("verify", help="校验事件日志是否被改动、删除或调换顺序。Verify the hash chain.")
-@pass_session
-def audit_verify(session: Session) -> None:
-    check = getattr(session.desk.store, "verify", None)
-    if check is None:
-        session.say(
-            "该存储没有哈希链（内存存储），无需校验", {"ok": True, "count": 0, "chained": False}
-        )
-        return
-    result = check()
-    data = {
-        "ok": result.ok,
-        "count": result.count,
-        "first_bad": result.first_bad,
-        "number": result.number,
-        "what": result.what,
-    }
-    if result.ok:
-        session.say(f"事件日志完整：{result.count} 条记录，哈希链校验通过", data)
-        return
-    session.say(
-        f"事件日志异常：第 {result.first_bad} 条（事项 {result.number}）被{result.what}", data
-    )
-    raise SystemExit(11)
 
 
 @cli.group("calendar", help="工作日历：期限说明、载入节假日通知。The work calendar.")
@@ -231,7 +202,7 @@ def calendar() -> None:
 @click.argument("n", type=int)
 @pass_session
 def calendar_explain(session: Session, start: date, n: int) -> None:
-    deadline = workday_deadline(session.desk.calendar, start, n, "explain", "期限")
+    deadline = workday_deadline(session.reader.calendar, start, n, "explain", "期限")
     session.say(
         deadline.explanation,
         {

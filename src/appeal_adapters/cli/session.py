@@ -57,6 +57,7 @@ class Session:
     as_json: bool
     outside: str = "raise"
     _desk: Desk | None = None
+    _reader: Desk | None = None
     _plugins: AppealPlugins | None = None
 
     @property
@@ -68,16 +69,27 @@ class Session:
 
     @property
     def desk(self) -> Desk:
-        """The desk over the chosen store, calendar and policy."""
+        """The desk over the chosen store (opened for writing), calendar and policy."""
         if self._desk is None:
-            policy = load_policy(self.policy_file) if self.policy_file else Policy()
-            files = sorted(CALENDAR_DIR.glob("*.toml")) if CALENDAR_DIR.is_dir() else []
-            calendar = build_calendar(
-                plugins=self.plugins, notice_files=files, outside=self.outside
-            )
-            store = self.plugins.open_store(self.db)
-            self._desk = Desk(store, district=self.district, calendar=calendar, policy=policy)
+            self._desk = self._build(read_only=False)
         return self._desk
+
+    @property
+    def reader(self) -> Desk:
+        """The desk over the store opened read-only: for commands that only read (list, show,
+        report, audit ...), which then never wait for a writer nor migrate the store."""
+        if self._desk is not None:
+            return self._desk
+        if self._reader is None:
+            self._reader = self._build(read_only=True)
+        return self._reader
+
+    def _build(self, *, read_only: bool) -> Desk:
+        policy = load_policy(self.policy_file) if self.policy_file else Policy()
+        files = sorted(CALENDAR_DIR.glob("*.toml")) if CALENDAR_DIR.is_dir() else []
+        calendar = build_calendar(plugins=self.plugins, notice_files=files, outside=self.outside)
+        store = self.plugins.open_store(self.db, read_only=read_only)
+        return Desk(store, district=self.district, calendar=calendar, policy=policy)
 
     @property
     def actor(self) -> Actor:
@@ -85,9 +97,10 @@ class Session:
         return parse_actor(self.acting)
 
     def close(self) -> None:
-        """Close the store if it was opened."""
-        if self._desk is not None:
-            self._desk.store.close()
+        """Close the stores that were opened."""
+        for desk in (self._desk, self._reader):
+            if desk is not None:
+                desk.store.close()
 
     def say(self, text: str, data: Any = None) -> None:
         """A short Chinese confirmation, or the JSON ``data`` under ``--json``."""
@@ -133,7 +146,7 @@ def instant(on: date | None) -> datetime:
 
 def fail(message: str, code: int) -> NoReturn:
     """One clear line on stderr and a documented exit code; never a traceback."""
-    click.echo(f"错误：{message}", err=True)
+    click.echo(f"错误：{' '.join(str(message).split())}", err=True)
     sys.exit(code)
 
 
