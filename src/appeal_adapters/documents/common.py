@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from appeal_adapters.errors import AdapterError, MissingExtra
-from appeal_core.text import clean
+from appeal_core.text import clean as clean  # re-exported: the channels and documents use it
 from appeal_core.timeutil import local_date
 
 if TYPE_CHECKING:
