@@ -217,3 +217,28 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     desk_code, _, err = invoke("--db", url, "--as", "desk:" + "王" * 51, "verify", "HM-2026-0001")
     assert desk_code == 3 and "actor.name" in one_error_line(err)
     assert DESK.name is not None  # the shared actor of the fixtures stays valid
+
+
+def test_a_change_between_reading_and_acting_exits_7_not_3(
+    filled: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another clerk's command lands between this one taking its time and the desk reading the
+    item (the window no desk can see): the command line tells it apart by the version it read."""
+    from appeal_adapters.cli import session as session_module
+
+    url, path = filled
+    number = register(make_desk(store := SQLiteStore(str(path))), START).number
+    store.close()
+    taken = session_module.instant
+
+    def slow_instant(on: object) -> object:
+        moment = taken(None)
+        other = SQLiteStore(str(path))  # the other clerk, a moment later, verifies first
+        make_desk(other).verify(number, at=moment + timedelta(milliseconds=5), by=DESK)
+        other.close()
+        return moment
+
+    monkeypatch.setattr(session_module, "instant", slow_instant)
+    code, _, err = invoke("--db", url, "classify", number, "--category", "用地",
+                          "--complexity", "routine")  # fmt: skip
+    assert code == 7 and "已被他人修改" in one_error_line(err)

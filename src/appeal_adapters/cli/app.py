@@ -71,7 +71,10 @@ class GuardedGroup(click.Group):
     starting ``错误：`` with a documented exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        return run_guarded(lambda: super(GuardedGroup, self).invoke(ctx))
+        def session() -> Session | None:  # set by ``cli`` once the group's options are read
+            return ctx.obj if isinstance(ctx.obj, Session) else None
+
+        return run_guarded(lambda: super(GuardedGroup, self).invoke(ctx), session)
 
     def main(
         self,

@@ -68,7 +68,9 @@ def register(
 @click.option("--note", default="", help="核实情况")
 def verify(session: Session, number: str, on: date | None, note: str) -> None:
     _done(
-        session, session.desk.verify(number, note=note, at=instant(on), by=session.actor), "已核实"
+        session,
+        session.desk.verify(number, note=note, at=session.when(number, on), by=session.actor),
+        "已核实",
     )
 
 
@@ -84,7 +86,11 @@ def classify(
     session: Session, number: str, on: date | None, category: str, complexity: str
 ) -> None:
     item = session.desk.classify(
-        number, category=category, complexity=complexity, at=instant(on), by=session.actor
+        number,
+        category=category,
+        complexity=complexity,
+        at=session.when(number, on),
+        by=session.actor,
     )
     _done(session, item, "已分类")
 
@@ -95,7 +101,9 @@ def classify(
 def assign(session: Session, number: str, on: date | None, lead: str, co: tuple[str, ...]) -> None:
     _done(
         session,
-        session.desk.assign(number, lead=lead, co=co, at=instant(on), by=session.actor),
+        session.desk.assign(
+            number, lead=lead, co=co, at=session.when(number, on), by=session.actor
+        ),
         f"已交办{lead}",
     )
 
@@ -105,7 +113,9 @@ def assign(session: Session, number: str, on: date | None, lead: str, co: tuple[
 def send_back(session: Session, number: str, on: date | None, reason: str) -> None:
     _done(
         session,
-        session.desk.send_back(number, reason=reason, at=instant(on), by=session.actor),
+        session.desk.send_back(
+            number, reason=reason, at=session.when(number, on), by=session.actor
+        ),
         "已退回",
     )
 
@@ -118,7 +128,7 @@ def reassign(
     session: Session, number: str, on: date | None, lead: str, co: tuple[str, ...], reason: str
 ) -> None:
     item = session.desk.reassign(
-        number, lead=lead, co=co, reason=reason, at=instant(on), by=session.actor
+        number, lead=lead, co=co, reason=reason, at=session.when(number, on), by=session.actor
     )
     _done(session, item, f"已改派{lead}")
 
@@ -128,7 +138,9 @@ def reassign(
 def report_to_lead(session: Session, number: str, on: date | None, text: str) -> None:
     _done(
         session,
-        session.desk.report_to_lead(number, text=text, at=instant(on), by=session.actor),
+        session.desk.report_to_lead(
+            number, text=text, at=session.when(number, on), by=session.actor
+        ),
         "已报送协办情况",
     )
 
@@ -156,7 +168,7 @@ def reply(
         committed_due=committed,
         contact=contact,
         phone=phone,
-        at=instant(on),
+        at=session.when(number, on),
         by=session.actor,
     )
     _done(session, item, "已初步答复" if preliminary else "已答复")
@@ -169,7 +181,7 @@ def extend(session: Session, number: str, on: date | None, new_due: date, reason
     _done(
         session,
         session.desk.extend(
-            number, new_due=new_due, reason=reason, at=instant(on), by=session.actor
+            number, new_due=new_due, reason=reason, at=session.when(number, on), by=session.actor
         ),
         "已延期",
     )
@@ -182,7 +194,7 @@ def escalate(session: Session, number: str, on: date | None, leader: str, reason
     _done(
         session,
         session.desk.escalate(
-            number, leader=leader, reason=reason, at=instant(on), by=session.actor
+            number, leader=leader, reason=reason, at=session.when(number, on), by=session.actor
         ),
         "已报区分管领导",
     )
@@ -193,7 +205,9 @@ def escalate(session: Session, number: str, on: date | None, leader: str, reason
 def resolve(session: Session, number: str, on: date | None, resolution: str) -> None:
     _done(
         session,
-        session.desk.resolve(number, resolution=resolution, at=instant(on), by=session.actor),
+        session.desk.resolve(
+            number, resolution=resolution, at=session.when(number, on), by=session.actor
+        ),
         "已协调解决",
     )
 
@@ -226,7 +240,7 @@ def follow_up(
         resolved=resolved,
         notes=notes,
         visited_on=visited,
-        at=instant(on),
+        at=session.when(number, on),
         by=session.actor,
     )
     _done(session, item, "已回访")
@@ -237,7 +251,7 @@ def follow_up(
 def reopen(session: Session, number: str, on: date | None, reason: str) -> None:
     _done(
         session,
-        session.desk.reopen(number, reason=reason, at=instant(on), by=session.actor),
+        session.desk.reopen(number, reason=reason, at=session.when(number, on), by=session.actor),
         "已重新交办",
     )
 
@@ -251,7 +265,7 @@ def characterize(
     session: Session, number: str, on: date | None, reason: str, red_line: str | None
 ) -> None:
     item = session.desk.characterize(
-        number, reason=reason, red_line=red_line, at=instant(on), by=session.actor
+        number, reason=reason, red_line=red_line, at=session.when(number, on), by=session.actor
     )
     _done(session, item, "已定性")
 
@@ -260,14 +274,16 @@ def characterize(
 @click.option("--note", default="", help="销号说明")
 def close(session: Session, number: str, on: date | None, note: str) -> None:
     _done(
-        session, session.desk.close(number, note=note, at=instant(on), by=session.actor), "已销号"
+        session,
+        session.desk.close(number, note=note, at=session.when(number, on), by=session.actor),
+        "已销号",
     )
 
 
 @_act("merge", "合并重复事项到主事项。Merge a duplicate into the primary item.")
 @click.option("--into", required=True, help="主事项编号")
 def merge(session: Session, number: str, on: date | None, into: str) -> None:
-    item = session.desk.merge(number, into=into, at=instant(on), by=session.actor)
+    item = session.desk.merge(number, into=into, at=session.when(number, on), by=session.actor)
     _done(session, item, f"已并入 {number}")
 
 
@@ -276,7 +292,9 @@ def merge(session: Session, number: str, on: date | None, into: str) -> None:
 def dismiss_duplicate(session: Session, number: str, on: date | None, of: str) -> None:
     _done(
         session,
-        session.desk.dismiss_duplicate(number, of=of, at=instant(on), by=session.actor),
+        session.desk.dismiss_duplicate(
+            number, of=of, at=session.when(number, on), by=session.actor
+        ),
         f"已排除与 {of} 重复",
     )
 

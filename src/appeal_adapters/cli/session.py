@@ -59,6 +59,8 @@ class Session:
     _desk: Desk | None = None
     _reader: Desk | None = None
     _plugins: AppealPlugins | None = None
+    #: The item an acting command is about and its version when ``when`` took the time.
+    _seen: tuple[str, int] | None = None
 
     @property
     def plugins(self) -> AppealPlugins:
@@ -90,6 +92,22 @@ class Session:
         calendar = build_calendar(plugins=self.plugins, notice_files=files, outside=self.outside)
         store = self.plugins.open_store(self.db, read_only=read_only)
         return Desk(store, district=self.district, calendar=calendar, policy=policy)
+
+    def when(self, number: str, on: date | None) -> datetime:
+        """The moment to record an action on ``number`` (``instant``), taken right after
+        reading the item's version: a refusal of that moment as earlier than the item's last
+        change is then told apart as someone else's change in between (``conflict_or``)."""
+        self._seen = (number, self.desk.get(number).version)
+        return instant(on)
+
+    def conflict_or(self, exc: ValidationError) -> AppealError:
+        """``exc``, or a ``ConcurrencyConflict`` when it refused ``at`` as earlier than a
+        change someone else made after ``when`` read the item (docs/storage.md)."""
+        if exc.field != "at" or self._seen is None or self._desk is None:
+            return exc
+        number, version = self._seen
+        now = self._desk.store.state(number).version
+        return exc if now == version else ConcurrencyConflict(number, version, now)
 
     @property
     def actor(self) -> Actor:
@@ -155,14 +173,22 @@ def exit_code(exc: BaseException) -> int:
     return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), 1)
 
 
-def run_guarded(callback: Callable[[], Any]) -> Any:
-    """Run a command body, turning the library's errors into one line and an exit code."""
+def run_guarded(
+    callback: Callable[[], Any], session: Callable[[], Session | None] = lambda: None
+) -> Any:
+    """Run a command body, turning the library's errors into one line and an exit code.
+
+    ``session`` gives the invocation's ``Session`` (once known): a refused ``at`` is then
+    checked for a concurrent change (``Session.conflict_or``).
+    """
     try:
         return callback()
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except AppealError as exc:
-        fail(str(exc), exit_code(exc))
+        acting = session() if isinstance(exc, ValidationError) else None
+        told = acting.conflict_or(exc) if acting and isinstance(exc, ValidationError) else exc
+        fail(str(told), exit_code(told))
     except OSError as exc:
         fail(f"文件或网络错误：{exc}", 9)
     except Exception as exc:  # the promise is: never a traceback for a clerk
