@@ -27,12 +27,20 @@ _CONTROL = [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF,
 _DROP: dict[int, None] = {c: None for c in _CONTROL if c not in (0x09, 0x0A)}
 #: For one-line fields: TAB and LF become spaces as well.
 _LINE: dict[int, str | None] = {**_DROP, 0x09: " ", 0x0A: " "}
+#: Any character ``clean`` would change (CR, controls, escapes, overrides, surrogates): text
+#: without one, nearly all of it, is returned as it is, fast (every stored name is read so).
+_WORK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+_LINE_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(value: object, limit: int | None = None) -> str:
     """Printable text: CR/CRLF become LF, escape sequences, control chars and lone surrogates
     go, emoji stay; longer than ``limit`` is cut with ``…``."""
     text = "" if value is None else str(value)
+    if _WORK.search(text) is None:
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPES.sub("", text)
@@ -47,7 +55,10 @@ def clean(value: object, limit: int | None = None) -> str:
 def clean_line(value: object) -> str:
     """``clean`` for a one-line field (a name, a department): line breaks and tabs become
     spaces, and the ends are trimmed."""
-    return clean(value).translate(_LINE).strip()
+    text = "" if value is None else str(value)
+    if _LINE_WORK.search(text) is None:
+        return text.strip()
+    return clean(text).translate(_LINE).strip()
 
 
 def checked_text(

@@ -28,7 +28,6 @@ ITEM_BATCH = 500
 #: The ``appeals`` columns compared with their recomputation (``enterprise_key`` and
 #: ``source_id`` serve intake's look-ups only and may have been filled by older rules).
 CHECKED_COLUMNS = sql.APPEAL_COLUMNS[:-2]
-_STATE = CHECKED_COLUMNS.index("state") - 2  # its place in ``appeal_values``
 #: Each report table's columns and the number of leading columns that key a row.
 METRICS = (
     ("m_cycles", sql.M_CYCLE_COLUMNS, 2),
@@ -55,9 +54,14 @@ def state_difference(stored: Appeal, folded: Appeal) -> str:
     return "状态 JSON 与事件不符"
 
 
-def _state_problem(text: str, first: str | None, folded: Appeal) -> str | None:
-    """Why the stored ``state`` column is not ``folded`` (None when it is)."""
-    expected = sql.appeal_values(folded, None)[_STATE]
+def _state_text(state: Appeal) -> str:
+    """The ``state`` column the writer stores for ``state`` (``appeal_values``'s)."""
+    return ser.dumps_state(ser.state_to_dict(state)) if state.version > 1 else sql.JUST_REGISTERED
+
+
+def _state_problem(text: str, first: str | None, folded: Appeal, expected: str) -> str | None:
+    """Why the stored ``state`` column is not ``folded`` (None when it is); ``expected`` is
+    the column as the writer stores ``folded``."""
     if text == expected:
         return None
     try:  # written by an older version, the JSON may differ and still say the same
@@ -85,7 +89,7 @@ def load_checked(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Appeal, t
         folded = fold(events)
     except AppealError as exc:
         raise sql.StateMismatch(number, f"事件无法折叠为状态：{exc}") from exc
-    problem = _state_problem(text, bodies[0] if bodies else None, folded)
+    problem = _state_problem(text, bodies[0] if bodies else None, folded, _state_text(folded))
     if problem is not None:
         raise sql.StateMismatch(number, problem)
     return folded, events
@@ -136,7 +140,7 @@ def _item_problem(
     values, rows = _expected(events, folded, day)
     for name, mine, theirs in zip(CHECKED_COLUMNS[2:], columns, values, strict=False):
         if name == "state":
-            problem = _state_problem(mine, first, folded)
+            problem = _state_problem(mine, first, folded, theirs)
             if problem is not None:
                 return "state", problem
         elif mine != theirs:
