@@ -24,6 +24,7 @@ from appeal_adapters.documents.sheet import (
     set_widths,
 )
 from appeal_core.appeal import Appeal
+from appeal_core.identity import Identity
 from appeal_core.metrics import DepartmentFigures, MonthlyReport, month_bounds
 from appeal_core.policy import Policy
 
@@ -74,10 +75,12 @@ def _dept_row(rank: str, d: DepartmentFigures, weights: Sequence[float]) -> tupl
             str(d.overdue_open), str(d.stock), score(d, weights))  # fmt: skip
 
 
-def _totals(r: MonthlyReport, previous: MonthlyReport | None) -> str:
+def _totals(r: MonthlyReport, previous: MonthlyReport | None, identity: Identity) -> str:
     t = r.total
     received = sum(c.received for c in r.channels)
-    by_channel = "、".join(f"{c.channel.label}{c.received}件" for c in r.channels if c.received)
+    by_channel = "、".join(
+        f"{identity.channel_label(c.channel)}{c.received}件" for c in r.channels if c.received
+    )
     text = (
         f"本月共受理企业诉求{received}件{f'（{by_channel}）' if by_channel else ''}，"
         f"已交办或答复{sum(c.assigned_or_answered for c in r.channels)}件，"
@@ -169,7 +172,7 @@ def blocks(
         Block("subtitle", f"第{clean(issue) if issue is not None else '____'}期"),
         Block("subtitle", f"{clean(office)}　　{report.year}年{report.month}月"),
         Block("heading", "总体情况"),
-        Block("text", _totals(report, previous)),
+        Block("text", _totals(report, previous, identity)),
         Block("heading", "各部门办理情况（按综合得分排名）"),
         Block("table", rows=tuple(table)),
         Block("text", "注：无应办事项的比率记为“—”，不计为0%或100%。"),

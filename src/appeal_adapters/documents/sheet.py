@@ -9,7 +9,7 @@ from typing import Any
 
 from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, load, mask_phone
 from appeal_core.appeal import Appeal, Satisfaction
-from appeal_core.identity import sheet_remark
+from appeal_core.identity import Identity, sheet_remark
 from appeal_core.policy import Policy
 
 TITLE = "企业问题诉求部门交办单"
@@ -137,7 +137,7 @@ def due_line(item: Appeal) -> str:
     return f"本件请于{when}前答复。"
 
 
-def _rows(item: Appeal, mask: bool) -> list[tuple[str, Any, str, str]]:
+def _rows(item: Appeal, mask: bool, identity: Identity) -> list[tuple[str, Any, str, str]]:
     ent, a = item.enterprise, item.assignment
     reply = item.final_reply or item.preliminary_reply
     phone = mask_phone(ent.phone) if mask else clean(ent.phone)
@@ -149,15 +149,21 @@ def _rows(item: Appeal, mask: bool) -> list[tuple[str, Any, str, str]]:
     reported = item.reported_at or item.registered_at
     return [
         ("企业名称", clean(ent.name), "企业地址", clean(ent.address)),
-        ("反映时间", cn_date(reported), "问题来源", item.channel.label),
+        ("反映时间", cn_date(reported), "问题来源", identity.channel_label(item.channel)),
         ("企业联系人", clean(ent.contact), "联系电话", phone),
         ("企业反映\n主要问题", content, "", ""),
         ("主办部门", lead, "", ""),
         ("主办部门\n办理情况\n回复", None, "", ""),
         ("主办部门\n联系人", clean(reply.contact) if reply else "", "联系电话",
          clean(reply.phone) if reply else ""),
-        ("求助企业\n回访情况\n（此栏由区服务\n企业办填写）", None, "", ""),
+        ("求助企业\n回访情况\n" + _by_desk(identity.desk), None, "", ""),
     ]  # fmt: skip
+
+
+def _by_desk(desk: str) -> str:
+    """（此栏由区服务企业办填写） in the label column, in two lines."""
+    text = f"（此栏由{desk}填写）"
+    return text[:7] + "\n" + text[7:] if len(text) > 9 else text
 
 
 def set_widths(table: Any, widths_mm: Sequence[float]) -> None:
@@ -200,7 +206,8 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
     table.autofit = False
     set_widths(table, WIDTHS_MM)
     heights = (9, 9, 9, 34, 9, 36, 10, 26)
-    for r, (label, value, label2, value2) in enumerate(_rows(item, opts["mask_phones"])):
+    rows = _rows(item, opts["mask_phones"], opts["identity"])
+    for r, (label, value, label2, value2) in enumerate(rows):
         row = table.rows[r]
         row.height, row.height_rule = Mm(heights[r]), WD_ROW_HEIGHT_RULE.AT_LEAST
         if r != 3:  # only the problem row may continue on the next page
@@ -242,6 +249,7 @@ def render_sheet(
     items = [subject] if isinstance(subject, Appeal) else list(subject)
     doc = new_document("交办单", body_font)
     opts = {"office": policy.identity.office, "desk_address": policy.identity.desk_contact,
+            "identity": policy.identity,
             "remark": sheet_remark(policy), "mask_phones": mask_phones,
             "title_font": title_font}  # fmt: skip
     for i, item in enumerate(items):
