@@ -303,9 +303,9 @@ def run_demo(
     data = data or Path(__file__).resolve().parents[2] / "examples" / "data"
     store = plugins.open_store(db)
     try:
-        from appeal_adapters.config import build_calendar
+        from appeal_adapters.config import plugin_notices
 
-        desk = Desk(store, district="HM", calendar=build_calendar(plugins=plugins))
+        desk = Desk(store, district="HM", notices=plugin_notices(plugins))
         count = len(store.numbers("HM"))
         if count:
             echo(f"存储 {db} 已有 {count} 件事项，直接使用（删除该文件可重新演示）")
