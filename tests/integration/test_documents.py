@@ -145,8 +145,13 @@ def test_batch_puts_each_sheet_on_a_new_page() -> None:
     items = [desk.get(assigned(desk)) for _ in range(3)]
     _, _, doc = docx_text(render_sheet(items))
     assert len(doc.tables) == 3  # type: ignore[attr-defined]
-    titles = [p for p in doc.paragraphs if "诉求部门交办单" in p.text]  # type: ignore[attr-defined]
-    assert [bool(p.paragraph_format.page_break_before) for p in titles] == [False, True, True]
+    sections = doc.sections  # type: ignore[attr-defined]
+    assert len(sections) == 3 and [s.start_type for s in sections][1:] == [2, 2]  # new page
+    # A sheet running onto a second page repeats its number there, not on its first page.
+    for section, item in zip(sections, items, strict=True):
+        assert section.different_first_page_header_footer
+        assert section.header.paragraphs[0].text == f"事项编号：{item.number}（续）"
+        assert section.first_page_header.paragraphs[0].text == ""
 
 
 def test_summary_list_xlsx_layout_print_setup_and_round_trip() -> None:
