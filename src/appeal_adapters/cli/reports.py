@@ -6,7 +6,6 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,10 +14,10 @@ from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import CALENDAR_DIR, Session
 from appeal_adapters.config import load_notice
 from appeal_adapters.documents import render
-from appeal_core import Appeal, MonthlyReport, ValidationError
+from appeal_adapters.reporting import briefing_options, report_json
+from appeal_core import MonthlyReport, ValidationError
 from appeal_core.deadlines import workday_deadline
 from appeal_core.metrics import month_bounds
-from appeal_core.sweep import pending_deadline
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -29,60 +28,6 @@ def parse_month(text: str) -> tuple[int, int]:
     except ValueError:
         raise ValidationError("--month", text, "月份应写作 YYYY-MM，如 2026-11") from None
     return year, month
-
-
-def report_json(report: MonthlyReport) -> dict[str, Any]:
-    """The figures as plain JSON: counts, rates (null = no value), score, rank."""
-
-    def row(d: Any) -> dict[str, Any]:
-        return {
-            "department": d.department,
-            **{
-                k: getattr(d, k)
-                for k in (
-                    "assigned",
-                    "reply_due",
-                    "replied_on_time",
-                    "completion_due",
-                    "completed_on_time",
-                    "visited",
-                    "resolved",
-                    "satisfied",
-                    "overdue_open",
-                    "stock",
-                )
-            },
-            "response_rate": d.response_rate,
-            "on_time_completion_rate": d.on_time_completion_rate,
-            "completion_rate": d.completion_rate,
-            "satisfaction_rate": d.satisfaction_rate,
-            "score": d.score(report.weights),
-        }
-
-    return {
-        "month": f"{report.year}-{report.month:02d}",
-        "departments": [{"rank": i, **row(d)} for i, d in enumerate(report.ranking(), 1)],
-        "total": row(report.total),
-        "channels": [
-            {
-                "channel": c.channel.value,
-                "received": c.received,
-                "assigned_or_answered": c.assigned_or_answered,
-                "answered": c.answered,
-            }
-            for c in report.channels
-        ],
-    }
-
-
-def supervision_items(session: Session, last: date) -> list[Appeal]:
-    """Open items past a deadline at ``last``, for the briefing's supervision list."""
-    found = []
-    for item in session.desk.store.states(session.district):
-        pending = pending_deadline(item)
-        if item.status.is_open and pending and pending[1].due <= last:
-            found.append(item)
-    return found
 
 
 def _percent(rate: float | None) -> str:
@@ -126,20 +71,14 @@ def print_figures(figures: MonthlyReport) -> None:
 @click.option("--month", required=True, metavar="YYYY-MM", help="月份")
 @click.option("--docx", type=click.Path(dir_okay=False), default=None, help="写出简报 .docx")
 @click.option("--html", type=click.Path(dir_okay=False), default=None, help="写出简报 .html")
-@click.option("--issue", default=None, help="简报期数")
+@click.option("--issue", default=None, help="简报期数（默认：该月在年内的序号，如 11 月为第11期）")
 @pass_session
 def report(
     session: Session, month: str, docx: str | None, html: str | None, issue: str | None
 ) -> None:
     year, mon = parse_month(month)
     figures = session.desk.report(year, mon)
-    prev_year, prev_month = (year, mon - 1) if mon > 1 else (year - 1, 12)
-    options = {
-        "issue": issue,
-        "previous": session.desk.report(prev_year, prev_month),
-        "items": supervision_items(session, month_bounds(year, mon)[1]),
-        "policy": session.desk.policy,
-    }
+    options = briefing_options(session.desk, year, mon, issue)
     for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, figures, **options))

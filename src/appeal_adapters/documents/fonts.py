@@ -11,6 +11,7 @@ any cache.
 from __future__ import annotations
 
 import functools
+import importlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,10 +36,10 @@ KNOWN_FILES = (
 
 def _packaged() -> list[tuple[str, str]]:
     try:
-        import noto_cjk_sans_otc  # type: ignore[import-not-found]
+        package = importlib.import_module("noto_cjk_sans_otc")
     except ImportError:
         return []
-    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    path = Path(str(package.FONT_PATH))
     return [(str(path), "Noto Sans CJK SC")] if path.is_file() else []
 
 

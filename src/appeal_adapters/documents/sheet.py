@@ -93,7 +93,7 @@ def _wrap_note(desk: str) -> list[str]:
     for part in ("（此栏由", clean(desk), "填写）"):
         while part:
             room = LABEL_CHARS - len(lines[-1]) if lines else 0
-            if 0 < room and len(part) <= room:
+            if room > 0 and len(part) <= room:
                 lines[-1] += part
                 break
             lines.append(part[:LABEL_CHARS])

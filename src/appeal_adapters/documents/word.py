@@ -17,7 +17,12 @@ from typing import Any
 from appeal_adapters.documents.common import load
 from appeal_core.timeutil import SHANGHAI
 
-BODY_FONT, TITLE_FONT, HEADING_FONT, WESTERN = "仿宋_GB2312", "方正小标宋简体", "黑体", "Times New Roman"
+BODY_FONT, TITLE_FONT, HEADING_FONT, WESTERN = (
+    "仿宋_GB2312",
+    "方正小标宋简体",
+    "黑体",
+    "Times New Roman",
+)
 RED = "C00000"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -107,7 +112,7 @@ def add_text(container: Any, text: str, *, align: str = "left", size: float | No
 
 
 def page_numbers(doc: Any) -> None:
-    """"— N —" in 14 pt under the text block: odd pages right, even pages left (GB/T 9704)."""
+    """ "— N —" in 14 pt under the text block: odd pages right, even pages left (GB/T 9704)."""
     from docx.shared import Pt
 
     doc.settings.odd_and_even_pages_header_footer = True
