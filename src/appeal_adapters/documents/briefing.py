@@ -101,7 +101,8 @@ def _totals(r: MonthlyReport, previous: MonthlyReport | None) -> str:
 
 
 def _has_data(report: MonthlyReport | None) -> bool:
-    return report is not None and bool(report.departments)
+    """Whether a month has anything to compare with: a rate of the district with a value."""
+    return report is not None and any(getattr(report.total, a) is not None for _, a in RATES)
 
 
 def _ranked_table(r: MonthlyReport) -> list[Block]:
