@@ -3,9 +3,11 @@ generated briefing needs besides the figures."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from appeal_core import Desk, MonthlyReport
+from appeal_core import Appeal, Desk, MonthlyReport, Status, ValidationError
+from appeal_core.timeutil import local_date
 
 
 def report_json(report: MonthlyReport) -> dict[str, Any]:
@@ -63,3 +65,43 @@ def briefing_options(desk: Desk, year: int, month: int, issue: str | None) -> di
         "supervision": desk.supervision_list(year, month),
         "policy": desk.policy,
     }
+
+
+def reporting_unit(item: Appeal) -> str:
+    """The town or park that reported a grassroots item (its list's 填表单位), else ``""``."""
+    return dict(item.notes).get("填表单位", "")
+
+
+def parse_status(text: str) -> Status:
+    """A status by its code (``assigned``) or its Chinese label (``已交办``)."""
+    for status in Status:
+        if text in (status.value, status.label):
+            return status
+    known = "、".join(f"{s.value}（{s.label}）" for s in Status)
+    raise ValidationError("--status", text, f"未知的状态；可选：{known}")
+
+
+def select_items(
+    items: Iterable[Appeal],
+    *,
+    month: tuple[int, int] | None = None,
+    department: str = "",
+    unit: str = "",
+    status: Status | None = None,
+) -> list[Appeal]:
+    """The items of a summary list: registered in ``month`` (Asia/Shanghai), led or co-handled
+    by ``department``, reported by ``unit`` (a grassroots item's 填表单位), in ``status``."""
+
+    def keep(item: Appeal) -> bool:
+        if month is not None:
+            day = local_date(item.registered_at)
+            if (day.year, day.month) != month:
+                return False
+        a = item.assignment
+        if department and (a is None or department not in (a.lead, *a.co)):
+            return False
+        if unit and reporting_unit(item) != unit:
+            return False
+        return status is None or item.status is status
+
+    return [item for item in items if keep(item)]

@@ -14,7 +14,12 @@ from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import CALENDAR_DIR, Session
 from appeal_adapters.config import load_notice
 from appeal_adapters.documents import render
-from appeal_adapters.reporting import briefing_options, report_json
+from appeal_adapters.reporting import (
+    briefing_options,
+    parse_status,
+    report_json,
+    select_items,
+)
 from appeal_core import MonthlyReport, ValidationError
 from appeal_core.deadlines import workday_deadline
 from appeal_core.metrics import month_bounds
@@ -105,24 +110,38 @@ def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
 @click.option("--xlsx", type=click.Path(dir_okay=False), default=None, help="输出 .xlsx")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="输出 .csv")
 @click.option("--handling", is_flag=True, help="加上办理情况列（状态、主办部门、期限、答复、回访）")
-@click.option("--unit", default="", help="填表单位")
+@click.option("--month", default=None, metavar="YYYY-MM", help="只导出该月登记的事项")
+@click.option("--department", default="", help="只导出该部门主办或协办的事项")
+@click.option("--unit", default="", help="填表单位；同时只导出该单位上报的事项（基层上报）")
+@click.option("--status", default=None, help="只导出该状态的事项（如 assigned 或 已交办）")
 @click.option("--person", default="", help="填报人")
-@click.option("--phone", default="", help="联系电话")
+@click.option("--phone", default="", help="联系电话（填报人的）")
+@click.option("--unmasked", is_flag=True, help="企业联系电话不打码（默认打码，如 138****5678）")
 @pass_session
 def export(
     session: Session,
     xlsx: str | None,
     csv_path: str | None,
     handling: bool,
+    month: str | None,
+    department: str,
     unit: str,
+    status: str | None,
     person: str,
     phone: str,
+    unmasked: bool,
 ) -> None:
     if not xlsx and not csv_path:
         raise click.UsageError("请给出 --xlsx 或 --csv")
-    items = list(session.desk.store.states(session.district))
+    items = select_items(
+        session.desk.store.states(session.district),
+        month=parse_month(month) if month else None,
+        department=department.strip(),
+        unit=unit.strip(),
+        status=parse_status(status.strip()) if status else None,
+    )
     options = {"handling": handling, "unit": unit, "filler": person, "phone": phone,
-               "policy": session.desk.policy}  # fmt: skip
+               "policy": session.desk.policy, "mask_phones": not unmasked}  # fmt: skip
     for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, items, **options))
