@@ -26,7 +26,7 @@ from appeal_core.policy import Policy
 
 PORTRAIT_MM, LANDSCAPE_MM = 156.0, 257.0
 WIDTHS: dict[int, list[float]] = {  # by table width (columns): millimetres per column
-    15: [9, 40, *[16] * 13],
+    15: [9, 44, *[15.69] * 13],
     7: [42, *[19] * 6],
     6: [8, 31, 36, 31, 36, 14],
 }

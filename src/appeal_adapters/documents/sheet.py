@@ -195,9 +195,10 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
     rows = _rows(item, opts["mask_phones"], opts["desk"])
     remark = clean(opts["remark"]) + due_line(item)
     heights = _heights(rows, remark, clean(opts["desk_address"]))
+    minimums = (9, 9, 9, 30, 9, heights[5], 10, 26)  # rows grow with their text
     for r, (label, value, label2, value2) in enumerate(rows):
         row = table.rows[r]
-        row.height, row.height_rule = Mm(heights[r]), WD_ROW_HEIGHT_RULE.AT_LEAST
+        row.height, row.height_rule = Mm(minimums[r]), WD_ROW_HEIGHT_RULE.AT_LEAST
         if r != 3:  # only the problem row may continue on the next page
             no_split(row)
         _cell(row.cells[0], label.split("\n"), align="center")

@@ -4,9 +4,10 @@ Layout (1-based rows, both formats): row 1 title; row 2 ``填表单位：`` in c
 in C, ``联系电话：`` in E; row 3 column headers; rows 4.. one item each; last row ``备注：``.
 
 The .xlsx prints as an office sends it: A4 landscape for the six columns of the form (A3 with
-the handling columns), 10.5 pt 宋体 in every cell (never shrunk below 9 pt), rows as tall as
-their text, page numbers ``第 N 页 共 M 页``; a problem text too long for one printed row keeps
-its opening in the cell, ending ``……（详见附页N）``, and goes whole on the sheet 附页.
+the handling columns), 11.5 pt 宋体 in every cell (never shrunk below 9 pt), rows as tall as
+their text (computed generously), page numbers ``第 N 页 共 M 页``; a problem text too long
+for one printed row keeps its opening in the cell, ending ``……（详见附页N）``, and goes whole
+on the sheet 附页.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ from appeal_core.policy import Policy
 TITLE = "企业问题诉求汇总清单"
 COLUMNS = ("编号", "企业名称", "存在问题", "问题来源", "企业联系人", "联系电话")
 HANDLING = ("状态", "主办部门", "答复期限", "答复日期", "回访结果")
-WIDTHS = {"编号": 14, "企业名称": 24, "存在问题": 62, "问题来源": 16, "企业联系人": 10,
-          "联系电话": 14, "状态": 9, "主办部门": 24, "答复期限": 15, "答复日期": 15,
-          "回访结果": 12}  # fmt: skip
-BODY_FONT, HEAD_FONT, SIZE = "宋体", "黑体", 10.5
-MAX_LINES = 24  # the most lines of 存在问题 one printed row holds (A4 landscape, 10.5 pt)
+# Column widths in Excel's units (the default font's digit: 7 px in Excel).  LibreOffice
+# without Calibri's metric twin measures them with a wider digit (about 9.3 px) and shrinks the
+# page to fit: the widths keep the type at 9 pt or more there too (11.5 pt × 0.8).
+WIDTHS = {"编号": 13, "企业名称": 20, "存在问题": 66, "问题来源": 13, "企业联系人": 9,
+          "联系电话": 13, "状态": 8, "主办部门": 20, "答复期限": 12, "答复日期": 12,
+          "回访结果": 10}  # fmt: skip
+BODY_FONT, HEAD_FONT, SIZE = "宋体", "黑体", 11.5
+MAX_HEIGHT = 400  # points: Excel's limit is 409; a taller text continues on 附页
 SEE_ATTACHED = "……（详见附页{n}）"
 ATTACHED = "附页"
 HEADER_CELLS = (("unit", 0, "填表单位："), ("filler", 2, "填报人："), ("phone", 4, "联系电话："))
@@ -100,10 +104,17 @@ def _wide(line: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` wraps to in a column ``width`` units wide at 10.5 pt (generously)."""
-    per_line = max(2, int(width * 11 / SIZE) - 2)
-    return sum(-(-_wide(line) // per_line) or 1 for line in text.split("\n"))
+def _height(text: str, width: int) -> float:
+    """Points of row height ``text`` needs in a column ``width`` units wide, generously: the
+    larger of Excel's (a unit 7 px, lines 1.3 em) and LibreOffice's without Calibri (a unit
+    about 9.3 px, lines 1.45 em for the CJK fonts), plus padding.  Rows get this height:
+    LibreOffice does not grow rows when it opens a workbook."""
+    need = 6.0
+    for em, digit_px in ((1.3, 7.0), (1.45, 9.3)):
+        per_line = max(2, int(width * digit_px * 1.5 / SIZE) - 2)  # units (CJK = 2) per line
+        lines = sum(-(-_wide(line) // per_line) or 1 for line in text.split("\n"))
+        need = max(need, lines * em * SIZE + 6)
+    return need
 
 
 def _overflow(rows: list[list[str]]) -> list[tuple[str, str]]:
@@ -115,12 +126,12 @@ def _overflow(rows: list[list[str]]) -> list[tuple[str, str]]:
     col, width = columns.index("存在问题"), WIDTHS["存在问题"]
     for row in rows[FIRST_ROW - 1 : -1]:
         text = row[col]
-        if _lines(text, width) <= MAX_LINES:
+        if _height(text, width) <= MAX_HEIGHT:
             continue
         attached.append((row[0], text))
         tail = SEE_ATTACHED.format(n=len(attached))
         cut = len(text)
-        while cut and _lines(text[:cut] + tail, width) > MAX_LINES:
+        while cut and _height(text[:cut] + tail, width) > MAX_HEIGHT:
             cut = cut * 9 // 10
         row[col] = text[:cut] + tail
     return attached
@@ -153,14 +164,17 @@ def _xlsx(rows: list[list[str]], title: str, author: str) -> bytes:
             cell.font = head if r == 3 else body
             if 3 <= r < len(rows):
                 cell.border = box
+        if FIRST_ROW <= r < len(rows):
+            ws.row_dimensions[r].height = max(
+                _height(text, WIDTHS[name]) for text, name in zip(row, columns, strict=False)
+            )
     last = len(rows)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.merge_cells(start_row=last, start_column=1, end_row=last, end_column=width)
     ws["A1"].font = Font(name=HEAD_FONT, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 32
-    total = sum(WIDTHS[name] for name in columns)
-    ws.row_dimensions[last].height = 16 * max(2, _lines(rows[-1][0], total))
+    ws.row_dimensions[last].height = _height(rows[-1][0], sum(WIDTHS[n] for n in columns))
     for c, name in enumerate(columns, start=1):
         ws.cell(row=3, column=c).alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = WIDTHS[name]
