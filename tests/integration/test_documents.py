@@ -289,7 +289,7 @@ def briefing_desk() -> tuple[Desk, list[Appeal]]:
 
 
 def test_briefing_docx_and_html_contents_and_privacy() -> None:
-    desk, items = briefing_desk()
+    desk, _items = briefing_desk()
     report, previous = desk.report(2024, 10), desk.report(2024, 9)
     policy = Policy(min_ranked_items=1)
     options = {"issue": 7, "previous": previous, "top_n": 1, "policy": policy,

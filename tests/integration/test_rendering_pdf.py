@@ -129,7 +129,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], list[Pa
         "wide.xlsx": render_summary_list(items * 60, handling=True),
         "brief.docx": render_briefing(
             report, issue=11, previous=previous, supervision=stock_lines()
-        ),  # fmt: skip
+        ),
     }
     for name, data in documents.items():
         (home / name).write_bytes(data)
