@@ -418,3 +418,27 @@ def test_missing_libraries_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
         render_summary_list(items)
     page = render_briefing_html(desk.report(2024, 10)).decode("utf-8")
     assert "<h1>" in page and "data:image/png" not in page  # still produced, without a chart
+
+
+def test_charts_find_their_font_by_path_not_through_matplotlibs_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager
+
+    from appeal_adapters.documents import fonts
+
+    # A stale cache (built before any CJK font was installed) lists no CJK font at all.
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [
+        f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])  # fmt: skip
+    monkeypatch.setattr(fonts, "_memo", [])
+    found = fonts.cjk_font()
+    assert found is not None and Path(found[0]).is_file()
+    png, why = charts_module.bar_chart("图", ["区市场监督管理局"], {"响应率": [0.5]})
+    assert png and not why
+    # Nothing found is not remembered: a font installed later is found by the same process.
+    monkeypatch.setattr(fonts, "_memo", [])
+    monkeypatch.setattr(fonts, "_search", lambda: None)
+    assert fonts.cjk_font() is None
+    monkeypatch.setattr(fonts, "_search", lambda: found)
+    assert fonts.cjk_font() == found

@@ -10,7 +10,6 @@ any cache.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import shutil
 import subprocess
@@ -65,13 +64,22 @@ def _rank(family: str) -> int:
     return PREFERRED.index(family) if family in PREFERRED else len(PREFERRED)
 
 
-@functools.cache
+_memo: list[tuple[str, str]] = []
+
+
 def cjk_font() -> tuple[str, str] | None:
-    """``(file, family)`` of a font with Simplified Chinese glyphs, or None (cached per process)."""
+    """``(file, family)`` of a font with Simplified Chinese glyphs, or None.  A font found is
+    remembered for the process; a miss is not, so a font installed meanwhile is found."""
+    if not _memo:
+        found = _search()
+        if found is None:
+            return None
+        _memo.append(found)
+    return _memo[0]
+
+
+def _search() -> tuple[str, str] | None:
     for candidates in (_packaged(), _fontconfig()):
         if candidates:
             return min(candidates, key=lambda c: _rank(c[1]))
-    for name in KNOWN_FILES:
-        if Path(name).is_file():
-            return name, ""
-    return None
+    return next(((name, "") for name in KNOWN_FILES if Path(name).is_file()), None)
