@@ -148,11 +148,12 @@ def _counts_for(
     for c in (c for c in p.cycles if c.started <= last):
         replied, done, ended = (_upto(d, last) for d in (c.first_reply, c.final_reply, c.ended))
         due = _completion_due(p, c.cycle, last)
+        reply_due = _reply_due(p, c.cycle, last) or c.reply_due
         if c.assigned and c.started >= first:
             add(c.lead, "assigned")
-        if first <= c.reply_due <= last and not (ended and not replied and ended <= c.reply_due):
+        if first <= reply_due <= last and not (ended and not replied and ended <= reply_due):
             add(c.lead, "reply_due")
-            add(c.lead, "replied_on_time", replied is not None and replied <= c.reply_due)
+            add(c.lead, "replied_on_time", replied is not None and replied <= reply_due)
         if due and first <= due <= last and not (ended and not done and ended <= due):
             add(c.lead, "completion_due")
             add(c.lead, "completed_on_time", done is not None and done <= due)
@@ -186,9 +187,10 @@ def stock_at(p: Projection, last: date) -> StockEntry | None:
     c = cycles[-1]
     replied, done = _upto(c.first_reply, last), _upto(c.final_reply, last)
     due = _completion_due(p, c.cycle, last)
-    late_reply = replied is None and c.reply_due <= last
+    reply_due = _reply_due(p, c.cycle, last) or c.reply_due
+    late_reply = replied is None and reply_due <= last
     late_done = done is None and due is not None and due <= last
-    chased = c.reply_due if replied is None else (due if done is None else None)
+    chased = reply_due if replied is None else (due if done is None else None)
     return StockEntry(number=p.item.number, lead=c.lead, due=chased,
                       overdue=late_reply or late_done)  # fmt: skip
 
@@ -196,6 +198,12 @@ def stock_at(p: Projection, last: date) -> StockEntry | None:
 def _completion_due(p: Projection, cycle: int, cutoff: date) -> date | None:
     """The cycle's completion deadline as it stood at ``cutoff`` (after extensions until then)."""
     known = [r for r in p.completions if r.cycle == cycle and r.changed <= cutoff]
+    return max(known, key=lambda r: r.order).due if known else None
+
+
+def _reply_due(p: Projection, cycle: int, cutoff: date) -> date | None:
+    """The cycle's reply deadline as it stood at ``cutoff`` (re-dated ones from their day)."""
+    known = [r for r in p.reply_dues if r.cycle == cycle and r.changed <= cutoff]
     return max(known, key=lambda r: r.order).due if known else None
 
 

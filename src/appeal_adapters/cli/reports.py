@@ -1,18 +1,15 @@
-"""Reports and documents from the command line: report, sheet, export, audit, calendar."""
+"""Reports and documents from the command line: report, sheet, export, audit, demo."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from datetime import date
 from pathlib import Path
 
 import click
 
-from appeal_adapters.cli.app import DATE, cli
+from appeal_adapters.cli.app import cli
 from appeal_adapters.cli.items import pass_session
-from appeal_adapters.cli.session import CALENDAR_DIR, Session
-from appeal_adapters.config import load_notice
+from appeal_adapters.cli.session import Session
 from appeal_adapters.documents import render
 from appeal_adapters.reporting import (
     briefing_options,
@@ -21,7 +18,6 @@ from appeal_adapters.reporting import (
     select_items,
 )
 from appeal_core import MonthlyReport, ValidationError
-from appeal_core.deadlines import workday_deadline
 from appeal_core.metrics import month_bounds
 
 
@@ -177,44 +173,6 @@ def audit_verify(session: Session) -> None:
         f"事件日志异常：第 {result.first_bad} 条（事项 {result.number}）被{result.what}", data
     )
     raise SystemExit(11)
-
-
-@cli.group("calendar", help="工作日历：期限说明、载入节假日通知。The work calendar.")
-def calendar() -> None:
-    """Calendar commands."""
-
-
-@calendar.command("explain", help="DATE 之后第 N 个工作日，并说明跳过的休息日。Explain a deadline.")
-@click.argument("start", type=DATE)
-@click.argument("n", type=int)
-@pass_session
-def calendar_explain(session: Session, start: date, n: int) -> None:
-    deadline = workday_deadline(session.desk.calendar, start, n, "explain", "期限")
-    session.say(
-        deadline.explanation,
-        {
-            "start": start.isoformat(),
-            "workdays": n,
-            "due": deadline.due.isoformat(),
-            "provisional": deadline.provisional,
-            "explanation": deadline.explanation,
-        },
-    )
-
-
-@calendar.command("load", help="载入一年的节假日安排（TOML）。Load a year's holiday notice.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@pass_session
-def calendar_load(session: Session, file: str) -> None:
-    notice = load_notice(file)
-    CALENDAR_DIR.mkdir(parents=True, exist_ok=True)
-    target = CALENDAR_DIR / f"{notice.year}.toml"
-    shutil.copyfile(file, target)
-    session.say(
-        f"已载入 {notice.year} 年节假日安排（{len(notice.holidays)} 个放假时段，"
-        f"{len(notice.makeup_workdays)} 个调休上班日）：{target}",
-        {"year": notice.year, "file": str(target)},
-    )
 
 
 @cli.command("demo", help="演示：样例文件办理两个月，生成全部文书与月度数据。Run the demo.")

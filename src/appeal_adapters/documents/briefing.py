@@ -14,6 +14,8 @@ import attrs
 
 from appeal_adapters.documents import charts
 from appeal_adapters.documents.common import clean, cn_date, mask_phones_in, percent
+from appeal_core.appeal import Appeal
+from appeal_core.identity import Identity
 from appeal_core.metrics import DepartmentFigures, MonthlyReport, month_bounds
 from appeal_core.policy import Policy
 from appeal_core.ranking import Place, points
@@ -76,10 +78,12 @@ def _dept_row(rank: str, d: DepartmentFigures, weights: Sequence[float]) -> tupl
             str(d.overdue_open), str(d.stock), score(d, weights))  # fmt: skip
 
 
-def _totals(r: MonthlyReport, previous: MonthlyReport | None) -> str:
+def _totals(r: MonthlyReport, previous: MonthlyReport | None, identity: Identity) -> str:
     t = r.total
     received = sum(c.received for c in r.channels)
-    by_channel = "、".join(f"{c.channel.label}{c.received}件" for c in r.channels if c.received)
+    by_channel = "、".join(
+        f"{identity.channel_label(c.channel)}{c.received}件" for c in r.channels if c.received
+    )
     text = (
         f"本月共受理企业诉求{received}件{f'（{by_channel}）' if by_channel else ''}，"
         f"已交办或答复{sum(c.assigned_or_answered for c in r.channels)}件，"
@@ -175,6 +179,27 @@ def _supervision(lines: Sequence[Supervised], on: date) -> list[Block]:
     return [Block("text", text), Block("table", rows=(ITEM_COLUMNS, *body)), Block("note", note)]
 
 
+def lines_from_states(items: Sequence[Appeal], on: date) -> list[Supervised]:
+    """Supervision lines from items' *current* states (the older ``items=`` option): open items
+    with a pending deadline, days late on the national calendar.  Prefer
+    ``Desk.supervision_list``, which reads each item as it stood at the cut-off."""
+    from appeal_core.calendar import china_calendar
+    from appeal_core.supervision import workdays_late
+    from appeal_core.sweep import pending_deadline
+
+    calendar, found = china_calendar(), []
+    for item in items:
+        pending = pending_deadline(item) if item.status.is_open else None
+        if item.assignment is None or pending is None:
+            continue
+        due = pending[1].due
+        late, at_least = workdays_late(calendar, due, on)
+        found.append(Supervised(number=item.number, enterprise=item.enterprise.name,
+                                lead=item.assignment.lead, due=due, overdue=due <= on,
+                                workdays_late=late, at_least=at_least))  # fmt: skip
+    return sorted(found, key=lambda s: (not s.overdue, -s.workdays_late, s.due or date.max))
+
+
 def blocks(
     report: MonthlyReport,
     *,
@@ -184,6 +209,8 @@ def blocks(
     top_n: int | None = None,
     policy: Policy | None = None,
     with_charts: bool = True,
+    items: Sequence[Appeal] = (),
+    on: date | None = None,
 ) -> list[Block]:
     """The briefing's content, shared by the .docx and the HTML writers.
 
@@ -191,16 +218,20 @@ def blocks(
     issue number (``第____期`` to fill in by hand when None); ``supervision`` the month's stock
     at its cut-off (``Desk.supervision_list``); ``top_n`` shortens the red and black lists
     below the policy's ``red_black_size``.  A chart that cannot be drawn is logged, not printed.
+    ``items`` (and ``on``, default the month's last day) is the older way to pass the list:
+    current states, see ``lines_from_states``.
     """
     identity = (policy or Policy()).identity
-    on = month_bounds(report.year, report.month)[1]
+    on = on or month_bounds(report.year, report.month)[1]
+    if items and not supervision:
+        supervision = lines_from_states(items, on)
     number = clean(issue) if issue is not None and clean(issue).strip() else "____"
     out = [
         Block("title", clean(identity.briefing_title)),
         Block("issue", f"第{number}期"),
         Block("issuer", clean(identity.issuer), aside=f"{report.year}年{report.month}月"),
         Block("heading", "总体情况"),
-        Block("text", _totals(report, previous)),
+        Block("text", _totals(report, previous, identity)),
         Block("heading", "各部门办理情况（按综合得分排名）"),
         *_ranked_table(report),
         Block("heading", "红黑榜"),

@@ -92,7 +92,8 @@ def table(
     for item in items:
         ent = item.enterprise
         tel = mask_phone(ent.phone) if mask_phones else clean(ent.phone)
-        row = [clean(item.number), clean(ent.name), clean(item.content), item.channel.label,
+        row = [clean(item.number), clean(ent.name), clean(item.content),
+               policy.identity.channel_label(item.channel),
                clean(ent.contact), tel]  # fmt: skip
         rows.append(row + (_handling(item) if handling else []))
     rows.append([clean(remark)])
