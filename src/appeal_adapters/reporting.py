@@ -38,9 +38,11 @@ def report_json(report: MonthlyReport) -> dict[str, Any]:
             "score": d.score(report.weights),
         }
 
+    # Departments below the ranking's minimum or without a score have no rank (null).
+    ranks = {p.figures.department: p.rank for p in report.standings().ranked}
     return {
         "month": f"{report.year}-{report.month:02d}",
-        "departments": [{"rank": i, **row(d)} for i, d in enumerate(report.ranking(), 1)],
+        "departments": [{"rank": ranks.get(d.department), **row(d)} for d in report.ranking()],
         "total": row(report.total),
         "channels": [
             {
