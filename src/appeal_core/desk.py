@@ -24,6 +24,7 @@ from appeal_core.events import Event, Noticed
 from appeal_core.journal import JournalEvent, NoticeLoaded
 from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
 from appeal_core.redating import Moved
+from appeal_core.supervision import Supervised, supervision_list
 from appeal_core.sweep import Action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
@@ -262,6 +263,10 @@ class Desk(IntakeDesk):
             )
         histories = (self.store.events(n) for n in self.store.numbers(self.district))
         return monthly_report(histories, year=year, month=month, policy=self.policy)
+
+    def supervision_list(self, year: int, month: int) -> tuple[Supervised, ...]:
+        """The month's stock items at its cut-off, overdue first (``appeal_core.supervision``)."""
+        return supervision_list(self.store, self.district, year, month, self.calendar)
 
     def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""

@@ -231,6 +231,19 @@ class SqlStore:
             raise QuarantineNotFound(entry_id)
         return _entry(row)
 
+    def stock_numbers(self, on: date, district: str | None = None) -> list[str]:
+        """Items in a lead department's stock at the end of day ``on`` (the month's 存量 rows,
+        by the metrics tables' indexes), in number order: candidates for the briefing's list."""
+        hi = on.isoformat()
+        short_from = (on - timedelta(days=sql.LONG_DAYS)).isoformat()
+        where = "" if district is None else " AND c.district = ?"
+        tail: tuple[str, ...] = () if district is None else (district,)
+        cur, found = self._cursor(), set[str]()
+        for text, params in ((STOCK_SHORT, (short_from, hi, hi)), (STOCK_LONG, (hi, hi))):
+            cur.execute(self.dialect.sql(text.format(where=where)), (*params, *tail))
+            found.update(number for (number,) in cur.fetchall())
+        return sorted(found)
+
     def month_counts(
         self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
     ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
@@ -579,12 +592,12 @@ _STOCK = """SELECT c.lead, count(*), sum(CASE WHEN
                           AND x.cycle = c.cycle AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1)
                END) <= ?)
     THEN 1 ELSE 0 END) FROM m_cycles c WHERE {cond}{{where}} GROUP BY c.lead"""
-MONTH_STOCK_SHORT = _STOCK.format(
-    cond="c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
-)
-MONTH_STOCK_LONG = _STOCK.format(
-    cond="c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
-)
+_SHORT = "c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
+_LONG = "c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
+MONTH_STOCK_SHORT = _STOCK.format(cond=_SHORT)
+MONTH_STOCK_LONG = _STOCK.format(cond=_LONG)
+STOCK_SHORT = "SELECT c.number FROM m_cycles c WHERE " + _SHORT + "{where}"
+STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
 MONTH_CHANNELS = """SELECT channel, count(*),
     sum(CASE WHEN assigned_or_answered <= ? THEN 1 ELSE 0 END),
     sum(CASE WHEN answered <= ? THEN 1 ELSE 0 END)
