@@ -13,6 +13,7 @@ from appeal_core.testing.strategies import (
     credit_codes,
     enterprises,
     mobile_phones,
+    year_notices,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "credit_codes",
     "enterprises",
     "mobile_phones",
+    "year_notices",
 ]

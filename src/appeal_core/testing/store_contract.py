@@ -127,7 +127,24 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     second = register(desk, next(clock), "园区停车位不足，员工停车困难")
     assert first in second.possible_duplicates, second.possible_duplicates
     desk.dismiss_duplicate(second.number, of=first, at=next(clock), by=DESK)
-    return (a, b, d, dup, first, second.number)
+    return (a, b, d, dup, first, second.number, _redated(desk))
+
+
+def _redated(desk: Desk) -> str:
+    """An item assigned on 2026-12-30 (provisional deadline), re-dated once 2027 is known."""
+    from appeal_core.calendar import china_calendar
+
+    eve = datetime(2026, 12, 30, 9, 0, tzinfo=SHANGHAI)
+    number = register(desk, eve, "年底用电增容").number
+    desk.verify(number, at=eve, by=DESK)
+    desk.classify(number, category="用电", complexity=Complexity.ROUTINE, at=eve, by=DESK)
+    desk.assign(number, lead=DEPARTMENTS[0], at=eve, by=DESK)
+    calendar = desk.calendar
+    new_year = HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3))
+    desk.calendar = china_calendar(notices=[YearNotice(2027, (new_year,), ())])
+    desk.redate([number], at=eve + timedelta(hours=1), by=DESK, reason="2027 年安排已载入")
+    desk.calendar = calendar
+    return number
 
 
 class StoreContract:
