@@ -385,9 +385,10 @@ def bench_verify(n: int, folder: Path, batch: int) -> None:
         store.bulk_register(chunk)
     store.close()  # the last connection: the WAL is checkpointed into the file
     done = subprocess.run(
-        [sys.executable, __file__, "--time-verify", str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [sys.executable, __file__, "--time-verify", str(path)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the verifying child failed:\n{done.stderr}")
     r = json.loads(done.stdout.strip().splitlines()[-1])
     report(f"verify, SQLite store of {r['items']:,} items, {r['events']:,} events", "")
     report("  chain only (verify(items=False))", f"{r['chain']:,.1f} s")

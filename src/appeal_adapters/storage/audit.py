@@ -11,6 +11,7 @@ item for a command and refuses a state that is not the fold of its events.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import takewhile
 from typing import Any
 
 import attrs
@@ -28,11 +29,11 @@ ITEM_BATCH = 500
 #: The ``appeals`` columns compared with their recomputation (``enterprise_key`` and
 #: ``source_id`` serve intake's look-ups only and may have been filled by older rules).
 CHECKED_COLUMNS = sql.APPEAL_COLUMNS[:-2]
-#: Each report table's columns and the number of leading columns that key a row.
-METRICS = (
-    ("m_cycles", sql.M_CYCLE_COLUMNS, 2),
-    ("m_completions", sql.M_COMPLETION_COLUMNS, 3),
-    ("m_visits", sql.M_VISIT_COLUMNS, 2),
+#: Each report table the writer fills (``Rows.metric_tables``), its columns, and how many
+#: leading columns key a row (``number``, then ``cycle`` and/or ``ord``).
+METRICS = tuple(
+    (table, columns, len(list(takewhile({"number", "cycle", "ord"}.__contains__, columns))))
+    for table, columns, _ in sql.Rows((), 0, sql.GENESIS).metric_tables()
 )
 #: One statement, so one snapshot: the stored row (key 0) then the events, oldest first.
 CHECKED = """SELECT 0, version, state FROM appeals WHERE number = ?
