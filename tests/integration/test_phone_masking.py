@@ -50,6 +50,7 @@ def test_every_accepted_form_is_masked(text: str, masked: str) -> None:
         "合同编号：82111701",
         "第82111701号文件",
         "共投资 1.5 亿元，用地 13.5 亩",
+        "事项 HM-2026-0040、QD2026-00001、HM/2026/8211",
     ],
 )
 def test_digit_runs_that_are_not_phones_stay(text: str) -> None:

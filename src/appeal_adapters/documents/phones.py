@@ -33,10 +33,10 @@ _EXT = rf"(?:{_S}*(?:转|分机|ext\.?|EXT\.?|x|#|-){_S}*\d{{1,6}})?"
 _LANDLINE = rf"{_PREFIX}{_AREA}{_G}{_LOCAL}{_EXT}"
 _SERVICE = rf"[48]00{_S}?\d{{3}}{_S}?\d{{4}}"
 _BARE = r"[2-9]\d{2,3}[ \-－—.]?\d{4}"  # a local number with no area code
-#: Not inside a longer code: no letter or digit right before or after, nor a digit joined by
-#: ``.`` or ``-`` (``1.5``, ``2026-11``).
-_BEFORE = r"(?<![0-9A-Za-z])(?<![0-9][.\-])"
-_AFTER = r"(?![0-9A-Za-z])(?![.\-][0-9])"
+#: Not inside a longer code: no letter or digit right before or after, nor one joined by ``.``,
+#: ``-`` or ``/`` (``1.5``, ``2026-11``, an item number ``HM-2026-0040``).
+_BEFORE = r"(?<![0-9A-Za-z])(?<![0-9A-Za-z][.\-/])"
+_AFTER = r"(?![0-9A-Za-z])(?![.\-/][0-9A-Za-z])"
 _CANDIDATES = re.compile(
     rf"{_BEFORE}(?:(?P<mobile>{_MOBILE})|(?P<landline>{_LANDLINE})|(?P<service>{_SERVICE})"
     rf"|(?<![0-9]{_S})(?P<bare>{_BARE})(?!{_S}?[0-9])){_AFTER}"
