@@ -214,3 +214,23 @@ def test_checkpoint_files_are_signed_and_checked(tmp_path: Path) -> None:
         with pytest.raises(CheckpointError, match=words):
             read_checkpoint(path)
     store.close()
+
+
+def test_a_read_only_store_reads_verifies_and_refuses_to_write(sql_url: str) -> None:
+    from appeal_adapters.storage.sql import ReadOnlyStore, SchemaTooOld
+
+    # nothing there yet: a reader creates nothing (SQLite: no file; PostgreSQL: no tables)
+    with pytest.raises(sql.StorageError, match="appeal init") as refused:
+        open_store(sql_url, read_only=True)
+    assert sql_url.startswith("sqlite") or isinstance(refused.value, SchemaTooOld)
+    writer, n, _ = _store(sql_url)
+    reader = open_store(sql_url, read_only=True)
+    assert isinstance(reader, SqlStore) and reader.read_only
+    assert reader.state(n) == writer.state(n) and reader.verify().ok
+    assert reader.checkpoint().count == writer.checkpoint().count
+    with pytest.raises(ReadOnlyStore), reader.unit_of_work():
+        pass
+    with pytest.raises(ReadOnlyStore):
+        make_desk(reader).verify(n, at=START, by=DESK)
+    reader.close()
+    writer.close()
