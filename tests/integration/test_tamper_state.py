@@ -234,3 +234,24 @@ def test_a_read_only_store_reads_verifies_and_refuses_to_write(sql_url: str) -> 
         make_desk(reader).verify(n, at=START, by=DESK)
     reader.close()
     writer.close()
+
+
+def test_a_forged_item_does_not_stop_the_sweep_for_the_others(sql_url: str) -> None:
+    """The sweep records every other item's notices and tells the desk which it could not."""
+    from datetime import date
+
+    from appeal_core import ActionKind
+
+    store, forged, other = _store(sql_url)
+    desk = make_desk(store)
+    desk.reopen(other, reason="回访未解决", at=START + timedelta(days=1, hours=1), by=DESK)
+    _forge_lead(sql_url, forged)
+    day = START.date() + timedelta(days=10)
+    actions = desk.sweep(day, at=START + timedelta(days=10), by=DESK)
+    recorded = [e for e in store.events(other) if getattr(e, "kind", "") == "supervise"]
+    assert recorded, "the other item's supervision was recorded"
+    (note,) = [a for a in actions if a.kind is ActionKind.UNRECORDED]
+    assert forged not in {a.number for a in actions}  # only what was recorded is returned
+    assert note.numbers == (forged,) and "appeal audit verify" in note.message
+    assert isinstance(day, date)
+    store.close()
