@@ -25,6 +25,8 @@ class Register:
     source_id: str = ""
     reported_at: datetime | None = None
     notes: tuple[tuple[str, str], ...] = ()
+    #: Labels of ``notes`` the desk marks as personal, besides the policy's own list.
+    personal_notes: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -188,6 +190,15 @@ class Close:
     note: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class SetConfidential:
+    """Record that the contact asked for confidentiality (保密), or lift it, with the reason."""
+
+    number: str
+    confidential: bool = True
+    reason: str = ""
+
+
 Command = (
     Verify
     | DismissDuplicate
@@ -207,4 +218,5 @@ Command = (
     | Reopen
     | Characterize
     | Close
+    | SetConfidential
 )

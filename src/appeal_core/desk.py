@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from appeal_core import calendar_desk
+from appeal_core import calendar_desk, privacy_desk
 from appeal_core import commands as c
 from appeal_core.actor import Actor
 from appeal_core.announcements import announce
@@ -21,11 +21,12 @@ from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import AppealError, ValidationError
 from appeal_core.events import Event, Noticed
-from appeal_core.journal import JournalEvent, NoticeLoaded
+from appeal_core.journal import ContactErased, JournalEvent, NoticeLoaded
 from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
 from appeal_core.redating import Moved
+from appeal_core.retention import PersonalRecord
 from appeal_core.supervision import Supervised, supervision_list
-from appeal_core.sweep import Action, unrecorded_action
+from appeal_core.sweep import Action, ActionKind, unrecorded_action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
 
@@ -186,7 +187,9 @@ class Desk(IntakeDesk):
         """Run the daily sweep for ``on``: record each due notice as an event, return them.
 
         A notice already recorded is not proposed again, so a second run the same day returns
-        nothing; the recorded notices reach people through the listeners.
+        nothing; the recorded notices reach people through the listeners.  Then the retention
+        step erases the contacts the policy no longer keeps (``retention_sweep``), each
+        returned as an ``erased`` action.
         """
         require_desk(by, "执行每日督办", self.policy.identity.desk)
         actions = sweep_actions(
@@ -210,6 +213,9 @@ class Desk(IntakeDesk):
             recorded.extend(events)
         if failed:
             district_wide.append(unrecorded_action(on, failed, self.policy))
+        erased, unerased = privacy_desk.retention_sweep(self, on, at=at, by=by)
+        if unerased:
+            district_wide.append(privacy_desk.unerased_action(on, unerased, self.policy))
         announced = announce(self.store, self.district, district_wide, at=at, by=by)
         recorded.extend(announced)
         if recorded:
@@ -218,7 +224,46 @@ class Desk(IntakeDesk):
         return (
             *(a for a in actions if a.number and a.number not in refused),
             *(a for a in district_wide if a.key in fresh),
+            *(_erased(x) for x in erased),
         )
+
+    # -- personal data (docs/privacy.md) ---------------------------------------------------
+
+    def set_confidential(
+        self, number: str, *, at: datetime, by: Actor, confidential: bool = True, reason: str = ""
+    ) -> Appeal:
+        """Record that the item's contact asked for confidentiality (保密): their details are
+        then masked even for the lead department; ``confidential=False`` lifts it (reason)."""
+        command = c.SetConfidential(number=number, confidential=confidential, reason=reason)
+        return self.execute(command, at=at, by=by)
+
+    def erase_contact(
+        self, contact: str, *, reason: str, at: datetime, by: Actor, force: bool = False
+    ) -> ContactErased:
+        """Erase a contact's personal data at their request (their key is destroyed; every
+        item, its history and the figures stay).  Refused while an item of theirs is open
+        unless ``force``, with the reason."""
+        return privacy_desk.erase_contact(self, contact, reason=reason, at=at, by=by, force=force)
+
+    def retention_sweep(self, on: date, *, at: datetime, by: Actor) -> tuple[ContactErased, ...]:
+        """Erase the contacts whose items all ended more than the policy's retention months
+        before ``on`` (also run by ``sweep``); one ``ContactErased`` each."""
+        require_desk(by, "按保存期限删除个人信息", self.policy.identity.desk)
+        erased, failed = privacy_desk.retention_sweep(self, on, at=at, by=by)
+        if failed:
+            raise privacy_desk.ErasureFailed(failed, len(erased))
+        return erased
+
+    def personal_data(
+        self, *, contact: str | None = None, phone: str | None = None
+    ) -> tuple[PersonalRecord, ...]:
+        """What is held about a person (by contact id, or by phone number), for an access
+        request: their items as the desk reads them, and until when they are kept."""
+        return privacy_desk.personal_data(self, contact=contact, phone=phone)
+
+    def erasures(self) -> tuple[ContactErased, ...]:
+        """Every erasure recorded for the district, oldest first."""
+        return privacy_desk.erasures(self)
 
     # -- the calendar (docs/calendar.md) ---------------------------------------------------
 
@@ -282,6 +327,15 @@ class Desk(IntakeDesk):
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""
         self.execute(c.Merge(number=number, into=into), at=at, by=by)
         return self.store.state(into)
+
+
+def _erased(event: ContactErased) -> Action:
+    how = "按保存期限" if event.rule == "retention" else "应本人要求"
+    return Action(
+        kind=ActionKind.ERASED, number="", target="", key=f"erased:{event.contact}",
+        message=f"联系人 {event.contact} 的个人信息已{how}删除（事项 {'、'.join(event.numbers)}）",
+        numbers=event.numbers,
+    )  # fmt: skip
 
 
 def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) -> list[Event]:

@@ -50,7 +50,7 @@ def _text(value: str) -> str:
 
 #: Longest accepted value of each free-text field (the name's limit is checked with its own
 #: message below).
-LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500}
+LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500, "contact_id": 100}
 
 
 def _limited(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -78,6 +78,12 @@ class Enterprise:
     contact: str = attrs.field(default="", converter=_line, validator=_limited)
     phone: str = attrs.field(default="", converter=_line, validator=_limited)
     code_override: str = attrs.field(default="", converter=_text, validator=_limited)
+    #: The contact person's pseudonymous id (``appeal_core.privacy``), given at registration:
+    #: it names the key their personal data is encrypted with, and is not personal itself.
+    contact_id: str = attrs.field(default="", converter=_line, validator=_limited)
+    #: The contact asked that their details be kept confidential (保密): masked even for the
+    #: lead department (``appeal_core.privacy.visible``).
+    confidential: bool = attrs.field(default=False, converter=bool)
 
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: str) -> None:

@@ -39,6 +39,9 @@ class Registered(BaseEvent):
     reported_at: datetime | None = None
     possible_duplicates: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    #: Labels of the ``notes`` that hold personal data (the policy's, e.g. 填报人, 联系电话):
+    #: encrypted with the contact's key like the contact's own fields (``appeal_core.privacy``).
+    personal_notes: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -204,6 +207,14 @@ class Closed(BaseEvent):
 
 
 @attrs.frozen(kw_only=True)
+class ConfidentialitySet(BaseEvent):
+    """The desk recorded that the contact asked for confidentiality (保密), or lifted it."""
+
+    confidential: bool
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Noticed(BaseEvent):
     """The desk's daily sweep sent a notice (提醒、督办、催办); ``key`` makes it once only."""
 
@@ -235,6 +246,7 @@ Event = (
     | Closed
     | Noticed
     | DuplicateDismissed
+    | ConfidentialitySet
 )
 
 #: Every event class, in lifecycle order; adapters use it to (de)serialize by name.
@@ -260,4 +272,5 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Closed,
     Noticed,
     DuplicateDismissed,
+    ConfidentialitySet,
 )

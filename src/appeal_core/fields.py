@@ -13,7 +13,7 @@ from appeal_core.errors import ValidationError
 from appeal_core.timeutil import SHANGHAI
 
 #: The characters a phone number may have between its digits (a regex character-class body);
-#: ``appeal_adapters.documents.common.mask_phones_in`` finds phones in text with the same set.
+#: ``appeal_core.masking.mask_phones_in`` finds phones in text with the same set.
 PHONE_SEPARATORS = r"\s\-－—()（）."
 _SEPARATORS = re.compile(f"[{PHONE_SEPARATORS}]+")
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")

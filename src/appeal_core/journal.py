@@ -72,5 +72,36 @@ class Announced(JournalEvent):
     numbers: tuple[str, ...] = ()
 
 
+@attrs.frozen(kw_only=True)
+class ContactErased(JournalEvent):
+    """A contact's personal data was erased: their key destroyed (``@D:privacy``).
+
+    ``rule`` is ``retention`` (kept the policy's months after their last item ended) or
+    ``request`` (the person asked); ``numbers`` the items whose personal values now read
+    （已删除）; ``forced`` marks an erasure while an item was still open.
+    """
+
+    contact: str
+    rule: str
+    reason: str = ""
+    numbers: tuple[str, ...] = ()
+    forced: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class MasterKeyRotated(JournalEvent):
+    """The master key wrapping the contacts' keys was replaced (``@D:privacy``); the check
+    values (not the keys) tell which key was in use before and after."""
+
+    old_check: str
+    new_check: str
+    keys: int = 0
+
+
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
-JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (NoticeLoaded, Announced)
+JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
+    NoticeLoaded,
+    Announced,
+    ContactErased,
+    MasterKeyRotated,
+)

@@ -56,6 +56,7 @@ TRANSITIONS: Mapping[type[c.Command], Rule] = {
     c.Reopen:           _rule("重新交办",     {S.REPLIED, S.FOLLOWED_UP}, D, S.ASSIGNED),
     c.Characterize:     _rule("定性",         CHARACTERIZABLE, D, S.CHARACTERIZED),
     c.Close:            _rule("销号",         {S.FOLLOWED_UP, S.CHARACTERIZED}, D, S.CLOSED),
+    c.SetConfidential:  _rule("设置保密",     set(Status), D, None),
 }
 # fmt: on
 

@@ -11,11 +11,13 @@ from appeal_core import commands as c
 from appeal_core.appeal import Appeal
 from appeal_core.decisions import Context, check_register, decide_register
 from appeal_core.duplicates import enterprise_key, possible_duplicates
+from appeal_core.enterprise import Enterprise
 from appeal_core.events import Registered
 from appeal_core.history import start
 from appeal_core.intake import QuarantineEntry, RejectedRow
 from appeal_core.policy import Policy
-from appeal_core.ports import UnitOfWork
+from appeal_core.ports import ContactBook, UnitOfWork
+from appeal_core.privacy import person_key
 from appeal_core.text import clean_line
 
 #: At most this many possible duplicates are recorded on a new item (the most similar).
@@ -53,10 +55,20 @@ def register_in(
         district=district,
         seq=seq,
         possible_duplicates=tuple(f.number for f in flagged[:MAX_FLAGGED]),
+        contact_id=known_contact(uow, district, command.enterprise),
     )
     state = start(event)
     uow.append(number, 0, (event,), state)
     return state, event
+
+
+def known_contact(uow: UnitOfWork, district: str, enterprise: Enterprise) -> str:
+    """The live contact of ``district`` with the enterprise contact's phone and name (the
+    store's ``ContactBook``), or ``""`` for a new one."""
+    key = person_key(enterprise)
+    if not key or not isinstance(uow, ContactBook):
+        return ""
+    return uow.find_contacts(district, [key])[0]
 
 
 def quarantine_in(

@@ -40,6 +40,7 @@ class ActionKind(enum.StrEnum):
     STOCK = "stock"  # 存量事项：跟踪督办
     CALENDAR = "calendar"  # 工作日历缺少年度安排或期限待重新计算（给区服务企业办）
     UNRECORDED = "unrecorded"  # 存储拒绝记录某些事项的通知（给区服务企业办）
+    ERASED = "erased"  # 联系人个人信息按保存期限删除（已记录，无需通知）
 
     @property
     def label(self) -> str:
@@ -57,6 +58,7 @@ _LABELS = {
     ActionKind.STOCK: "存量事项催办",
     ActionKind.CALENDAR: "日历待补",
     ActionKind.UNRECORDED: "通知未能记录",
+    ActionKind.ERASED: "个人信息到期删除",
 }
 
 
