@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 from appeal_adapters.hookspecs import hookimpl
+from appeal_adapters.privacy.master import MasterKey
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlstore import GuardedCursor, SqlStore
-from appeal_core.ports import Store
+from appeal_core.ports import KeyStore, Store
 
 SCHEME = "sqlite"
 PREFIX = "sqlite:///"
@@ -74,6 +75,8 @@ class SQLiteStore(SqlStore):
     how long a writer waits for another writer's transaction before ``StoreBusy``.
     ``read_only`` opens an existing file with ``mode=ro``, never migrating it: a schema older or
     newer than this code, or a missing file, is refused (``:memory:`` ignores it).
+    ``master_key`` (default: from ``APPEAL_MASTER_KEY``) or ``key_store`` keep the contacts'
+    keys (docs/privacy.md); ``plaintext`` stores personal data in clear, for benchmarks only.
     """
 
     dialect = sql.SQLITE
@@ -86,8 +89,11 @@ class SQLiteStore(SqlStore):
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         schema_version: int = sql.LATEST,
         read_only: bool = False,
+        master_key: MasterKey | None = None,
+        key_store: KeyStore | None = None,
+        plaintext: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(master_key=master_key, key_store=key_store, plaintext=plaintext)
         if synchronous.upper() not in SYNCHRONOUS:
             raise sql.BadStoreURL(path, f"synchronous={synchronous!r} 应为 {'/'.join(SYNCHRONOUS)}")
         self.where = path
@@ -106,7 +112,7 @@ class SQLiteStore(SqlStore):
             self.journal_mode = str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
             with self._transaction() as cur:
-                sql.migrate(cur, self.dialect, path, schema_version)
+                self._migrate(cur, schema_version)
         except sqlite3.Error as exc:
             self._conn.close()
             if _code(exc) == sqlite3.SQLITE_BUSY:
@@ -147,7 +153,9 @@ class SQLiteStore(SqlStore):
         self.read_only = True
 
     @classmethod
-    def from_url(cls, url: str, *, read_only: bool = False) -> SQLiteStore:
+    def from_url(
+        cls, url: str, *, read_only: bool = False, key_store: KeyStore | None = None
+    ) -> SQLiteStore:
         """Open ``sqlite:///relative.db``, ``sqlite:////abs/path.db`` or ``sqlite:///:memory:``.
 
         Options go after ``?``: ``synchronous=NORMAL``, ``busy_timeout=5000`` (milliseconds).
@@ -165,7 +173,7 @@ class SQLiteStore(SqlStore):
             else:
                 hint = "可用 synchronous、busy_timeout"
                 raise sql.BadStoreURL(url, f"不认识的选项 {pair!r}（{hint}）")
-        return cls(path, read_only=read_only, **options)
+        return cls(path, read_only=read_only, key_store=key_store, **options)
 
     def _guard(self, cur: sqlite3.Cursor) -> Any:
         return GuardedCursor(cur, lambda exc: _translate(self.where, self.busy_timeout_ms, exc))
@@ -220,11 +228,12 @@ class SQLiteStore(SqlStore):
 
 
 @hookimpl
-def appeal_open_store(url: str, read_only: bool) -> Store | None:
-    """A ``SQLiteStore`` for ``sqlite:///...`` URLs (read-only when asked)."""
+def appeal_open_store(url: str, read_only: bool, key_store: KeyStore | None) -> Store | None:
+    """A ``SQLiteStore`` for ``sqlite:///...`` URLs (read-only when asked; a deployment's own
+    key store when a plugin gives one)."""
     if url.split(":", 1)[0] != SCHEME:
         return None
-    return SQLiteStore.from_url(url, read_only=read_only)
+    return SQLiteStore.from_url(url, read_only=read_only, key_store=key_store)
 
 
 @hookimpl

@@ -4,6 +4,10 @@ A unit of work stages appends in memory (checking versions as it goes) and write
 commits: it locks the chain head, re-checks versions, then inserts the chained event rows and
 the new states in the same transaction.  A store opened read-only (``read_only=True``) never
 migrates nor writes; its readers never wait for a writer.
+
+Personal values are sealed with their contact's key before an event is hashed and opened when
+read (``storage.sealing``, docs/privacy.md); the keys come from the key store (default: the
+``contact_keys`` table, wrapped by the master key from ``APPEAL_MASTER_KEY``).
 """
 
 from __future__ import annotations
@@ -17,14 +21,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from appeal_adapters import serialization as ser
-from appeal_adapters.storage import audit, sql
+from appeal_adapters.privacy import keytable
+from appeal_adapters.privacy.master import MasterKey, MasterKeyMissing
+from appeal_adapters.privacy.vault import SealError
+from appeal_adapters.storage import audit, sealing, sql
 from appeal_adapters.storage import checkpoint as cp
+from appeal_adapters.storage.sealing import Sealing
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
+from appeal_core.ports import KeyStore
+from appeal_core.privacy import person_key
 from appeal_core.timeutil import SHANGHAI, local_date
 
 #: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
@@ -84,11 +94,51 @@ class SqlStore:
     #: True when opened with ``read_only=True``: no migration, no unit of work.
     read_only: bool = False
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        master_key: MasterKey | None = None,
+        key_store: KeyStore | None = None,
+        plaintext: bool = False,
+    ) -> None:
         self._lock = threading.RLock()
         #: Parsed states by number, with their version: the duplicate check reads the same open
         #: items of an enterprise again and again, and a version names one state for good.
         self._parsed: dict[str, tuple[int, Appeal]] = {}
+        #: The master key (default: ``APPEAL_MASTER_KEY`` / ``APPEAL_MASTER_KEY_FILE``) for the
+        #: default key store, or a deployment's own ``key_store`` (the ``appeal_key_store``
+        #: hook).  ``plaintext`` keeps personal data in clear: for benchmarks only.
+        self._key_store = key_store
+        self._master = master_key if master_key is not None or key_store else MasterKey.from_env()
+        self._plain = plaintext
+
+    # -- personal data ---------------------------------------------------------------------
+
+    def _sealing(self, cur: Any, *, bulk: bool = False) -> Sealing | None:
+        """The keys, seals and blind indexes of one operation on ``cur`` (None in clear)."""
+        if self._plain:
+            return None
+
+        def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+            self._insert(cur, table, columns, rows, bulk)
+
+        keys = self._key_store or keytable.TableKeyStore(
+            cur, self.dialect.sql, self._master, self.where, insert
+        )
+        return Sealing(keys, cur, self.dialect, self.where, insert)
+
+    def _migrate(self, cur: Any, schema_version: int) -> None:
+        """Migrate inside the opening transaction; then refuse a wrong master key, and (the
+        default key store) a missing one when the store holds encrypted data."""
+        sql.migrate(cur, self.dialect, self.where, schema_version, self._sealing)
+        if schema_version >= 8 and not self._plain and self._key_store is None:
+            keytable.check_master(cur, self._master, self.where)
+            if self._master is None and keytable.holds_keys(cur):
+                raise MasterKeyMissing(self.where)
+
+    def _open(self, cur: Any) -> sql.Open | None:
+        found = self._sealing(cur)
+        return None if found is None else found.open
 
     # -- hooks a backend provides ----------------------------------------------------------
 
@@ -134,12 +184,14 @@ class SqlStore:
 
     def events(self, number: str) -> tuple[Event, ...]:
         """The item's full history, oldest first."""
-        return load_events(self._cursor(), self.dialect, number)
+        cur = self._cursor()
+        return load_events(cur, self.dialect, number, self._open(cur))
 
     def state(self, number: str) -> Appeal:
         """The item's current state, checked against its events (``StateMismatch`` when the
         stored state is not their fold: the current-state table was changed behind the log)."""
-        return audit.load_checked(self._cursor(), self.dialect, number)[0]
+        cur = self._cursor()
+        return audit.load_checked(cur, self.dialect, number, self._sealing(cur))[0]
 
     def journal(self, stream: str) -> tuple[JournalEvent, ...]:
         """A journal stream's events, oldest first; ``()`` when it has none."""
@@ -150,13 +202,24 @@ class SqlStore:
         return tuple(row[1] for row in self._ordered("a.number", district))
 
     def states(self, district: str | None = None) -> Iterator[Appeal]:
-        """Current states in registration order, read in batches."""
-        rows = self._ordered("a.state, e.body", district, sql.STATE_FROM)
-        return (sql.state_of(row[1], row[2]) for row in rows)
+        """Current states in registration order, read in batches (each batch's keys at once)."""
+        columns = "a.state, e.body, a.contact_id"
+        for chunk in self._ordered_chunks(columns, district, sql.STATE_FROM):
+            seals = self._sealing(self._cursor())
+            if seals is not None:
+                seals.ring.load(row[3] for row in chunk)
+            open_ = None if seals is None else seals.open
+            yield from (sql.state_of(row[1], row[2], open_) for row in chunk)
 
     def _ordered(
         self, columns: str, district: str | None, source: str = "appeals a"
     ) -> Iterator[Any]:
+        for chunk in self._ordered_chunks(columns, district, source):
+            yield from chunk
+
+    def _ordered_chunks(
+        self, columns: str, district: str | None, source: str = "appeals a"
+    ) -> Iterator[list[Any]]:
         where = "" if district is None else "AND a.district = ? "
         text = f"SELECT a.created_seq, {columns} FROM {source} WHERE a.created_seq > ? {where}"
         text += "ORDER BY a.created_seq LIMIT ?"
@@ -166,7 +229,8 @@ class SqlStore:
             params = (key, size) if district is None else (key, district, size)
             cur.execute(self.dialect.sql(text), params)
             chunk = cur.fetchall()
-            yield from chunk
+            if chunk:
+                yield chunk
             if len(chunk) < size:
                 return
             key = chunk[-1][0]
@@ -189,9 +253,13 @@ class SqlStore:
                 self._advance_counters(cur, [state for _, state in pending])
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
+                seals = self._sealing(cur, bulk=True)
+                if seals is not None:
+                    seals.prepare(state for _, state in pending)
                 # each item is checked as its rows are written: a bad one rolls all back
                 staged = (_new_item(events, state) for events, state in pending)
-                self._write(cur, sql.Rows(staged, head_seq, head_hash, self.dialect.day), bulk=True)
+                day, seal = self.dialect.day, None if seals is None else seals.seal
+                self._write(cur, sql.Rows(staged, head_seq, head_hash, day, seal), bulk=True)
         return len(pending)
 
     def _advance_counters(self, cur: Any, states: list[Appeal]) -> None:
@@ -239,6 +307,8 @@ class SqlStore:
             report = self._verify_chain(cur)
             if report.ok and against is not None:
                 report = cp.compare(cur, self.dialect, against, report.count)
+                if not report.ok:
+                    report = cp.explain_rewrite(cur, report, against)
             if report.ok and items:
                 report = audit.check_items(cur, self.dialect, report.count)
         return report
@@ -271,6 +341,52 @@ class SqlStore:
         with self._snapshot() as cur:
             taken = cp.take(cur, self.where, when)
         return taken.signed(key) if key is not None else taken
+
+    # -- contacts (``ContactIndex``) and the master key -------------------------------------
+
+    def contact_items(self, contact: str) -> tuple[str, ...]:
+        """The numbers of a contact's items, in registration order."""
+        return sealing.contact_items(self._cursor(), self.dialect, contact)
+
+    def contacts_by_phone(self, district: str, phone: str) -> tuple[str, ...]:
+        """The live contacts of ``district`` with this phone number (by its blind index)."""
+        cur = self._cursor()
+        seals = self._sealing(cur)
+        if seals is None:
+            return ()
+        found = sealing.phone_blind(seals.secret(district), phone)
+        return sealing.contacts_with(cur, self.dialect, district, found) if found else ()
+
+    def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
+        """Live contacts of ``district`` whose items all ended before ``ended_before``."""
+        return sealing.due_contacts(self._cursor(), self.dialect, district, ended_before)
+
+    def rotate_master_key(self, new: MasterKey, record: Sequence[JournalEvent] = ()) -> int:
+        """Wrap every contact key with ``new`` instead of the current master key, in one
+        transaction with ``record`` (e.g. a ``MasterKeyRotated`` event); the keys re-wrapped.
+
+        Afterwards the store opens only with ``new`` (``APPEAL_MASTER_KEY``): change it in the
+        deployment at the same time (docs/privacy.md).
+        """
+        self._writable()
+        if self._key_store is not None or self._plain:
+            raise SealError(f"存储 {self.where} 不使用主密钥（外部密钥服务或明文），无需轮换")
+        if self._master is None:
+            raise MasterKeyMissing(self.where)
+        with self._lock, self._transaction() as cur:
+            keytable.check_master(cur, self._master, self.where)
+            done = keytable.rewrap(cur, self.dialect.sql, self._master, new)
+            uow = SqlUnitOfWork(self, cur)
+            for event in record:
+                uow.append_journal(event.stream, len(uow.journal(event.stream)), (event,))
+            uow.flush()
+        self._master = new
+        return done
+
+    @property
+    def master_check(self) -> str | None:
+        """The check value of the master key in use (None without one)."""
+        return None if self._master is None else self._master.check
 
     def overdue_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Open items past their reply deadline without any reply, or past their completion
@@ -391,6 +507,18 @@ class SqlUnitOfWork:
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
+        self._seals: Sealing | None = None
+        self._erase: list[str] = []
+
+    @property
+    def seals(self) -> Sealing | None:
+        """This transaction's keys and seals (None for a store in clear)."""
+        if self._seals is None:
+            self._seals = self._store._sealing(self._cur)
+        return self._seals
+
+    def _open(self) -> sql.Open | None:
+        return None if self.seals is None else self.seals.open
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
@@ -401,9 +529,9 @@ class SqlUnitOfWork:
         """Stored history followed by the staged events."""
         item = self._staged.get(number)
         if item is None:
-            return load_events(self._cur, self._d, number)
+            return load_events(self._cur, self._d, number, self._open())
         if item.base and item.prior is None:
-            item.prior = load_events(self._cur, self._d, number)
+            item.prior = load_events(self._cur, self._d, number, self._open())
         return (*(item.prior or ()), *item.events)
 
     def state(self, number: str) -> Appeal:
@@ -412,7 +540,7 @@ class SqlUnitOfWork:
         item = self._staged.get(number)
         if item is not None and item.state is not None:
             return item.state
-        state, events = audit.load_checked(self._cur, self._d, number)
+        state, events = audit.load_checked(self._cur, self._d, number, self.seals)
         self._loaded[number] = events
         return state
 
@@ -463,7 +591,7 @@ class SqlUnitOfWork:
             else:
                 missing.append((int(created), number))
         for created, number in missing:
-            state = load_state(cur, self._d, number)
+            state = load_state(cur, self._d, number, self._open())
             if len(parsed) >= 50_000:
                 parsed.clear()
             parsed[number] = (state.version, state)
@@ -521,6 +649,27 @@ class SqlUnitOfWork:
         staged.events.extend(events)
         self._journal[stream] = staged
 
+    def find_contacts(self, district: str, people: Sequence[str]) -> list[str]:
+        """For each person key, a live contact of ``district`` with it: staged first, then
+        stored (by the keyed blind index of the key; the key itself is never stored)."""
+        staged: dict[str, str] = {}
+        for item in self._staged.values():
+            state = item.state
+            if item.base == 0 and state is not None and state.district == district:
+                key = person_key(state.enterprise)
+                if key and state.enterprise.contact_id:
+                    staged.setdefault(key, state.enterprise.contact_id)
+        wanted = [key if key and key not in staged else "" for key in people]
+        found = self.seals.find(district, wanted) if self.seals and any(wanted) else []
+        return [staged.get(key) or (found[k] if found else "") for k, key in enumerate(people)]
+
+    def erase_contact(self, contact: str) -> None:
+        """Destroy the contact's key and drop their blind indexes with this transaction."""
+        if self.seals is None:
+            raise SealError(f"存储 {self._store.where} 以明文保存，无法删除联系人")
+        self.seals.erase(contact)
+        self._store._parsed.clear()
+
     def _journal_version(self, stream: str) -> int:
         self._cur.execute(self._d.sql(JOURNAL_VERSION), (stream,))
         return int(self._cur.fetchone()[0] or 0)
@@ -542,14 +691,17 @@ class SqlUnitOfWork:
             if version != item.base:
                 raise ConcurrencyConflict(item.number, item.base, version)
             if item.base and item.prior is None:
-                item.prior = load_events(cur, self._d, item.number)
+                item.prior = load_events(cur, self._d, item.number, self._open())
         for stream in self._journal.values():
             version = self._journal_version(stream.number)
             if version != stream.base:
                 raise ConcurrencyConflict(stream.number, stream.base, version)
         staged = [*self._staged.values(), *self._journal.values()]
-        day = self._store.dialect.day
-        self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day))
+        day, seals = self._store.dialect.day, self.seals if self._staged else None
+        if seals is not None:
+            seals.prepare(item.state for item in self._staged.values() if item.state is not None)
+        seal = None if seals is None else seals.seal
+        self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day, seal))
 
 
 @contextmanager
@@ -580,13 +732,16 @@ def _new_item(events: Sequence[Event], state: Appeal) -> sql.Staged:
     return sql.Staged(state.number, 0, None, list(events), state)
 
 
-def load_events(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Event, ...]:
-    """An item's stored events, oldest first; ``AppealNotFound`` when there are none."""
+def load_events(
+    cur: Any, dialect: sql.Dialect, number: str, open_: sql.Open | None = None
+) -> tuple[Event, ...]:
+    """An item's stored events, oldest first, their envelopes opened by ``open_``;
+    ``AppealNotFound`` when there are none."""
     cur.execute(dialect.sql("SELECT body FROM events WHERE number = ? ORDER BY version"), (number,))
     rows = cur.fetchall()
     if not rows:
         raise AppealNotFound(number)
-    return tuple(ser.event_from_dict(ser.loads(row[0])) for row in rows)
+    return tuple(sql.read_event(row[0], open_) for row in rows)
 
 
 def load_journal(cur: Any, dialect: sql.Dialect, stream: str) -> tuple[JournalEvent, ...]:
@@ -595,14 +750,16 @@ def load_journal(cur: Any, dialect: sql.Dialect, stream: str) -> tuple[JournalEv
     return tuple(ser.journal_from_dict(ser.loads(row[0])) for row in cur.fetchall())
 
 
-def load_state(cur: Any, dialect: sql.Dialect, number: str) -> Appeal:
+def load_state(
+    cur: Any, dialect: sql.Dialect, number: str, open_: sql.Open | None = None
+) -> Appeal:
     """An item's stored state; ``AppealNotFound`` when it is not registered."""
     text = f"SELECT a.state, e.body FROM {sql.STATE_FROM} WHERE a.number = ?"
     cur.execute(dialect.sql(text), (number,))
     row = cur.fetchone()
     if row is None:
         raise AppealNotFound(number)
-    return sql.state_of(*row)
+    return sql.state_of(row[0], row[1], open_)
 
 
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"

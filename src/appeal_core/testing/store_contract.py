@@ -122,7 +122,10 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     desk.reassign(b, lead=DEPARTMENTS[4], reason="职责调整", at=next(clock), by=DESK)
     desk.characterize(b, reason="涉及生态红线", red_line="environment", at=next(clock), by=DESK)
     desk.close(b, at=next(clock), by=DESK)
-    d = register(desk, next(clock), "招工难").number
+    town = (("填表单位", "某镇"), ("填报人", "王五"), ("联系电话", "0513-82111701"))
+    listed = c.Register(enterprise=ACME, content="招工难", channel=Channel.GRASSROOTS, notes=town)
+    d = desk.execute(listed, at=next(clock), by=DESK).number
+    desk.set_confidential(d, at=next(clock), by=DESK, reason="来电人要求保密")
     dup = register(desk, next(clock), "招工难（重复反映）").number
     desk.merge(dup, into=d, at=next(clock), by=DESK)
     with desk.store.unit_of_work() as uow:  # the sweep's notice, appended as the sweep does

@@ -1,0 +1,206 @@
+"""Converting a store written before personal data was encrypted (schema migration 8).
+
+Every registration gets its contact id (a contact already met in the district, by phone and
+name, or a new one named after the item), the labels of its personal notes and, when a note asked
+for it, the confidentiality flag; every personal value in the events and the current states is
+sealed with its contact's key.  Event bodies change, so the hash chain is computed again from the
+first changed row: the old and the new chain head are recorded in ``chain_rewrites``, and a
+checkpoint taken before the conversion no longer matches (take a new one; docs/storage.md).
+The conversion runs inside the migration's transaction: it is all done, or nothing is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from appeal_adapters import serialization as ser
+from appeal_adapters.privacy.envelope import is_personal, seal_dict
+from appeal_adapters.storage import sql
+from appeal_adapters.storage.sealing import Sealing
+from appeal_core import events as e
+from appeal_core.enterprise import Enterprise
+from appeal_core.policy import Policy
+from appeal_core.privacy import (
+    asks_confidentiality,
+    contact_of,
+    holds_personal,
+    new_contact_id,
+    person_key,
+    personal_note_labels,
+)
+from appeal_core.retention import ended_on
+from appeal_core.timeutil import SHANGHAI
+
+#: Makes the operation's ``Sealing`` on the migration's cursor (it may raise
+#: ``MasterKeyMissing``); None for a store kept in clear (benchmarks and tests only).
+MakeSealing = Callable[[Any], Sealing] | None
+_CORRECTED = "AssumptionCorrected"
+HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
+SET_HEAD = "UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1"
+UPDATE_ROW = "UPDATE appeals SET contact_id = ?, ended_on = ?, state = ? WHERE created_seq = ?"
+_BATCH = 2000
+
+
+@attrs.define
+class _Conversion:
+    cur: Any
+    dialect: sql.Dialect
+    make: MakeSealing
+    policy: Policy = attrs.Factory(Policy)
+    sealing: Sealing | None = None
+    people: dict[tuple[str, str], str] = attrs.Factory(dict)
+    items: int = 0
+
+    def keys(self) -> Sealing:
+        if self.sealing is None:
+            assert self.make is not None
+            self.sealing = self.make(self.cur)
+        return self.sealing
+
+    def registered(self, number: str, data: dict[str, Any]) -> tuple[str, str, Enterprise]:
+        """Give a registration's dict its contact, personal-note labels and confidentiality;
+        ``(contact, district, enterprise)``, the contact "" when it holds no personal data."""
+        event = ser.event_from_dict(data)
+        assert isinstance(event, e.Registered)
+        labels = personal_note_labels(event.notes, self.policy)
+        firm = event.enterprise
+        if asks_confidentiality(event.notes, self.policy) and not firm.confidential:
+            firm = attrs.evolve(firm, confidential=True)
+            data["enterprise"]["confidential"] = True
+        if labels:
+            data["personal_notes"] = list(labels)
+        if not holds_personal(attrs.evolve(event, personal_notes=labels)):
+            return "", event.district, firm
+        key = person_key(firm)
+        contact = self.people.get((event.district, key), "") if key else ""
+        if not contact:
+            contact = firm.contact_id or new_contact_id(number)
+            if key:
+                self.people[(event.district, key)] = contact
+        data["enterprise"]["contact_id"] = contact
+        return contact, event.district, firm
+
+    def ensure(self, contacts: dict[str, tuple[str, Enterprise]]) -> None:
+        """Keys (and ``contacts`` rows) for those of ``contacts`` that have none yet."""
+        sealing = self.keys()
+        missing = sealing.ring.missing(list(contacts))
+        sealing.add_contacts({c: contacts[c] for c in missing})
+
+    def district_of(self, number: str) -> str:
+        """An item's district, from its row."""
+        self.cur.execute(
+            self.dialect.sql("SELECT district FROM appeals WHERE number = ?"), (number,)
+        )
+        row = self.cur.fetchone()
+        return str(row[0]) if row else ""
+
+    def contact_of_item(self, number: str) -> str:
+        """An item's contact, from its (already converted) registration."""
+        self.cur.execute(
+            self.dialect.sql("SELECT body FROM events WHERE number = ? AND version = 1"), (number,)
+        )
+        row = self.cur.fetchone()
+        first = ser.loads(row[0]) if row else {}
+        return str(first.get("enterprise", {}).get("contact_id", ""))
+
+
+def seal_existing(cur: Any, dialect: sql.Dialect, make: MakeSealing) -> None:
+    """The conversion (see the module's text), in the caller's transaction."""
+    run = _Conversion(cur, dialect, make)
+    cur.execute(HEAD)
+    old_seq, old_hash = cur.fetchone()
+    new_hash = _events(run)
+    _states(run)
+    if new_hash != old_hash:
+        cur.execute(dialect.sql(SET_HEAD), (old_seq, new_hash))
+        cur.execute(
+            dialect.sql(
+                "INSERT INTO chain_rewrites (schema_version, at, old_seq, old_hash, new_hash,"
+                " items, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (8, datetime.now(SHANGHAI).replace(microsecond=0).isoformat(), old_seq, old_hash,
+             new_hash, run.items, "联系人个人信息加密（个人信息保护法），事件正文改写，哈希链重算"),
+        )  # fmt: skip
+
+
+def _events(run: _Conversion) -> str:
+    """Seal the personal values of every event and chain the rows again; the new head hash."""
+    cur, d = run.cur, run.dialect
+    text = (
+        "SELECT seq, number, version, type, at, body, prev_hash FROM events"
+        " WHERE seq > ? ORDER BY seq LIMIT ?"
+    )
+    prev = sql.GENESIS
+    for chunk in sql.chunks(cur, d, text, _BATCH):  # each chunk read whole: cur is free
+        bodies: dict[int, tuple[dict[str, Any], str]] = {}  # seq -> (dict, contact)
+        new: dict[str, tuple[str, Enterprise]] = {}
+        for seq, number, version, type_, _, body, _ in chunk:
+            if number.startswith("@") or type_ not in ("Registered", _CORRECTED):
+                continue
+            data = ser.loads(body)
+            if type_ == "Registered" and version == 1:
+                contact, district, firm = run.registered(number, data)
+                if contact:
+                    new.setdefault(contact, (district, firm))
+                run.items += bool(contact)
+                bodies[seq] = (data, contact)
+            elif is_personal(data):
+                contact = run.contact_of_item(number) or new_contact_id(number)
+                new.setdefault(contact, (run.district_of(number), Enterprise(name="-")))
+                bodies[seq] = (data, contact)
+        if new and run.make is not None:
+            run.ensure(new)
+        updates = []
+        for seq, number, version, type_, at, body, stored_prev in chunk:
+            if seq in bodies:
+                data, contact = bodies[seq]
+                if contact and run.make is not None and is_personal(data):
+                    seal_dict(data, contact, run.keys().ring.seal)
+                body = ser.dumps(data)
+            digest = sql.chain_hash(prev, number, version, type_, at, body)
+            if seq in bodies or stored_prev != prev:
+                updates.append((body, prev, digest, seq))
+            prev = digest
+        if updates:
+            cur.executemany(
+                d.sql("UPDATE events SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?"), updates
+            )
+    return prev
+
+
+def _states(run: _Conversion) -> None:
+    """Each item's contact and end day in its row, and its stored state sealed like its events."""
+    cur, d = run.cur, run.dialect
+    text = (
+        "SELECT a.created_seq, a.number, a.state, e.body FROM appeals a"
+        " JOIN events e ON e.number = a.number AND e.version = 1"
+        " WHERE a.created_seq > ? ORDER BY a.created_seq LIMIT ?"
+    )
+    for chunk in sql.chunks(cur, d, text, _BATCH):  # each chunk read whole: cur is free
+        updates = []
+        for created, _, stored, body in chunk:
+            first = ser.loads(body)
+            firm = first.get("enterprise", {})
+            contact = str(firm.get("contact_id", ""))
+            if stored == sql.JUST_REGISTERED:
+                updates.append((contact, None, stored, created))
+                continue
+            data = ser.loads(stored)
+            data["enterprise"]["contact_id"] = contact
+            if firm.get("confidential"):
+                data["enterprise"]["confidential"] = True
+            if first.get("personal_notes"):
+                data["personal_notes"] = first["personal_notes"]
+            if not contact:
+                data["enterprise"].pop("contact_id")
+            state = ser.state_from_dict(data)
+            contact = contact_of(state)
+            if contact and run.make is not None:
+                run.ensure({contact: (state.district, state.enterprise)})
+                seal_dict(data, contact, run.keys().ring.seal)
+            updates.append((contact, d.day(ended_on(state)), ser.dumps_state(data), created))
+        cur.executemany(d.sql(UPDATE_ROW), updates)
