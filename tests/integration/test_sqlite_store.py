@@ -83,9 +83,18 @@ def test_schema_version_table_holds_the_latest(tmp_path: Path) -> None:
     assert "appeals_overdue" in _indexes(path)
 
 
+def as_written_before_privacy(events: Sequence[e.Event]) -> tuple[e.Event, ...]:
+    """Events as the code before schema 8 wrote them: no contact ids, no personal-note labels."""
+    first, *rest = events
+    assert isinstance(first, e.Registered)
+    firm = attrs.evolve(first.enterprise, contact_id="")
+    return (attrs.evolve(first, enterprise=firm, personal_notes=()), *rest)
+
+
 def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
     """Items as an older version stored them: every event type, source ids (one repeated, as
-    an old file may hold), items of two enterprises."""
+    an old file may hold), items of two enterprises.  Their events are as this version writes
+    them (contact ids given); ``write_old_schema`` writes them as the old code did."""
     memory = MemoryStore()
     desk = make_desk(memory)
     walk_every_event(desk)
@@ -93,8 +102,9 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
         desk.register(enterprise=ACME, content=f"来电{source}", channel=Channel.HOTLINE,
                       at=START, by=DESK, source_id=source)  # fmt: skip
     items = []
-    for n in memory.numbers():  # no Redated: it came with schema 7, no older file holds one
-        history = tuple(ev for ev in memory.events(n) if not isinstance(ev, e.Redated))
+    newer = (e.Redated, e.ConfidentialitySet)  # schema 7 and 8: no older file holds one
+    for n in memory.numbers():
+        history = tuple(ev for ev in memory.events(n) if not isinstance(ev, newer))
         items.append((history, fold(history)))
     first, *rest = items[-1][0]
     assert isinstance(first, e.Registered)
@@ -106,9 +116,15 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
 def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: int = 2) -> None:
     """Build a schema-``version`` database holding ``items`` (rows as the old code wrote)."""
     sql.migrate(cur, dialect, "old", target=version)
+    items = [(old, fold(old)) for old in (as_written_before_privacy(ev) for ev, _ in items)]
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
-    rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)
-    newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id")  # schemas 3, 5
+    rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)  # in clear
+    newer = {"assigned_or_answered", "answered", "enterprise_key", "source_id", "contact_id",
+             "ended_on"}  # schemas 3, 5, 8  # fmt: skip
+    if version >= 5:
+        newer -= {"assigned_or_answered", "answered"}
+    if version >= 3:
+        newer -= {"enterprise_key", "source_id"}
     old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
     def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
@@ -218,8 +234,11 @@ def test_a_just_registered_item_stores_no_state_json_until_it_changes(sqlite_url
     assert store.state(first.number) == fold(store.events(first.number))
     assert list(store.states()) == [store.state(first.number)]
     desk.verify(first.number, at=START, by=DESK, note="已电话核实")
-    stored = raw.execute(query, (first.number,)).fetchone()[0]
-    assert ser.state_from_dict(ser.loads(stored)) == store.state(first.number)
+    stored = ser.loads(raw.execute(query, (first.number,)).fetchone()[0])
+    contact = store.state(first.number).enterprise.contact_id
+    assert stored["enterprise"]["phone"]["c"] == contact  # sealed for the contact
+    stored["enterprise"].update(contact=ACME.contact, phone=ACME.phone)
+    assert ser.state_from_dict(stored) == store.state(first.number)
     raw.close()
     store.close()
 
