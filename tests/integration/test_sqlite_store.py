@@ -138,6 +138,10 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in new_rows]
     keep = [sql.APPEAL_COLUMNS.index(c) for c in old_columns]
     insert("appeals", old_columns, [[r[k] for k in keep] for r in appeals])
+    if version >= 7:  # the report rows as schema 7 has them (earlier ones are filled on upgrade)
+        for table, columns, values in rows.metric_tables():
+            if values:
+                insert(table, columns, values)
     last: dict[tuple[str, int], int] = {}
     for _, s in items:
         last[(s.district, s.year)] = max(last.get((s.district, s.year), 0), s.seq)

@@ -106,10 +106,19 @@ class PostgresStore(SqlStore):
                 return
             with self._transaction() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                self._migrate(cur, schema_version)
+                converted = self._migrate(cur, schema_version)
+            if converted:
+                self._scrub()
         except BaseException:
             self._conn.close()
             raise
+
+    def _scrub(self) -> None:
+        """After a conversion: rewrite the tables that held personal values in clear, so their
+        old row versions leave the data files (WAL archives and backups are the deployment's)."""
+        with self._translated():
+            for table in ("events", "appeals"):
+                self._conn.execute(f"VACUUM FULL {table}")
 
     def _check_schema(self) -> None:
         cur = self._cursor()

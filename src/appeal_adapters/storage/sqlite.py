@@ -111,8 +111,11 @@ class SQLiteStore(SqlStore):
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self.journal_mode = str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            self._conn.execute("PRAGMA secure_delete = ON")  # freed space zeroed: no key lingers
             with self._transaction() as cur:
-                self._migrate(cur, schema_version)
+                converted = self._migrate(cur, schema_version)
+            if converted:
+                self._scrub()
         except sqlite3.Error as exc:
             self._conn.close()
             if _code(exc) == sqlite3.SQLITE_BUSY:
@@ -215,6 +218,19 @@ class SQLiteStore(SqlStore):
                 if self._conn.in_transaction:
                     self._conn.rollback()
                 cur.close()
+
+    def _scrub(self) -> None:
+        """Rebuild the file and empty the WAL: the pages the conversion freed held the personal
+        values in clear (VACUUM writes a fresh file; the checkpoint truncates the WAL)."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _after_erasure(self) -> None:
+        """Copy the WAL into the file and empty it: the destroyed key's old page then survives
+        nowhere in the store's files (a reader still holding the WAL defers it to a later one)."""
+        with self._lock:
+            self._run(self._conn.cursor(), "PRAGMA wal_checkpoint(TRUNCATE)")
 
     def pragma(self, name: str) -> Any:
         """The value of a read-only ``PRAGMA`` (``journal_mode``, ``synchronous``...)."""

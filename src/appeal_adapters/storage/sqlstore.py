@@ -127,14 +127,22 @@ class SqlStore:
         )
         return Sealing(keys, cur, self.dialect, self.where, insert)
 
-    def _migrate(self, cur: Any, schema_version: int) -> None:
+    def _migrate(self, cur: Any, schema_version: int) -> bool:
         """Migrate inside the opening transaction; then refuse a wrong master key, and (the
-        default key store) a missing one when the store holds encrypted data."""
-        sql.migrate(cur, self.dialect, self.where, schema_version, self._sealing)
+        default key store) a missing one when the store holds encrypted data.  True when the
+        migration sealed personal data written in clear (``_scrub`` it after the commit)."""
+        found = sql.migrate(cur, self.dialect, self.where, schema_version, self._sealing)
         if schema_version >= 8 and not self._plain and self._key_store is None:
             keytable.check_master(cur, self._master, self.where)
             if self._master is None and keytable.holds_keys(cur):
                 raise MasterKeyMissing(self.where)
+        return found < 8 <= schema_version and bool(found)
+
+    def _scrub(self) -> None:
+        """After a conversion: rewrite the files so no old clear value stays in free space."""
+
+    def _after_erasure(self) -> None:
+        """After an erasure committed: let no copy of the destroyed key linger (a backend's)."""
 
     def _open(self, cur: Any) -> sql.Open | None:
         found = self._sealing(cur)
@@ -181,6 +189,8 @@ class SqlStore:
             uow = SqlUnitOfWork(self, cur)
             yield uow
             uow.flush()
+        if uow._erase:
+            self._after_erasure()
 
     def events(self, number: str) -> tuple[Event, ...]:
         """The item's full history, oldest first."""
@@ -668,6 +678,7 @@ class SqlUnitOfWork:
         if self.seals is None:
             raise SealError(f"存储 {self._store.where} 以明文保存，无法删除联系人")
         self.seals.erase(contact)
+        self._erase.append(contact)
         self._store._parsed.clear()
 
     def _journal_version(self, stream: str) -> int:

@@ -1,0 +1,206 @@
+"""The master key and the contacts' keys on the SQL stores: missing, wrong, rotated; the audit
+without any key; erasure destroying the key; a store written in clear converted in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appeal_adapters import open_store
+from appeal_adapters.privacy import (
+    MASTER_ENV,
+    MASTER_FILE_ENV,
+    MasterKey,
+    MasterKeyInvalid,
+    MasterKeyMismatch,
+    MasterKeyMissing,
+    write_key_file,
+)
+from appeal_adapters.storage import checkpoint as cp
+from appeal_adapters.storage import sql
+from appeal_adapters.storage.sqlite import SQLiteStore
+from appeal_adapters.storage.sqlstore import SqlStore
+from appeal_core.journal import MasterKeyRotated
+from appeal_core.privacy import ERASED, privacy_stream
+from appeal_core.testing.privacy_contract import closed, registered
+from appeal_core.testing.store_contract import ACME, START, make_desk
+from tests.conftest import TEST_MASTER_KEY
+from tests.integration.conftest import raw
+from tests.integration.test_sqlite_store import old_items, write_old_schema
+
+DESK_ACTOR = __import__("appeal_core").Actor.desk("窗口")
+
+
+def _filled(url: str) -> tuple[SqlStore, str]:
+    store = open_store(url)
+    assert isinstance(store, SqlStore)
+    number = registered(make_desk(store), ACME, START)
+    return store, number
+
+
+def test_a_store_with_encrypted_data_needs_the_master_key(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, number = _filled(sql_url)
+    store.close()
+    monkeypatch.delenv(MASTER_ENV)
+    with pytest.raises(MasterKeyMissing, match=MASTER_ENV) as caught:
+        open_store(sql_url)
+    assert MASTER_FILE_ENV in str(caught.value) and "appeal privacy keygen" in str(caught.value)
+    reader = open_store(sql_url, read_only=True)  # the audit needs no key
+    assert isinstance(reader, SqlStore)
+    report = reader.verify()
+    assert report.ok and report.items == 1, report
+    with pytest.raises(MasterKeyMissing):
+        reader.state(number)  # but reading personal values does
+    reader.close()
+    monkeypatch.setenv(MASTER_ENV, MasterKey.generate().text)
+    with pytest.raises(MasterKeyMismatch, match="校验值不符"):
+        open_store(sql_url)
+    monkeypatch.setenv(MASTER_ENV, "not base64!")
+    with pytest.raises(MasterKeyInvalid, match=MASTER_ENV):
+        open_store(sql_url)
+
+
+def test_the_key_from_a_file(sql_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "master.key"
+    key = write_key_file(path)
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    with pytest.raises(Exception, match="已存在"):
+        write_key_file(path)
+    monkeypatch.delenv(MASTER_ENV)
+    monkeypatch.setenv(MASTER_FILE_ENV, str(path))
+    store, number = _filled(sql_url)
+    assert store.master_check == key.check
+    assert store.state(number).enterprise.phone == ACME.phone
+    store.close()
+
+
+def test_a_fresh_store_opens_without_a_key_and_refuses_to_store_personal_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MASTER_ENV)
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    store = open_store(url)
+    desk = make_desk(store)
+    with pytest.raises(MasterKeyMissing):
+        registered(desk, ACME, START)
+    assert store.numbers() == ()  # nothing half-written, no number taken
+    nobody = desk.register(enterprise=ACME.__class__(name="无联系人示例公司"), content="道路",
+                           channel="app", at=START, by=DESK_ACTOR)  # fmt: skip
+    assert nobody.seq == 1  # an item with nothing personal needs no key
+    store.close()
+
+
+def test_rotating_the_master_key(sql_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, number = _filled(sql_url)
+    desk = make_desk(store)
+    old = MasterKey.parse(TEST_MASTER_KEY)
+    new = MasterKey.generate()
+    event = MasterKeyRotated(stream=privacy_stream("HM"), at=START, by=DESK_ACTOR,
+                             old_check=old.check, new_check=new.check, keys=2)  # fmt: skip
+    assert store.rotate_master_key(new, (event,)) == 2  # the contact's key and HM's secret
+    assert store.journal(privacy_stream("HM")) == (event,)
+    assert store.state(number).enterprise.phone == ACME.phone
+    store.close()
+    with pytest.raises(MasterKeyMismatch):
+        open_store(sql_url)  # the old key no longer opens it
+    monkeypatch.setenv(MASTER_ENV, new.text)
+    store = open_store(sql_url)
+    assert store.state(number).enterprise.phone == ACME.phone
+    again = registered(make_desk(store), ACME, START + timedelta(hours=1), "用电")
+    assert store.state(again).enterprise.contact_id == f"{number}-C"  # blind indexes unchanged
+    assert isinstance(store, SqlStore) and store.verify().ok
+    assert desk  # the desk of the old key is not used again
+    store.close()
+
+
+def _key_row(url: str, contact: str) -> tuple[Any, ...]:
+    with raw(url) as (conn, mark):
+        return tuple(
+            conn.execute(
+                f"SELECT wrapped, destroyed_at FROM contact_keys WHERE key_id = {mark}", (contact,)
+            ).fetchone()
+        )
+
+
+def test_erasure_destroys_the_key_and_the_chain_still_verifies(sql_url: str) -> None:
+    store, number = _filled(sql_url)
+    desk = make_desk(store)
+    contact = store.state(number).enterprise.contact_id
+    closed(desk, number, START + timedelta(hours=1))
+    head = store.checkpoint(at=START)
+    old, destroyed = _key_row(sql_url, contact)
+    assert old and destroyed == ""
+    desk.erase_contact(contact, reason="本人来信要求删除", at=START + timedelta(days=1), by=DESK_ACTOR)
+    wrapped, destroyed = _key_row(sql_url, contact)
+    assert wrapped is None and destroyed
+    if sql_url.startswith("sqlite:///"):  # no copy of the wrapped key left in the file or WAL
+        path = Path(sql_url.removeprefix("sqlite:///"))
+        files = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert bytes(old) not in files
+    with raw(sql_url) as (conn, mark):
+        found = conn.execute(
+            f"SELECT phone_blind, person_blind, erased_at FROM contacts WHERE contact_id = {mark}",
+            (contact,),
+        ).fetchone()
+    assert tuple(found[:2]) == ("", "") and found[2]
+    assert store.state(number).enterprise.phone == ERASED
+    report = store.verify(against=head)
+    assert report.ok, report  # the ciphertext stayed: every hash is as it was
+    store.close()
+
+
+def _content(path: Path) -> list[Any]:
+    with sqlite3.connect(path) as conn:
+        return [
+            conn.execute(query).fetchall()
+            for query in (
+                "SELECT version FROM schema_version",
+                "SELECT * FROM events ORDER BY seq",
+                "SELECT * FROM appeals ORDER BY created_seq",
+                "SELECT * FROM chain_head",
+            )
+        ]
+
+
+def test_a_store_in_clear_is_converted_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "schema7.db"
+    memory, items = old_items()
+    items = items[:-1]  # the last one repeats a source id, which schema 3 on refuses
+    conn = sqlite3.connect(path, isolation_level=None)
+    cur = conn.cursor()
+    cur.execute("BEGIN")
+    write_old_schema(cur, sql.SQLITE, items, version=7)
+    cur.execute("COMMIT")
+    old_head = conn.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
+    conn.close()
+    assert ACME.phone.encode() in path.read_bytes()
+    before = _content(path)
+    old_checkpoint = cp.Checkpoint(store="old", first_hash="", last_seq=old_head[0],
+                                   last_hash=old_head[1], count=old_head[0], at=START)  # fmt: skip
+    monkeypatch.delenv(MASTER_ENV)
+    with pytest.raises(MasterKeyMissing):
+        SQLiteStore(str(path))
+    assert _content(path) == before  # refused: nothing changed
+    monkeypatch.setenv(MASTER_ENV, TEST_MASTER_KEY)
+    store = SQLiteStore(str(path))
+    numbers = tuple(s.number for _, s in items)
+    assert [store.events(n) for n in numbers] == [ev for ev, _ in items]
+    assert list(store.states()) == [s for _, s in items]
+    assert store.verify().ok
+    with sqlite3.connect(path) as check:
+        rewrite = check.execute(
+            "SELECT schema_version, old_seq, old_hash, new_hash, items FROM chain_rewrites"
+        ).fetchall()
+        head = check.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
+    assert rewrite == [(8, old_head[0], old_head[1], head[1], len(items))]
+    report = store.verify(against=old_checkpoint)
+    assert not report.ok and "重新取检查点" in str(report), report
+    store.close()
+    check_wal = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("schema7"))
+    assert ACME.phone.encode() not in check_wal, "a phone left in clear after the conversion"
