@@ -129,6 +129,7 @@ class PostgresStore(SqlStore):
             cur.execute("SELECT max(version) FROM schema_version")
             found = int(cur.fetchone()[0] or 0)
         sql.require_latest(self.where, found)
+        self._check_master(cur)
 
     def _translate(self, exc: Exception) -> Exception | None:
         """The ``StorageError`` for a psycopg error (None: not one, or a constraint)."""

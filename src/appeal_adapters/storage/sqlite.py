@@ -147,6 +147,7 @@ class SQLiteStore(SqlStore):
             ).fetchone()[0]
             found = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             sql.require_latest(path, int(found or 0) if known else 0)
+            self._check_master(self._conn.cursor())
         except sqlite3.Error as exc:
             self._conn.close()
             raise _cannot_open(path, exc) from exc

@@ -132,11 +132,20 @@ class SqlStore:
         default key store) a missing one when the store holds encrypted data.  True when the
         migration sealed personal data written in clear (``_scrub`` it after the commit)."""
         found = sql.migrate(cur, self.dialect, self.where, schema_version, self._sealing)
-        if schema_version >= 8 and not self._plain and self._key_store is None:
-            keytable.check_master(cur, self._master, self.where)
-            if self._master is None and keytable.holds_keys(cur):
+        if schema_version >= 8:
+            self._check_master(cur)
+            if self._uses_master and self._master is None and keytable.holds_keys(cur):
                 raise MasterKeyMissing(self.where)
         return found < 8 <= schema_version and bool(found)
+
+    @property
+    def _uses_master(self) -> bool:
+        return not self._plain and self._key_store is None
+
+    def _check_master(self, cur: Any) -> None:
+        """Refuse a master key that is not the one the store's keys are wrapped with."""
+        if self._uses_master:
+            keytable.check_master(cur, self._master, self.where)
 
     def _scrub(self) -> None:
         """After a conversion: rewrite the files so no old clear value stays in free space."""
@@ -371,9 +380,12 @@ class SqlStore:
         """Live contacts of ``district`` whose items all ended before ``ended_before``."""
         return sealing.due_contacts(self._cursor(), self.dialect, district, ended_before)
 
-    def rotate_master_key(self, new: MasterKey, record: Sequence[JournalEvent] = ()) -> int:
+    def rotate_master_key(
+        self, new: MasterKey, record: Callable[[int], Sequence[JournalEvent]] = lambda _: ()
+    ) -> int:
         """Wrap every contact key with ``new`` instead of the current master key, in one
-        transaction with ``record`` (e.g. a ``MasterKeyRotated`` event); the keys re-wrapped.
+        transaction with the events ``record(keys re-wrapped)`` gives (``MasterKeyRotated``);
+        the number of keys re-wrapped.
 
         Afterwards the store opens only with ``new`` (``APPEAL_MASTER_KEY``): change it in the
         deployment at the same time (docs/privacy.md).
@@ -387,7 +399,7 @@ class SqlStore:
             keytable.check_master(cur, self._master, self.where)
             done = keytable.rewrap(cur, self.dialect.sql, self._master, new)
             uow = SqlUnitOfWork(self, cur)
-            for event in record:
+            for event in record(done):
                 uow.append_journal(event.stream, len(uow.journal(event.stream)), (event,))
             uow.flush()
         self._master = new

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from appeal_core import commands as c
+from appeal_core import events as e
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Channel, Complexity
 from appeal_core.desk import Desk
@@ -100,7 +101,9 @@ class PrivacyContract:
             assert ids[nobody] == ""  # nothing personal, no contact
             assert ids[listed.number] == f"{listed.number}-C"  # the filler's notes are personal
             assert listed.personal_notes == ("填报人", "联系电话")
-            assert store.events(first)[0].enterprise.contact_id == ids[first]  # type: ignore[attr-defined]
+            registration = store.events(first)[0]
+            assert isinstance(registration, e.Registered)
+            assert registration.enterprise.contact_id == ids[first]
             records = desk.personal_data(phone="138 0000 0000")
             assert [(r.contact, [s.number for s in r.items]) for r in records] == [
                 (ids[first], [first, again]),
