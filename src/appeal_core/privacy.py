@@ -188,6 +188,14 @@ def visible(state: Appeal, actor: Actor) -> Appeal:
     return state if sees_personal(state, actor) else masked(state)
 
 
+def for_lead(state: Appeal) -> Appeal:
+    """The item as its lead department reads it (what an assignment sheet prints): clear while
+    the item is open and its contact did not ask for confidentiality, masked otherwise."""
+    if state.lead is None:
+        return masked(state)
+    return visible(state, Actor.of_department(state.lead))
+
+
 def masked_event(event: e.Event) -> e.Event:
     """An event with the personal values it carries masked, as ``masked`` masks a state."""
     match event:

@@ -19,6 +19,7 @@ from appeal_adapters.reporting import (
 )
 from appeal_core import MonthlyReport, ValidationError
 from appeal_core.metrics import month_bounds
+from appeal_core.privacy import for_lead
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -98,7 +99,7 @@ def report(
 @pass_session
 def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
     reader = session.reader
-    items = [reader.get(n) for n in numbers]
+    items = [for_lead(reader.get(n)) for n in numbers]  # the sheet goes to the lead department
     Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=reader.policy))
     session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
 
