@@ -87,10 +87,13 @@ def contact_of(state: Appeal) -> str:
 def phone_digits(phone: str) -> str:
     """The digits of a phone number as a person is recognised by: full-width folded, country
     code and separators dropped, an extension cut off (``0513-82111701`` -> ``051382111701``)."""
-    text = unicodedata.normalize("NFKC", phone)
-    for mark in ("转", "分机", "ext", "EXT", "#"):
-        text = text.split(mark, 1)[0]
-    digits = "".join(ch for ch in text if ch.isdigit())
+    if phone.isascii() and phone.isdigit():  # nearly every stored phone: no work
+        digits = phone
+    else:
+        text = unicodedata.normalize("NFKC", phone)
+        for mark in ("转", "分机", "ext", "EXT", "#"):
+            text = text.split(mark, 1)[0]
+        digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:
@@ -107,8 +110,10 @@ def person_key(enterprise: Enterprise) -> str:
     digits = phone_digits(enterprise.phone) if enterprise.phone != ERASED else ""
     if not digits:
         return ""
-    name = "".join(unicodedata.normalize("NFKC", enterprise.contact).split()).lower()
-    return f"{digits}|{name}"
+    name = enterprise.contact
+    if not unicodedata.is_normalized("NFKC", name):
+        name = unicodedata.normalize("NFKC", name)
+    return f"{digits}|{''.join(name.split()).lower()}"
 
 
 def sees_personal(state: Appeal, actor: Actor) -> bool:

@@ -81,7 +81,7 @@ def test_no_personal_value_in_any_postgres_table(postgres_url: str) -> None:
                 " WHERE table_schema = current_schema()"
             ).fetchall()
         ]
-        assert {"events", "appeals", "contacts", "contact_keys"} <= set(tables)
+        assert {"events", "appeals", "contacts", "key_master"} <= set(tables)
         cur = conn.cursor()
         for table in tables:
             with cur.copy(f"COPY (SELECT * FROM {table}) TO STDOUT") as copy:

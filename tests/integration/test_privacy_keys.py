@@ -124,7 +124,7 @@ def _key_row(url: str, contact: str) -> tuple[Any, ...]:
     with raw(url) as (conn, mark):
         return tuple(
             conn.execute(
-                f"SELECT wrapped, destroyed_at FROM contact_keys WHERE key_id = {mark}", (contact,)
+                f"SELECT wrapped, erased_at FROM contacts WHERE contact_id = {mark}", (contact,)
             ).fetchone()
         )
 

@@ -12,7 +12,7 @@ from appeal_adapters.privacy.master import (
     MasterKeyMissing,
     write_key_file,
 )
-from appeal_adapters.privacy.vault import SealError, blind
+from appeal_adapters.privacy.vault import SealError
 
 __all__ = [
     "MASTER_ENV",
@@ -23,6 +23,5 @@ __all__ = [
     "MasterKeyMismatch",
     "MasterKeyMissing",
     "SealError",
-    "blind",
     "write_key_file",
 ]

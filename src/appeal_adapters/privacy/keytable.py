@@ -1,31 +1,34 @@
-"""The default key store: the contacts' keys in a table of the store's own database, each wrapped
-(encrypted) with the master key, which is never stored there.
+"""The default key store: each contact's key in its row of the store's ``contacts`` table,
+wrapped (encrypted) with the master key, which is never stored there.
 
-``contact_keys`` holds one row per key: its id (a contact id, or ``@HM:index`` for a district's
-blind-index secret), the wrapped key, and when it was made and destroyed.  Destroying a key
-empties its ``wrapped`` column; the row stays, so "this contact was erased" remains known.
-``key_master`` holds the master key's check value (``MasterKey.check``), so a wrong key is told
-at once rather than as data that does not open.
+A contact's row holds its id, district, blind indexes and ``wrapped`` key; a district's
+blind-index secret is a row of its own (``@HM:index``).  Destroying a key empties ``wrapped``;
+the row stays, so "this contact was erased" remains known.  ``key_master`` holds the master
+key's check value (``MasterKey.check``), so a wrong key is told at once rather than as data
+that does not open.  One row per contact keeps a bulk registration at one insert per person.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from appeal_adapters.privacy.master import MasterKey, MasterKeyMismatch, MasterKeyMissing
-from appeal_adapters.privacy.vault import KEY_BYTES, unwrap, wrap
+from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, unwrap, wrap
 from appeal_core.timeutil import SHANGHAI
 
 #: Inserts rows into a table (the store's own way: executemany, or COPY for a bulk ingest).
 Insert = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
-KEY_COLUMNS = ("key_id", "wrapped", "created_at")
+CONTACT_COLUMNS = (
+    "contact_id", "district", "phone_blind", "person_blind", "wrapped", "created_at"
+)  # fmt: skip
 _BATCH = 500
 
 
-def _now() -> str:
+def now() -> str:
+    """This moment in Asia/Shanghai, to the second, as stored."""
     return datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
 
 
@@ -45,25 +48,20 @@ def check_master(cur: Any, master: MasterKey | None, where: str) -> None:
 
 def holds_keys(cur: Any) -> bool:
     """True when the store has made any key (it then holds encrypted data)."""
-    cur.execute("SELECT 1 FROM contact_keys LIMIT 1")
-    return cur.fetchone() is not None
+    return stored_check(cur) is not None
 
 
 class TableKeyStore:
-    """``KeyStore`` over the ``contact_keys`` table, inside the caller's transaction (``cur``).
+    """``KeyStore`` over ``contacts.wrapped``, inside the caller's transaction (``cur``).
 
     ``master`` wraps and unwraps; without it every call that needs it raises
     ``MasterKeyMissing`` (naming ``APPEAL_MASTER_KEY``).  ``insert`` writes new rows.
     """
 
     def __init__(
-        self,
-        cur: Any,
-        sql: Callable[[str], str],
-        master: MasterKey | None,
-        where: str,
-        insert: Insert | None = None,
-    ) -> None:
+        self, cur: Any, sql: Callable[[str], str], master: MasterKey | None, where: str,
+        insert: Insert,
+    ) -> None:  # fmt: skip
         self._cur = cur
         self._sql = sql
         self._master = master
@@ -82,7 +80,7 @@ class TableKeyStore:
         for k in range(0, len(ids), _BATCH):
             chunk = ids[k : k + _BATCH]
             marks = ", ".join("?" * len(chunk))
-            text = f"SELECT key_id, wrapped FROM contact_keys WHERE key_id IN ({marks})"
+            text = f"SELECT contact_id, wrapped FROM contacts WHERE contact_id IN ({marks})"
             self._cur.execute(self._sql(text), chunk)
             for key_id, wrapped in self._cur.fetchall():
                 found[key_id] = None if wrapped is None else bytes(wrapped)
@@ -95,31 +93,35 @@ class TableKeyStore:
 
     def create_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
         """New random keys, wrapped and inserted in the caller's transaction."""
+        return self.create_contacts({k: (k[1:].split(":")[0] if k[:1] == "@" else "", "", "")
+                                     for k in key_ids})  # fmt: skip
+
+    def create_contacts(self, rows: Mapping[str, tuple[str, str, str]]) -> dict[str, bytes]:
+        """New keys for contacts met for the first time, each inserted in one row with its
+        ``(district, phone blind index, person blind index)``."""
         master = self._key()
         if stored_check(self._cur) is None:
             self._cur.execute(
                 self._sql("INSERT INTO key_master (id, check_value, since) VALUES (1, ?, ?)"),
-                (master.check, _now()),
+                (master.check, now()),
             )
-        now = _now()
-        keys = {key_id: secrets.token_bytes(KEY_BYTES) for key_id in key_ids}
-        rows = [(key_id, wrap(master, key_id, key), now) for key_id, key in keys.items()]
-        if self._insert is not None:
-            self._insert("contact_keys", KEY_COLUMNS, rows)
-        else:
-            marks = ", ".join("?" * len(KEY_COLUMNS))
-            text = f"INSERT INTO contact_keys ({', '.join(KEY_COLUMNS)}) VALUES ({marks})"
-            self._cur.executemany(self._sql(text), rows)
+        size = KEY_BYTES + NONCE_BYTES  # each key and its wrapping nonce, from one draw
+        at, pool = now(), secrets.token_bytes(size * len(rows))
+        draws = [pool[k * size : (k + 1) * size] for k in range(len(rows))]
+        keys = {c: draw[:KEY_BYTES] for c, draw in zip(rows, draws, strict=True)}
+        self._insert("contacts", CONTACT_COLUMNS, [
+            (c, *rows[c], wrap(master, c, draw[:KEY_BYTES], draw[KEY_BYTES:]), at)
+            for c, draw in zip(rows, draws, strict=True)
+        ])  # fmt: skip
         return keys
 
     def destroy_key(self, key_id: str) -> bool:
-        """Empty the key's ``wrapped`` column (the row stays, dated)."""
+        """Empty the key's ``wrapped`` column (the row stays)."""
         self._cur.execute(
             self._sql(
-                "UPDATE contact_keys SET wrapped = NULL, destroyed_at = ?"
-                " WHERE key_id = ? AND wrapped IS NOT NULL"
+                "UPDATE contacts SET wrapped = NULL WHERE contact_id = ? AND wrapped IS NOT NULL"
             ),
-            (_now(), key_id),
+            (key_id,),
         )
         return bool(self._cur.rowcount)
 
@@ -129,8 +131,8 @@ def rewrap(cur: Any, sql: Callable[[str], str], old: MasterKey, new: MasterKey) 
     record ``new``'s check value; the number of keys re-wrapped."""
     done, last = 0, ""
     text = sql(
-        "SELECT key_id, wrapped FROM contact_keys WHERE wrapped IS NOT NULL AND key_id > ?"
-        " ORDER BY key_id LIMIT ?"
+        "SELECT contact_id, wrapped FROM contacts WHERE wrapped IS NOT NULL AND contact_id > ?"
+        " ORDER BY contact_id LIMIT ?"
     )
     while True:
         cur.execute(text, (last, _BATCH))
@@ -138,9 +140,9 @@ def rewrap(cur: Any, sql: Callable[[str], str], old: MasterKey, new: MasterKey) 
         if not rows:
             break
         changed = [(wrap(new, k, unwrap(old, k, bytes(w))), k) for k, w in rows]
-        cur.executemany(sql("UPDATE contact_keys SET wrapped = ? WHERE key_id = ?"), changed)
+        cur.executemany(sql("UPDATE contacts SET wrapped = ? WHERE contact_id = ?"), changed)
         done, last = done + len(rows), rows[-1][0]
     cur.execute(
-        sql("UPDATE key_master SET check_value = ?, since = ? WHERE id = 1"), (new.check, _now())
+        sql("UPDATE key_master SET check_value = ?, since = ? WHERE id = 1"), (new.check, now())
     )
     return done

@@ -9,16 +9,17 @@ same bytes, so an item's stored state carries exactly its events' envelopes and 
 compares them without any key, while different values never share a nonce under one key.
 A destroyed key opens every envelope of its contact as ``privacy.ERASED``.
 
-Blind indexes (``blind``) are HMAC-SHA256 under a district secret kept in the key store: the
-same phone gives the same index, so "same phone" still matches, and the index tells nothing to
-whoever lacks the secret.  ``cryptography`` is imported when first needed (extra ``privacy``).
+Blind indexes (``storage.sealing``) are HMAC-SHA256 under a district secret kept in the key
+store: the same phone gives the same index, so "same phone" still matches, and the index tells
+nothing to whoever lacks the secret.  ``cryptography`` is imported when first needed (extra
+``privacy``).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
-import hmac
 import secrets
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
@@ -30,6 +31,7 @@ from appeal_core.ports import KeyStore
 from appeal_core.privacy import ERASED
 
 KEY_BYTES = 64
+_KINDS = {k: k.encode() for k in ("contact", "phone", "extension")}
 NONCE_BYTES = 12
 #: The envelope's keys: contact id and sealed bytes.
 CONTACT, SEALED = "c", "s"
@@ -56,9 +58,10 @@ def invalid_tag() -> type[Exception]:
     return InvalidTag
 
 
-def wrap(master: MasterKey, key_id: str, key: bytes) -> bytes:
-    """``key`` encrypted with the master key (AES-256-GCM, random nonce, bound to ``key_id``)."""
-    nonce = secrets.token_bytes(NONCE_BYTES)
+def wrap(master: MasterKey, key_id: str, key: bytes, nonce: bytes | None = None) -> bytes:
+    """``key`` encrypted with the master key (AES-256-GCM, a random nonce unless one is given,
+    bound to ``key_id``)."""
+    nonce = nonce or secrets.token_bytes(NONCE_BYTES)
     return nonce + bytes(_master_cipher(master.key).encrypt(nonce, key, _label(key_id)))
 
 
@@ -85,18 +88,6 @@ def _master_cipher(key: bytes) -> Any:
     return aead()(key)
 
 
-@lru_cache(maxsize=16)
-def _hmac(secret: bytes) -> Any:
-    return hmac.new(secret[:32], digestmod=hashlib.sha256)
-
-
-def blind(secret: bytes, text: str) -> str:
-    """The blind index of ``text`` under a district secret: HMAC-SHA256, 128 bits in hex."""
-    mac = _hmac(secret).copy()
-    mac.update(text.encode())
-    return str(mac.hexdigest()[:32])
-
-
 class Ring:
     """The contact keys one operation uses, fetched from the key store once, ciphers built once.
 
@@ -108,7 +99,8 @@ class Ring:
     def __init__(self, keys: KeyStore, where: str = "") -> None:
         self.keys = keys
         self.where = where
-        self._ciphers: dict[str, tuple[Any, bytes] | None] = {}
+        #: Per contact: (AES-GCM cipher, nonce key, associated-data prefix), or None if destroyed.
+        self._ciphers: dict[str, tuple[Any, bytes, bytes] | None] = {}
         self._known: set[str] = set()
 
     def load(self, contacts: Iterable[str]) -> None:
@@ -118,14 +110,16 @@ class Ring:
             return
         found = self.keys.get_keys(wanted)
         self._known |= wanted
+        cipher = aead()
         for contact, key in found.items():
-            self._ciphers[contact] = None if key is None else (aead()(key[:32]), key[32:])
+            self._ciphers[contact] = None if key is None else _entry(cipher, contact, key)
 
     def add(self, keys: dict[str, bytes]) -> None:
         """Keys just created (``KeyStore.create_keys``)."""
+        cipher, ciphers = aead(), self._ciphers
+        self._known.update(keys)
         for contact, key in keys.items():
-            self._known.add(contact)
-            self._ciphers[contact] = (aead()(key[:32]), key[32:])
+            ciphers[contact] = (cipher(key[:32]), key[32:], contact.encode() + b"\x00")
 
     def missing(self, contacts: Collection[str]) -> list[str]:
         """Those of ``contacts`` that have no key at all (never created), after loading them."""
@@ -141,21 +135,23 @@ class Ring:
         """``text`` sealed for ``contact`` (``ERASED`` and ``""`` stay as they are)."""
         if not text or text == ERASED:
             return text
-        self.load((contact,))
-        cipher = self._ciphers.get(contact)
-        if cipher is None:
-            if contact in self._ciphers:
-                raise SealError(
-                    f"联系人 {contact} 的个人信息已删除（密钥已销毁），不能再记录其个人信息；"
-                    "如需联系，请登记为新的联系人"
-                )
-            raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
-        aad = f"{contact}\x00{kind}".encode()
+        entry = self._ciphers.get(contact)
+        if entry is None:
+            self.load((contact,))
+            entry = self._ciphers.get(contact)
+            if entry is None:
+                if contact in self._ciphers:
+                    raise SealError(
+                        f"联系人 {contact} 的个人信息已删除（密钥已销毁），不能再记录其个人信息；"
+                        "如需联系，请登记为新的联系人"
+                    )
+                raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
+        cipher, iv_key, prefix = entry
+        aad = prefix + (_KINDS.get(kind) or kind.encode())
         data = text.encode()
-        nonce = hashlib.blake2b(aad + b"\x00" + data, key=cipher[1], digest_size=NONCE_BYTES)
-        iv = nonce.digest()
-        sealed = base64.b64encode(iv + cipher[0].encrypt(iv, data, aad)).decode("ascii")
-        return {CONTACT: contact, SEALED: sealed}
+        iv = hashlib.blake2b(aad + b"\x00" + data, key=iv_key, digest_size=NONCE_BYTES).digest()
+        sealed = binascii.b2a_base64(iv + cipher.encrypt(iv, data, aad), newline=False)
+        return {CONTACT: contact, SEALED: sealed.decode("ascii")}
 
     def open_(self, kind: str, value: Any) -> Any:
         """The text an envelope holds (``ERASED`` once its key is destroyed); text as it is."""
@@ -171,13 +167,18 @@ class Ring:
         if cipher is None:
             return ERASED
         raw = base64.b64decode(sealed)
-        aad = f"{contact}\x00{kind}".encode()
+        aad = cipher[2] + kind.encode()
         try:
             return bytes(cipher[0].decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)).decode()
         except invalid_tag():
             raise SealError(
                 f"联系人 {contact} 的一项个人信息（{kind}）无法解密：密文被改动，或被移到了别处"
             ) from None
+
+
+def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, bytes, bytes]:
+    """A contact's cipher, nonce key and associated-data prefix (contact id, then the kind)."""
+    return cipher(key[:32]), key[32:], contact.encode() + b"\x00"
 
 
 def _parts(value: dict[str, Any]) -> tuple[str, str]:

@@ -10,19 +10,23 @@ empties both and destroys the key.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from appeal_adapters.privacy.envelope import open_dict, seal_dict
-from appeal_adapters.privacy.vault import Ring, blind
+from appeal_adapters.privacy.keytable import TableKeyStore
+from appeal_adapters.privacy.vault import Ring
 from appeal_adapters.storage import sql
 from appeal_core.appeal import Appeal
 from appeal_core.enterprise import Enterprise
 from appeal_core.ports import KeyStore
-from appeal_core.privacy import contact_of, person_key, phone_digits
+from appeal_core.privacy import contact_of, new_contact_id, person_key
 from appeal_core.timeutil import SHANGHAI
 
+#: A contact's row when its key lives in a deployment's key service (``wrapped`` stays NULL).
 CONTACT_COLUMNS = ("contact_id", "district", "phone_blind", "person_blind", "created_at")
 #: Inserts rows into a table in the operation's transaction (executemany, or COPY in bulk).
 Insert = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
@@ -32,12 +36,6 @@ _BATCH = 500
 def secret_id(district: str) -> str:
     """The key-store id of a district's blind-index secret (never a contact id)."""
     return f"@{district}:index"
-
-
-def phone_blind(secret: bytes, phone: str) -> str:
-    """The blind index of a phone number (``privacy.phone_digits``), "" for no number."""
-    digits = phone_digits(phone)
-    return blind(secret, f"phone:{digits}") if digits else ""
 
 
 class Sealing:
@@ -52,6 +50,7 @@ class Sealing:
         self._d = dialect
         self._insert = insert
         self._secrets: dict[str, bytes] = {}
+        self._macs: dict[str, Any] = {}  # per district, its keyed HMAC-SHA256, to copy
 
     # -- sealing and opening ---------------------------------------------------------------
 
@@ -75,10 +74,30 @@ class Sealing:
             self._secrets[district] = found
         return self._secrets[district]
 
+    def _mac(self, district: str, text: str) -> bytes:
+        """HMAC-SHA256 of ``text`` under the district's secret (its HMAC kept keyed)."""
+        mac = self._macs.get(district)
+        if mac is None:
+            mac = self._macs[district] = hmac.new(self.secret(district)[:32], digestmod="sha256")
+        copy = mac.copy()
+        copy.update(text.encode())
+        return bytes(copy.digest())
+
+    def phone_blind(self, district: str, digits: str) -> str:
+        """The blind index of a phone's digits: the first 128 bits of their HMAC, in hex."""
+        return self._mac(district, f"phone:{digits}")[:16].hex()
+
+    def person_blind(self, district: str, key: str) -> str:
+        """The blind index of a ``privacy.person_key`` (phone digits | folded name): the name
+        hashed (BLAKE2b) under the last 128 bits of the phone's HMAC, which is never stored, so
+        knowing a row's phone index does not let anyone try names against it."""
+        digits, _, name = key.partition("|")
+        under = self._mac(district, f"phone:{digits}")[16:]
+        return hashlib.blake2b(name.encode(), key=under, digest_size=16).hexdigest()
+
     def person_blinds(self, district: str, people: Iterable[str]) -> list[str]:
         """The blind index of each ``privacy.person_key`` ("" stays "")."""
-        secret = self.secret(district)
-        return [blind(secret, f"person:{key}") if key else "" for key in people]
+        return [self.person_blind(district, key) if key else "" for key in people]
 
     # -- contacts --------------------------------------------------------------------------
 
@@ -86,13 +105,17 @@ class Sealing:
         """Make sure every contact of ``states`` has a key: fetch them, and create the missing
         ones with their ``contacts`` rows (the first state met gives the blind indexes)."""
         needed: dict[str, tuple[str, Enterprise]] = {}
+        fresh: list[str] = []  # named after a just-registered item: cannot exist yet
         for state in states:
             contact = contact_of(state)
             if contact and contact not in needed:
                 needed[contact] = (state.district, state.enterprise)
+                if state.version == 1 and contact == new_contact_id(state.number):
+                    fresh.append(contact)
         if not needed:
             return
-        missing = self.ring.missing(list(needed))
+        known = set(fresh)
+        missing = [*fresh, *self.ring.missing([c for c in needed if c not in known])]
         if missing:
             self.add_contacts({c: needed[c] for c in missing})
 
@@ -101,17 +124,23 @@ class Sealing:
         with its district and the enterprise record that gives its blind indexes."""
         if not new:
             return
+        rows = {c: (district, *self.blinds(district, firm)) for c, (district, firm) in new.items()}
+        if isinstance(self.keys, TableKeyStore):  # the key in the contact's own row
+            self.ring.add(self.keys.create_contacts(rows))
+            return
         self.ring.add(self.keys.create_keys(list(new)))
         now = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
-        rows = [(c, district, *self.blinds(district, firm), now)
-                for c, (district, firm) in new.items()]  # fmt: skip
-        self._insert("contacts", CONTACT_COLUMNS, rows)
+        self._insert("contacts", CONTACT_COLUMNS, [(c, *row, now) for c, row in rows.items()])
 
     def blinds(self, district: str, firm: Enterprise) -> tuple[str, str]:
-        """(phone, person) blind indexes of an enterprise's contact."""
-        secret = self.secret(district)
+        """(phone, person) blind indexes of an enterprise's contact ("" for none)."""
         key = person_key(firm)
-        return phone_blind(secret, firm.phone), blind(secret, f"person:{key}") if key else ""
+        if not key:
+            return "", ""
+        digits, _, name = key.partition("|")
+        mac = self._mac(district, f"phone:{digits}")
+        person = hashlib.blake2b(name.encode(), key=mac[16:], digest_size=16).hexdigest()
+        return mac[:16].hex(), person
 
     def find(self, district: str, people: Sequence[str]) -> list[str]:
         """The live contact of each person key in ``district`` ("" for none, or no key)."""
@@ -123,10 +152,10 @@ class Sealing:
             marks = ", ".join("?" * len(chunk))
             self._cur.execute(
                 self._d.sql(
-                    "SELECT person_blind, contact_id FROM contacts WHERE district = ?"
-                    f" AND erased_at = '' AND person_blind IN ({marks})"
+                    "SELECT person_blind, contact_id FROM contacts"
+                    f" WHERE erased_at = '' AND person_blind IN ({marks})"
                 ),
-                (district, *chunk),
+                chunk,  # the district's own secret made the index: no other district's
             )
             found.update(dict(self._cur.fetchall()))
         return [found.get(b, "") if b else "" for b in blinds]

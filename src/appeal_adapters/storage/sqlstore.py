@@ -7,7 +7,7 @@ migrates nor writes; its readers never wait for a writer.
 
 Personal values are sealed with their contact's key before an event is hashed and opened when
 read (``storage.sealing``, docs/privacy.md); the keys come from the key store (default: the
-``contact_keys`` table, wrapped by the master key from ``APPEAL_MASTER_KEY``).
+``contacts`` table, wrapped by the master key from ``APPEAL_MASTER_KEY``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
 from appeal_core.ports import KeyStore
-from appeal_core.privacy import person_key
+from appeal_core.privacy import person_key, phone_digits
 from appeal_core.timeutil import SHANGHAI, local_date
 
 #: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
@@ -373,8 +373,11 @@ class SqlStore:
         seals = self._sealing(cur)
         if seals is None:
             return ()
-        found = sealing.phone_blind(seals.secret(district), phone)
-        return sealing.contacts_with(cur, self.dialect, district, found) if found else ()
+        digits = phone_digits(phone)
+        if not digits:
+            return ()
+        found = seals.phone_blind(district, digits)
+        return sealing.contacts_with(cur, self.dialect, district, found)
 
     def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
         """Live contacts of ``district`` whose items all ended before ``ended_before``."""
