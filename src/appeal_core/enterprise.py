@@ -58,6 +58,8 @@ class Enterprise:
     contact: str = attrs.field(default="", converter=_clean)
     phone: str = attrs.field(default="", converter=_clean)
     code_override: str = attrs.field(default="", converter=_clean)
+    #: The extension after ``phone`` (``转123``), kept apart so ``phone`` is a complete number.
+    extension: str = attrs.field(default="", converter=_clean)
 
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: str) -> None:
