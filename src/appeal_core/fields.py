@@ -26,7 +26,23 @@ __all__ = [
 
 #: What people write for "nothing" (compared after NFKC, trimmed, case-insensitive).
 PLACEHOLDERS = frozenset(
-    {"无", "暂无", "/", "//", "-", "--", "—", "——", "空", "不详", "n/a", "na", "null", "none", "无无"}
+    {
+        "无",
+        "暂无",
+        "/",
+        "//",
+        "-",
+        "--",
+        "—",
+        "——",
+        "空",
+        "不详",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "无无",
+    }
 )
 
 
@@ -87,8 +103,9 @@ def parse_date(value: object, field: str = "date", *, row: int | None = None) ->
 def _from_serial(serial: float, field: str, row: int | None) -> datetime:
     if not 1 <= serial < 2958466:
         raise ValidationError(field, serial, "不是有效的 Excel 日期序号", row=row)
-    moment = datetime.combine(_EXCEL_EPOCH, time(), SHANGHAI) + timedelta(days=serial)
-    return moment.replace(microsecond=0)
+    return datetime.combine(_EXCEL_EPOCH, time(), SHANGHAI) + timedelta(
+        seconds=round(serial * 86400)
+    )
 
 
 def _from_text(text: str, original: object, field: str, row: int | None) -> tuple[datetime, str]:

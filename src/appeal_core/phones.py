@@ -47,9 +47,8 @@ def read_phone(
     lost its leading zero in a spreadsheet (``51382111701``) ``0513-82111701``, each with
     ``assumed`` saying so; without it, a local number stays as written and no guess is made.
     """
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if numeric:
-        raw = str(int(value)) if float(value).is_integer() else str(value)  # type: ignore[arg-type]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raw = str(int(value)) if float(value).is_integer() else str(value)
     else:
         raw = unicodedata.normalize("NFKC", str(value)).strip()
     if not raw:

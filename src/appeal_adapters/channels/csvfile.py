@@ -61,9 +61,7 @@ class _Lines:
                 return
 
     def _too_long(self, line: int) -> str:
-        return (
-            f"第 {line} 行超过 {limits.MAX_LINE_BYTES:,} 字节（没有换行，或不是 CSV 文件）"
-        )
+        return f"第 {line} 行超过 {limits.MAX_LINE_BYTES:,} 字节（没有换行，或不是 CSV 文件）"
 
     def _block(self, block: bytes) -> Iterator[str]:
         first = self.lines + 1

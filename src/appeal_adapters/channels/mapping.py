@@ -126,6 +126,6 @@ def refusal(
     needed = "；".join(f"{k}（{'、'.join(wanted[k][:4])}）" for k in required)
     return (
         f"{where}找不到{channel}渠道的表头。找到的表头：{shown}。必需的字段及可用表头：{needed}。"
-        f"如表头不同，请写映射文件（如 source_id = \"受理编号\"）后用 "
+        f'如表头不同，请写映射文件（如 source_id = "受理编号"）后用 '
         f"appeal intake 文件 --channel {channel} --map 映射.toml 导入（见 docs/channels.md）"
     )

@@ -116,8 +116,7 @@ class RowReader:
     def assume(self, key: str, original: str, assumed: str, reason: str) -> None:
         """Note an assumption on the item's field for ``key``."""
         self.assumptions.append(
-            Assumption(field=PATHS.get(key, key), original=original, assumed=assumed,
-                       reason=reason)  # fmt: skip
+            Assumption(field=PATHS.get(key, key), original=original, assumed=assumed, reason=reason)
         )
 
     def enterprise(self) -> Enterprise:

@@ -42,7 +42,7 @@ def check_zip(zf: zipfile.ZipFile, parts: list[str]) -> None:
         )
 
 
-def _refuse(*_: Any) -> None:
+def _refuse(*_: Any) -> int:
     raise SheetError("文件含有 XML 文档类型或实体声明，表格文件不应含有，已拒绝读取")
 
 

@@ -1,4 +1,4 @@
-"""The grassroots channel: the 附件2 企业问题诉求汇总清单 as towns fill it in (.xlsx, .xls, .ods, CSV).
+"""The grassroots channel: the 附件2 企业问题诉求汇总清单 as towns fill it in (any table format).
 
 Each sheet: a title (often merged), the 填表单位/填报人/联系电话 line (three cells, or one
 merged cell holding all three: each value is read on its own), the header row, one problem per

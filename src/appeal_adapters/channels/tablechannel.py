@@ -95,9 +95,13 @@ def plans(table: Table, spec: Spec, filename: str) -> list[Plan]:
             best = max(best, (len(columns), cells), key=lambda b: b[0])
         else:
             if best[0] >= 2:  # a data sheet whose headers are not all there
-                raise UnreadableFile(filename, refusal(best[1], spec.fields, spec.required,
-                                                       channel=spec.channel, where=where))  # fmt: skip
-            table.census.skipped.append(f"工作表「{sheet.name}」没有{spec.channel}渠道的表头，未读取")
+                why = refusal(
+                    best[1], spec.fields, spec.required, channel=spec.channel, where=where
+                )
+                raise UnreadableFile(filename, why)
+            table.census.skipped.append(
+                f"工作表「{sheet.name}」没有{spec.channel}渠道的表头，未读取"
+            )
             seen = seen or (best[1] or [clean(text(c)) for c in (head[0].cells if head else [])])
     if not found:
         raise UnreadableFile(

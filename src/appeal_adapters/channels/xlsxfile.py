@@ -11,9 +11,9 @@ import posixpath
 import re
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
 from appeal_adapters.channels import limits
 from appeal_adapters.channels.sheetxml import (
@@ -48,7 +48,7 @@ class XlsxBook:
             raise SheetError("压缩包中没有 xl/workbook.xml，不是 .xlsx 文件")
         self.sheets, self.epoch = self._workbook(names)
         parts = [part for _, part, _ in self.sheets]
-        optional = [p for p in ("xl/sharedStrings.xml", "xl/styles.xml") if p in names]
+        optional: list[str] = [p for p in ("xl/sharedStrings.xml", "xl/styles.xml") if p in names]
         check_zip(self.zip, parts + optional)
         self.dates = self._date_styles() if "xl/styles.xml" in names else frozenset()
         self.strings = _SharedStrings(self.zip) if "xl/sharedStrings.xml" in names else None
@@ -273,11 +273,9 @@ class _SheetReader:
             return raw
         if style in self.book.dates and 0 <= number < 2958466:
             moment = datetime.combine(self.book.epoch, datetime.min.time()) + timedelta(
-                days=number
+                seconds=round(number * 86400)
             )
-            if number == int(number):
-                return moment.date()
-            return moment.replace(microsecond=0)
+            return moment.date() if number == int(number) else moment
         return number
 
 
