@@ -15,7 +15,7 @@ from appeal_adapters.channels import rowcheck as rc
 from appeal_adapters.channels.base import ChannelParser, Row, Source
 from appeal_adapters.channels.jsonchannel import check_keys, read_all, read_record
 from appeal_adapters.channels.jsonfile import load_records, unflat
-from appeal_adapters.channels.mapping import FieldMap, defaults, field_map
+from appeal_adapters.channels.mapping import FieldMap, defaults, field_map, stored
 from appeal_adapters.channels.tablechannel import RowStream, area_code
 from appeal_adapters.channels.tabular import Census
 from appeal_adapters.channels.validation import first_problem, load_schema
@@ -63,7 +63,8 @@ def readmit_app(
     options: Mapping[str, Any],
 ) -> Row:
     """A quarantined record read again with the clerk's corrections."""
-    return read_record(row or 0, unflat(raw), fields(options), _build, channel=Channel.APP,
+    known = {**fields(options), **stored(raw)}
+    return read_record(row or 0, unflat(raw), known, _build, channel=Channel.APP,
                        code=area_code(options), corrections=corrections)  # fmt: skip
 
 

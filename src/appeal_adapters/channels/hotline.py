@@ -70,7 +70,8 @@ def readmit_hotline(
     """A quarantined hotline row read again with the clerk's corrections."""
     plan, again = replay(raw, spec(options), corrections, row or 0)
     return read_row(plan, again, _build, channel=Channel.HOTLINE, code=area_code(options),
-                    source_id=_source_id)  # fmt: skip
+                    source_id=_source_id,
+                    override=corrections.get("code_override", ""))  # fmt: skip
 
 
 def _source_id(get: Callable[[str], object], row: TableRow, plan: Plan) -> str:

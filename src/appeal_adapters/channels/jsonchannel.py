@@ -8,6 +8,7 @@ keys is refused with the keys found and expected.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -78,7 +79,8 @@ def read_record(
                                   f"{limits.MAX_JSON_DEPTH} 层", row=number)  # fmt: skip
         if not isinstance(item, dict):
             raise ValidationError("record", str(item)[:40], "应为对象", row=number)
-        reader = rc.RowReader(number, values.get, labels, area_code=code)
+        override = (corrections or {}).get("code_override", "")
+        reader = rc.RowReader(number, values.get, labels, area_code=code, code_override=override)
         record = build(reader, values)
         return attrs.evolve(record, row=number,
                             assumptions=record.assumptions + tuple(reader.assumptions))  # fmt: skip
@@ -88,7 +90,7 @@ def read_record(
         make,
         channel=channel,
         row=number,
-        raw=lambda: flat(item),
+        raw=lambda: [*flat(item), ("@字段", json.dumps(labels, ensure_ascii=False))],
         source_id=str(source) if isinstance(source, str | int) else "",
     )
 

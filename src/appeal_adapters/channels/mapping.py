@@ -9,6 +9,7 @@ the policy file's ``[mapping.<channel>]`` table — replaces a field's alternati
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -93,6 +94,19 @@ def load_map(path: str | Path, channel: str) -> dict[str, Any]:
     if isinstance(table.get(channel), Mapping):
         return dict(table[channel])
     return {k: v for k, v in data.items() if not isinstance(v, Mapping)}
+
+
+def stored(raw: Sequence[tuple[str, str]]) -> FieldMap:
+    """The fields a quarantined row was read with (its ``@字段`` pair), to read it again."""
+    for key, value in raw:
+        if key == "@字段":
+            try:
+                found = json.loads(value)
+            except ValueError:
+                return {}
+            if isinstance(found, dict):
+                return {str(k): (str(v),) for k, v in found.items()}
+    return {}
 
 
 def locate(

@@ -40,11 +40,13 @@ class RowReader:
         labels: Mapping[str, str],
         *,
         area_code: str,
+        code_override: str = "",
     ) -> None:
         self.row = row
         self.get = get
         self.labels = labels
         self.area_code = area_code
+        self.code_override = code_override  # the desk's reason to keep a failing code
         self.assumptions: list[Assumption] = []
 
     def label(self, key: str) -> str:
@@ -81,7 +83,7 @@ class RowReader:
         raw = unicodedata.normalize("NFKC", self.text(key, limit=40))
         code = normalize_credit_code(raw)
         problem = credit_code_problem(code) if code else None
-        if problem:
+        if problem and not self.code_override:
             raise ValidationError(
                 self.label(key), code, problem + "；核实后可由区服务企业办以 code_override 登记",
                 row=self.row,
@@ -127,7 +129,8 @@ class RowReader:
         contact = self.text("contact", limit=LIMITS["contact"])
         phone, extension = self.phone()
         return Enterprise(name=name, credit_code=code, address=address, contact=contact,
-                          phone=phone, extension=extension)  # fmt: skip
+                          phone=phone, extension=extension,
+                          code_override=self.code_override)  # fmt: skip
 
 
 def zipped(header: Sequence[str], cells: Sequence[object]) -> list[tuple[str, object]]:

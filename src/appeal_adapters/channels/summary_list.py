@@ -131,7 +131,8 @@ def readmit_summary_list(
     """A quarantined row of a list read again with the clerk's corrections."""
     plan, again = replay(raw, spec(options), corrections, row or 0)
     return read_row(plan, again, _builder({}), channel=Channel.GRASSROOTS,
-                    code=area_code(options), source_id=_source_id)  # fmt: skip
+                    code=area_code(options), source_id=_source_id,
+                    override=corrections.get("code_override", ""))  # fmt: skip
 
 
 def _source_id(get: Callable[[str], object], row: TableRow, plan: Plan) -> str:

@@ -8,6 +8,7 @@ with no readable sheet, listing the headers found and expected.  Rows then strea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ import attrs
 
 from appeal_adapters.channels import rowcheck as rc
 from appeal_adapters.channels.base import Row, UnreadableFile
-from appeal_adapters.channels.mapping import FieldMap, locate, refusal
+from appeal_adapters.channels.mapping import FieldMap, locate, refusal, stored
 from appeal_adapters.channels.tabular import Census, Sheet, Table, TableRow, text
 from appeal_adapters.documents.common import clean
 from appeal_core.appeal import Channel
@@ -139,6 +140,7 @@ def read_row(
     channel: Channel,
     code: str,
     source_id: SourceId,
+    override: str = "",
 ) -> Row:
     """One row as a record (with its assumptions, unmapped columns as notes), or rejected."""
     cells = row.cells
@@ -152,7 +154,7 @@ def read_row(
         return value
 
     def make() -> IntakeRecord:
-        reader = rc.RowReader(row.number, get, plan.labels, area_code=code)
+        reader = rc.RowReader(row.number, get, plan.labels, area_code=code, code_override=override)
         record = build(reader, row, plan)
         notes = record.notes + extras(plan, cells)
         if row.sheet:
@@ -166,6 +168,7 @@ def read_row(
             pairs.append(("@工作表", row.sheet))
         if row.record and row.record != row.number:
             pairs.append(("@记录", row.record))
+        pairs.append(("@字段", json.dumps(plan.labels, ensure_ascii=False)))
         return pairs + rc.zipped(plan.header, cells)
 
     return rc.record_or_rejected(
@@ -190,7 +193,7 @@ def replay(
     context = {k[1:]: v for k, v in raw if k.startswith("@")}
     header = [k for k, _ in raw if not k.startswith("@")]
     cells: list[object] = [v for k, v in raw if not k.startswith("@")]
-    columns = locate(header, spec.fields, filename="", where="")
+    columns = locate(header, {**spec.fields, **stored(raw)}, filename="", where="")
     for key, value in corrections.items():
         if key not in spec.fields:
             continue
@@ -202,5 +205,6 @@ def replay(
             cells.append(value)
     sheet = context.pop("工作表", "")
     context.pop("记录", None)
+    context.pop("字段", None)
     row = TableRow(number=number, cells=cells, sheet=sheet)
     return Plan(sheet=None, header=header, columns=columns, context=context), row

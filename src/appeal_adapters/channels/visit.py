@@ -14,7 +14,7 @@ from appeal_adapters.channels import rowcheck as rc
 from appeal_adapters.channels.base import ChannelParser, Row, Source
 from appeal_adapters.channels.jsonchannel import check_keys, fields_of, read_record
 from appeal_adapters.channels.jsonfile import load_records, unflat
-from appeal_adapters.channels.mapping import FieldMap, defaults, field_map
+from appeal_adapters.channels.mapping import FieldMap, defaults, field_map, stored
 from appeal_adapters.channels.tablechannel import (
     Plan,
     RowStream,
@@ -141,11 +141,12 @@ def readmit_visit(
         said: object = corrections.get("kind") or dict(raw).get(plan.labels.get("kind", ""), "")
         build = _builder(default)
         return read_row(plan, again, lambda r, _row, _plan: build(r, {}),
-                        channel=_guess(said, default), code=code,
-                        source_id=_source_id)  # fmt: skip
+                        channel=_guess(said, default), code=code, source_id=_source_id,
+                        override=corrections.get("code_override", ""))  # fmt: skip
     item = unflat(raw)
-    said = corrections.get("kind") or fields_of(item, keys(options))[0].get("kind")
-    return read_record(row or 0, item, keys(options), _builder(default),
+    known_keys = {**keys(options), **stored(raw)}
+    said = corrections.get("kind") or fields_of(item, known_keys)[0].get("kind")
+    return read_record(row or 0, item, known_keys, _builder(default),
                        channel=_guess(said, default), code=code,
                        corrections=corrections)  # fmt: skip
 
