@@ -69,8 +69,8 @@ def read_record(
     """One record as an ``IntakeRecord`` (with its assumptions), or rejected with its reason."""
     values: dict[str, object] = {}
     labels: dict[str, str] = {}
-    if isinstance(item, dict):
-        values, labels = fields_of(item, fields)
+    if isinstance(item, dict | TooDeep):
+        values, labels = fields_of(item if isinstance(item, dict) else item.fields, fields)
         values.update({k: v for k, v in (corrections or {}).items() if k in fields})
 
     def make() -> IntakeRecord:

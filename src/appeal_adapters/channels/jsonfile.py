@@ -23,24 +23,31 @@ _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
 
 @attrs.frozen
 class TooDeep:
-    """A record nested deeper than the limit: kept as the start of its text."""
+    """A record nested deeper than the limit: the start of its text, its top-level scalars."""
 
     text: str
     depth: int
+    fields: dict[str, object] = attrs.Factory(dict)
 
 
 def load_records(data: Source, filename: str, key: str) -> list[Any]:
     """The array under ``key`` of the top-level object (deep records as ``TooDeep``)."""
     stream = as_stream(data)
+    chunks: list[bytes] = []
+    size = 0
     try:
         stream.seek(0)
-        raw = stream.read(limits.MAX_JSON_BYTES + 1)
+        while size <= limits.MAX_JSON_BYTES and (chunk := stream.read(1 << 20)):
+            size += len(chunk)
+            chunks.append(chunk)
     except (OSError, ValueError) as exc:
         raise UnreadableFile(filename, f"读取失败（{exc}）") from exc
-    if len(raw) > limits.MAX_JSON_BYTES:
+    if size > limits.MAX_JSON_BYTES:
         raise UnreadableFile(
             filename, f"JSON 文件超过 {limits.MAX_JSON_BYTES >> 20} MB，请分批导出后导入"
         )
+    raw = b"".join(chunks)
+    del chunks
     if not raw.strip():
         raise UnreadableFile(filename, "文件为空")
     try:
@@ -81,7 +88,10 @@ def depth(value: object) -> int:
 def _bounded(item: object) -> object:
     level = depth(item)
     if level > limits.MAX_JSON_DEPTH:
-        return TooDeep(text=json.dumps(_shallow(item), ensure_ascii=False)[:200], depth=level)
+        shallow = _shallow(item)
+        fields = shallow if isinstance(shallow, dict) else {}
+        text = json.dumps(shallow, ensure_ascii=False)[:200]
+        return TooDeep(text=text, depth=level, fields={k: v for k, v in fields.items() if v != "…"})
     return item
 
 
@@ -118,13 +128,24 @@ def _split(text: str, key: str, filename: str) -> Iterator[object]:
     raise UnreadableFile(filename, f"不是有效的 JSON，或没有数组「{key}」")
 
 
+_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)\s*[,}]')
+
+
 def _one(chunk: str, level: int) -> object:
-    if level > limits.MAX_JSON_DEPTH:
-        return TooDeep(text=chunk[:200], depth=level)
-    try:
-        return json.loads(chunk)
-    except (ValueError, RecursionError):
-        return TooDeep(text=chunk[:200], depth=level)
+    if level <= limits.MAX_JSON_DEPTH:
+        try:
+            return json.loads(chunk)
+        except (ValueError, RecursionError):
+            pass
+    head = chunk[:4000]
+    fields: dict[str, object] = {}
+    for match in _PAIR.finditer(head):  # top-level scalars written before the deep part
+        if head[: match.start()].count("{") - head[: match.start()].count("}") == 1:
+            try:
+                fields[json.loads(f'"{match.group(1)}"')] = json.loads(match.group(2))
+            except ValueError:
+                continue
+    return TooDeep(text=chunk[:200], depth=level, fields=fields)
 
 
 def flat(value: object) -> list[tuple[str, object]]:

@@ -32,5 +32,5 @@ MAX_LINE_BYTES = 1 << 20
 MAX_RECORD_CHARS = 1 << 20
 MAX_FIELD_CHARS = 131_072
 #: Bytes of a JSON document (read whole), and how deep a record may nest.
-MAX_JSON_BYTES = 256 << 20
+MAX_JSON_BYTES = 32 << 20
 MAX_JSON_DEPTH = 32
