@@ -125,3 +125,16 @@ def app_records(n: int, deep_at: tuple[int, ...] = (), depth: int = 600) -> byte
 
 
 AT = datetime(2026, 11, 16, 9)
+
+
+def visit_records(n: int, deep_at: tuple[int, ...] = (), depth: int = 600) -> bytes:
+    """Visit records as JSON; those at ``deep_at`` nest a field ``depth`` deep."""
+    parts = []
+    for i in range(1, n + 1):
+        record = {"id": f"V-{i}", "kind": "面对面", "visitor": "李区长", "content": f"第{i}个问题",
+                  "enterprise": f"海门测试{i}有限公司", "visited_at": "2026-11-16 10:00"}  # fmt: skip
+        text = json.dumps(record, ensure_ascii=False)
+        if i in deep_at:
+            text = text[:-1] + ', "extra": ' + "{\"a\": " * depth + "1" + "}" * depth + "}"
+        parts.append(text)
+    return ('{"visits": [' + ",".join(parts) + "]}").encode()

@@ -194,3 +194,76 @@ def _xlsx_safe(cell: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return ILLEGAL_CHARACTERS_RE.sub("", cell)[:32767]
+
+
+# -- hostile files for every channel (issue 17) ---------------------------------------------
+
+HOSTILE = ("dimension", "far_cell", "last_row", "mixed", "long_line", "nul", "deep", "merges")
+
+
+def hostile_file(name: str, kind: str, rows: int, where: int) -> tuple[bytes, str]:
+    """(file bytes, file name) of a hostile variant of a clean file for channel ``name``."""
+    from tests import hostile
+
+    if name == "app" or (name == "visit" and kind == "deep"):
+        make = hostile.app_records if name == "app" else hostile.visit_records
+        deep = (where,) if kind in ("deep", "merges", "far_cell") else ()
+        data = make(rows, deep_at=deep, depth=40 + where * 97)
+        if kind == "long_line":
+            data = data[:-2] + b"x" * (40 << 20) + data[-2:]
+        elif kind == "nul":
+            data = data.replace(b"-1", b"-\x001", 1)
+        return data, "f.json"
+    table = hostile.table(name, rows)
+    if kind in ("mixed", "long_line", "nul"):
+        if kind == "mixed":
+            return hostile.mixed_encodings(table, (where + 1,)), "f.csv"
+        data = hostile.csv_bytes(table, "gb18030")
+        if kind == "long_line":
+            return data + b"y" * (2 << 20), "f.csv"
+        return data.replace(b"\r\n", b"\r\n\x00", 1), "f.csv"
+    book = hostile.xlsx(table)
+    if kind == "dimension":
+        return hostile.dimension(book, f"A1:C{where}"), "f.xlsx"
+    if kind == "far_cell":
+        return hostile.far_cell(book, "XFD1048576"), "f.xlsx"
+    if kind == "last_row":
+        return hostile.far_cell(book, "B1048576", "孤立的单元格"), "f.xlsx"
+    ref = f"A1:XFD{where}"  # merges overlapping each other, as a broken generator writes them
+    merges = f'<mergeCells count="3"><mergeCell ref="{ref}"/><mergeCell ref="{ref}"/>' \
+             f'<mergeCell ref="B2:C{where}"/></mergeCells>'  # fmt: skip
+    return hostile.rewrite(book, hostile.SHEET, lambda b: b.replace(
+        b"</sheetData>", b"</sheetData>" + merges.encode())), "f.xlsx"  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(NAMES),
+    kind=st.sampled_from(HOSTILE),
+    rows=st.integers(1, 40),
+    where=st.integers(1, 40),
+)
+def test_hostile_files_end_as_import_quarantine_or_refusal(
+    tmp_path_factory: object, name: str, kind: str, rows: int, where: int
+) -> None:
+    """Every channel, every hostile shape: a full import, quarantined rows, or a refusal
+    with nothing written; never a row lost without a word."""
+    import time
+
+    data, filename = hostile_file(name, kind, rows, min(where, rows))
+    path = Path(tmp_path_factory.mktemp("h")) / filename  # type: ignore[attr-defined]
+    path.write_bytes(data)
+    store = MemoryStore()
+    desk = Desk(store, district="HM")
+    started = time.perf_counter()
+    try:
+        report = import_file(desk, path, channel=name, at=AT, by=Actor.desk("小王"),
+                             plugins=PLUGINS)  # fmt: skip
+    except UnreadableFile:
+        assert not store.numbers() and not store.quarantined(include_settled=True)
+    else:
+        # every problem of the file is accounted for: registered or quarantined
+        expected = rows + (1 if kind == "last_row" and filename.endswith("xlsx") else 0)
+        assert len(report.registered) + len(report.quarantined) == expected, (kind, report)
+        assert len(store.numbers()) == len(report.registered)
+    assert time.perf_counter() - started < 60
