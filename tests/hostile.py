@@ -79,7 +79,11 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 def dimension(data: bytes, ref: str) -> bytes:
     """Declare ``ref`` as the sheet's dimension, whatever it holds."""
-    return rewrite(data, SHEET, lambda b: re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), b))
+    return rewrite(
+        data,
+        SHEET,
+        lambda b: re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), b),
+    )
 
 
 def far_cell(data: bytes, ref: str, value: str = "x") -> bytes:
@@ -135,6 +139,6 @@ def visit_records(n: int, deep_at: tuple[int, ...] = (), depth: int = 600) -> by
                   "enterprise": f"海门测试{i}有限公司", "visited_at": "2026-11-16 10:00"}  # fmt: skip
         text = json.dumps(record, ensure_ascii=False)
         if i in deep_at:
-            text = text[:-1] + ', "extra": ' + "{\"a\": " * depth + "1" + "}" * depth + "}"
+            text = text[:-1] + ', "extra": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
         parts.append(text)
     return ('{"visits": [' + ",".join(parts) + "]}").encode()

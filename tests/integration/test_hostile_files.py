@@ -102,7 +102,9 @@ def test_a_csv_mixing_gbk_and_utf8_is_refused_with_the_lines(tmp_path: Path) -> 
 def test_a_mixed_csv_is_refused_even_when_utf8_comes_first(tmp_path: Path) -> None:
     rows = hostile.table("summary_list", 20)
     utf8 = tuple(range(1, 10))
-    refused(tmp_path, "mixed.csv", hostile.mixed_encodings(rows, utf8), "summary_list", "编码不一致")
+    refused(
+        tmp_path, "mixed.csv", hostile.mixed_encodings(rows, utf8), "summary_list", "编码不一致"
+    )
 
 
 def test_a_file_without_line_breaks_is_refused_after_a_bounded_read(tmp_path: Path) -> None:

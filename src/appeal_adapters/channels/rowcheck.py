@@ -25,6 +25,8 @@ from appeal_core.phones import read_phone
 LIMITS = {"name": 200, "content": 20000, "address": 500, "contact": 50, "id": 64, "phone": 40}
 RAW_LIMIT = 20000  # characters kept of one raw cell in the quarantine
 _IDEOGRAPHIC_SPACES = re.compile("\u3000+")
+#: How a spreadsheet writes a long number (a credit code typed into a number cell).
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 #: The item's field path of each of our field names, for assumptions.
 PATHS = {"phone": "enterprise.phone", "extension": "enterprise.extension",
          "reported_at": "reported_at"}  # fmt: skip
@@ -73,7 +75,8 @@ class RowReader:
     def credit_code(self, key: str = "credit_code") -> str:
         """A unified social credit code that passes GB 32100-2015, or ``""`` when blank."""
         value = self.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric or (isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
             raise ValidationError(
                 self.label(key), text(value),
                 "统一社会信用代码是数字格式的单元格（Excel 只保留 15 位有效数字，后几位已丢失）；"
