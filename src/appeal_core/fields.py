@@ -48,7 +48,7 @@ PLACEHOLDERS = frozenset(
 
 def is_placeholder(text: str) -> bool:
     """True when ``text`` is a placeholder for a missing value (``无``, ``/``, ``N/A`` ...)."""
-    return unicodedata.normalize("NFKC", text).strip().lower() in PLACEHOLDERS
+    return len(text) <= 8 and unicodedata.normalize("NFKC", text).strip().lower() in PLACEHOLDERS
 
 
 _DATE_FORMS = (

@@ -58,15 +58,23 @@ class RowReader:
     def text(self, key: str, *, limit: int, required: bool = False) -> str:
         """Trimmed printable text; a placeholder (``无``, ``/`` ...) is empty or, if required,
         the row's failure."""
-        value = clean(text(self.get(key))).strip()
-        if value and is_placeholder(value):
+        value = self.get(key)
+        found = "" if value is None else clean(value if isinstance(value, str) else text(value))
+        found = found.strip()
+        if found and is_placeholder(found):
             if required:
                 raise ValidationError(
-                    self.label(key), value, f"「{value}」是占位符，不是有效的值（必填项）",
+                    self.label(key), found, f"「{found}」是占位符，不是有效的值（必填项）",
                     row=self.row,
                 )  # fmt: skip
             return ""
-        return check_text(value, self.label(key), limit=limit, required=required, row=self.row)
+        if not found:
+            if required:
+                raise ValidationError(self.label(key), value, "必填项不能为空", row=self.row)
+            return ""
+        if len(found) > limit:
+            return check_text(found, self.label(key), limit=limit, row=self.row)
+        return found
 
     def name(self, key: str = "enterprise") -> str:
         """An enterprise name: U+3000 runs inside removed (other characters as written)."""

@@ -76,7 +76,7 @@ def intake(session: Session, file: str, channel: str, mapping: str | None, on: d
         f"{Path(file).name}：登记 {len(report.registered)} 件，已存在 {len(report.repeated)} 件，"
         f"隔离 {len(report.quarantined)} 行，疑似重复 {len(report.flagged)} 件",
         *([read] if read else []),
-        *(f"  未读取：{s}" for s in (census.skipped if census else [])),
+        *(f"  {s}" for s in (census.skipped if census else [])),
         *(f"  隔离 {w['text']}" for w in where),
     ]
     if len(report.quarantined) > SHOWN:

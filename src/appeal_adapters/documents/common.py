@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import ModuleType
@@ -69,14 +68,15 @@ def load(module: str, feature: str, extra: str, package: str | None = None) -> M
 
 _CONTROL = [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]
 _DROP: dict[int, None] = {c: None for c in _CONTROL if c not in (0x09, 0x0A)}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(value: object, limit: int | None = None) -> str:
     """Printable text: CR/CRLF become LF, control chars and lone surrogates go, emoji stay."""
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
-    if any(unicodedata.category(ch) == "Cs" for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cs")
+    if not text.isascii() and _SURROGATE.search(text):
+        text = _SURROGATE.sub("", text)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
