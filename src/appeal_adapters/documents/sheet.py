@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, load, mask_phone
+from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, load, phone_line
 from appeal_core.appeal import Appeal, Satisfaction
 from appeal_core.identity import sheet_remark
 from appeal_core.policy import Policy
@@ -140,7 +140,7 @@ def due_line(item: Appeal) -> str:
 def _rows(item: Appeal, mask: bool) -> list[tuple[str, Any, str, str]]:
     ent, a = item.enterprise, item.assignment
     reply = item.final_reply or item.preliminary_reply
-    phone = mask_phone(ent.phone) if mask else clean(ent.phone)
+    phone = phone_line(ent.phone, ent.extension, mask=mask)
     lead = ""
     if a is not None:
         lead = "主办：" + clean(a.lead)
