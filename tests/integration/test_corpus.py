@@ -75,3 +75,36 @@ def test_every_row_is_registered_or_quarantined(name: str, tmp_path: Path) -> No
     for entry in desk.store.quarantined():
         readmitted = channel(spec["channel"], PLUGINS).rebuild(entry.raw, row=entry.row)
         assert isinstance(readmitted, RejectedRow) and readmitted.reason == entry.reason
+
+
+@pytest.mark.parametrize("name", ["附件2_三星镇_手填.xlsx", "12345_厂商导出_GBK.csv"])
+def test_an_admitted_row_is_the_item_a_clean_row_would_be(name: str, tmp_path: Path) -> None:
+    """The quarantined row, corrected and admitted, equals the same row imported clean."""
+    spec = EXPECTED[name]
+    chan = channel(spec["channel"], PLUGINS)
+    desk = Desk(MemoryStore(), district="HM")
+    import_file(desk, DATA / name, channel=spec["channel"], at=AT, by=Actor.desk("小王"),
+                plugins=PLUGINS)  # fmt: skip
+    entry = desk.store.quarantined()[0]
+    fix = {"content": "厂区门前道路积水，影响货车进出"} if name.endswith("xlsx") else {
+        "enterprise": "海门广源五金有限公司"}  # fmt: skip
+    admitted = desk.admit(entry.id, chan.rebuild(entry.raw, row=entry.row, corrections=fix),
+                          at=AT, by=Actor.desk("小王"))  # type: ignore[arg-type]  # fmt: skip
+
+    clean = tmp_path / name  # the same file with the clerk's correction typed in it
+    if name.endswith("xlsx"):
+        import openpyxl
+
+        book = openpyxl.load_workbook(DATA / name)
+        book.active[f"C{entry.row}"] = fix["content"]
+        book.save(clean)
+    else:
+        clean.write_bytes((DATA / name).read_bytes().replace("不详".encode("gbk"),
+                                                              fix["enterprise"].encode("gbk")))  # fmt: skip
+    other = Desk(MemoryStore(), district="HM")
+    import_file(other, clean, channel=spec["channel"], at=AT, by=Actor.desk("小王"),
+                plugins=PLUGINS)  # fmt: skip
+    (twin,) = [other.get(n) for n in other.store.numbers() if other.get(n).source_id ==
+               admitted.source_id]  # fmt: skip
+    for field in ("enterprise", "content", "channel", "source_id", "reported_at", "notes"):
+        assert getattr(admitted, field) == getattr(twin, field), field
