@@ -86,7 +86,8 @@ def read_moment(value: object, field: str = "date", *, row: int | None = None) -
         result = _from_serial(float(value), field, row)
         assumed = NO_TIME if float(value).is_integer() else ""
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = str(value)
+        text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
         result, assumed = _from_text(text, value, field, row)
     if not EARLIEST <= result.date() <= LATEST:
         raise ValidationError(

@@ -50,7 +50,8 @@ def read_phone(
     if isinstance(value, int | float) and not isinstance(value, bool):
         raw = str(int(value)) if float(value).is_integer() else str(value)
     else:
-        raw = unicodedata.normalize("NFKC", str(value)).strip()
+        raw = str(value)
+        raw = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if not raw:
         raise ValidationError(field, value, "电话不能为空", row=row)
     whole = _reading(_SEPARATORS.sub("", raw), area_code)

@@ -78,7 +78,8 @@ class RowReader:
 
     def name(self, key: str = "enterprise") -> str:
         """An enterprise name: U+3000 runs inside removed (other characters as written)."""
-        return _IDEOGRAPHIC_SPACES.sub("", self.text(key, limit=LIMITS["name"], required=True))
+        name = self.text(key, limit=LIMITS["name"], required=True)
+        return _IDEOGRAPHIC_SPACES.sub("", name) if "\u3000" in name else name
 
     def credit_code(self, key: str = "credit_code") -> str:
         """A unified social credit code that passes GB 32100-2015, or ``""`` when blank."""
@@ -91,7 +92,8 @@ class RowReader:
                 "请将该列设为文本格式，按营业执照重新填写",
                 row=self.row,
             )  # fmt: skip
-        raw = unicodedata.normalize("NFKC", self.text(key, limit=40))
+        raw = self.text(key, limit=40)
+        raw = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
         code = normalize_credit_code(raw)
         problem = credit_code_problem(code) if code else None
         if problem and not self.code_override:

@@ -211,7 +211,8 @@ class _SheetReader:
                 raise SheetError(_too_far(self.row, col))
             self.col = col
             self.kind = a.get("t", "n")
-            self.style = _int(a.get("s"))
+            style = a.get("s")
+            self.style = int(style) if style and style.isdigit() else 0
             self.parts = []
             self.size = 0
         elif name == "v" or name == "t":

@@ -74,6 +74,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def clean(value: object, limit: int | None = None) -> str:
     """Printable text: CR/CRLF become LF, control chars and lone surrogates go, emoji stay."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # nothing to drop: the common case, checked in C
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
     if not text.isascii() and _SURROGATE.search(text):
         text = _SURROGATE.sub("", text)
