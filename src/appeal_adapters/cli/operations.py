@@ -13,6 +13,7 @@ from appeal_adapters.channels.tabular import Census
 from appeal_adapters.cli.app import cli, on_option
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
+from appeal_adapters.documents.common import phone_line
 from appeal_core.errors import ValidationError
 from appeal_core.intake import IntakeRecord, RejectedRow
 
@@ -227,9 +228,19 @@ def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
     record = _corrected(session, session.desk.store.quarantine_entry(entry_id), fixed)
     firm = record.enterprise
     session.say(
-        f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，{firm.phone or '无电话'}，"
-        f"{record.content[:30]}（用 appeal quarantine admit {entry_id} 加同样的选项登记）",
-        {"ok": True, "enterprise": firm.name, "phone": firm.phone, "content": record.content},
+        f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，"
+        f"{phone_line(firm.phone, firm.extension) or '无电话'}，"
+        f"{record.content[:30]}（用 appeal quarantine admit {entry_id} 加同样的选项登记）"
+        + "".join(
+            f"\n  假定：{a.reason}（{a.original} → {a.assumed}）" for a in record.assumptions
+        ),
+        {
+            "ok": True,
+            "enterprise": firm.name,
+            "phone": firm.phone,
+            "content": record.content,
+            "assumptions": [attrs.asdict(a) for a in record.assumptions],
+        },  # fmt: skip
     )
 
 
