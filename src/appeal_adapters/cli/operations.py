@@ -240,7 +240,7 @@ def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
             "phone": firm.phone,
             "content": record.content,
             "assumptions": [attrs.asdict(a) for a in record.assumptions],
-        },  # fmt: skip
+        },
     )
 
 
