@@ -53,6 +53,21 @@ elif kind == "openpyxl":
     import openpyxl
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+elif kind == "openpyxl-full":  # the mode that sees merged cells
+    import openpyxl
+    book = openpyxl.load_workbook(path, data_only=True)
+    rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+elif kind == "calamine":
+    import python_calamine
+    book = python_calamine.CalamineWorkbook.from_path(path)
+    sheet = book.get_sheet_by_index(0)
+    merges = sheet.merged_cell_ranges
+    rows = sum(1 for _ in sheet.iter_rows())
+elif kind == "reader":  # the library's own reader, the check and the streaming pass
+    from appeal_adapters.channels.tabular import open_table
+    with open(path, "rb") as handle:
+        table = open_table(handle, filename="bench." + fmt, formats=("csv", "xlsx"))
+        rows = sum(1 for sheet in table.sheets for _ in sheet.rows())
 else:
     from appeal_adapters.channels import channel
     with open(path, "rb") as handle:
@@ -117,8 +132,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--compare", type=Path, help="another checkout's src to measure too")
     parser.add_argument("--repeat", type=int, default=3, help="runs per case, best kept")
+    parser.add_argument(
+        "--libraries",
+        action="store_true",
+        help="only compare .xlsx reading libraries (no field checks)",
+    )
     args = parser.parse_args()
     sources = [("this", ROOT / "src")] + ([("compare", args.compare)] if args.compare else [])
+    if args.libraries:
+        libraries(args.rows, args.repeat)
+        return
     print("| channel | file | reader | rows/s | peak MB | vs baseline |")
     print("|---|---|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,6 +166,26 @@ def main() -> None:
                           f"{speed:,.0f} | {got['peak_mb']:.0f} | {ratio:.2f} |")  # fmt: skip
                 sys.stdout.flush()
     print(f"\nPython {sys.version.split()[0]}, {args.rows:,} rows per file, best of {args.repeat}")
+
+
+def libraries(rows: int, repeat: int) -> None:
+    """Reading the hotline .xlsx only: this library's reader against openpyxl and calamine."""
+    print("| reader | rows/s | peak MB |\n|---|---:|---:|")
+    kinds = ["reader", "openpyxl", "openpyxl-full", "calamine"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp), "hotline", rows)["xlsx"]
+        found: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
+        for _ in range(repeat):
+            for kind in kinds:
+                try:
+                    found[kind].append(run(kind, path, "xlsx", ROOT / "src"))
+                except subprocess.CalledProcessError:  # python-calamine not installed
+                    continue
+        for kind, runs in found.items():
+            if runs:
+                got = best(runs)
+                print(f"| {kind} | {got['rows'] / got['seconds']:,.0f} | {got['peak_mb']:.0f} |")
+    print(f"\nPython {sys.version.split()[0]}, {rows:,} rows, best of {repeat}")
 
 
 if __name__ == "__main__":
