@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -21,6 +22,7 @@ def credit_code_check_char(first17: str) -> str:
     return CODE_CHARSET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=8192)  # each row checks its code twice (reader, then Enterprise); codes repeat
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
