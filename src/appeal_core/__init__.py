@@ -44,6 +44,7 @@ from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
+from appeal_core.ranking import Place, RankingRules, Standings
 from appeal_core.sweep import Action, ActionKind
 from appeal_core.timeutil import SHANGHAI
 
@@ -82,15 +83,18 @@ __all__ = [
     "MonthlyReport",
     "OutsideCoverage",
     "PermissionDenied",
+    "Place",
     "Policy",
     "QuarantineEntry",
     "QuarantineNotFound",
+    "RankingRules",
     "RedLine",
     "RejectedRow",
     "Reply",
     "Role",
     "Satisfaction",
     "SkippedRun",
+    "Standings",
     "Status",
     "Store",
     "UnitOfWork",

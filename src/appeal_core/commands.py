@@ -126,6 +126,14 @@ class Extend:
 
 
 @attrs.frozen(kw_only=True)
+class Redate:
+    """Count the item's counted deadlines again with the desk's current calendar."""
+
+    number: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class Escalate:
     """Take the item to the district leader in charge."""
 
@@ -192,6 +200,7 @@ Command = (
     | ReplyPreliminary
     | ReplyFinal
     | Extend
+    | Redate
     | Escalate
     | Resolve
     | RecordFollowUp

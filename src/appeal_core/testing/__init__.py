@@ -12,7 +12,9 @@ from appeal_core.testing.strategies import (
     contents,
     credit_codes,
     enterprises,
+    example_notice,
     mobile_phones,
+    year_notices,
 )
 
 __all__ = [
@@ -26,5 +28,7 @@ __all__ = [
     "contents",
     "credit_codes",
     "enterprises",
+    "example_notice",
     "mobile_phones",
+    "year_notices",
 ]

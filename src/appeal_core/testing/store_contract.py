@@ -44,7 +44,14 @@ from appeal_core.journal import stream_key
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
-from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, contents, enterprises
+from appeal_core.testing.strategies import (
+    DEPARTMENTS,
+    actors,
+    channels,
+    contents,
+    enterprises,
+    example_notice,
+)
 from appeal_core.timeutil import SHANGHAI
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
@@ -127,7 +134,23 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     second = register(desk, next(clock), "园区停车位不足，员工停车困难")
     assert first in second.possible_duplicates, second.possible_duplicates
     desk.dismiss_duplicate(second.number, of=first, at=next(clock), by=DESK)
-    return (a, b, d, dup, first, second.number)
+    return (a, b, d, dup, first, second.number, _redated(desk))
+
+
+def _redated(desk: Desk) -> str:
+    """An item assigned on 2026-12-30 (provisional deadline), re-dated once 2027 is known."""
+    from appeal_core.calendar import china_calendar
+
+    eve = datetime(2026, 12, 30, 9, 0, tzinfo=SHANGHAI)
+    number = register(desk, eve, "年底用电增容").number
+    desk.verify(number, at=eve, by=DESK)
+    desk.classify(number, category="用电", complexity=Complexity.ROUTINE, at=eve, by=DESK)
+    desk.assign(number, lead=DEPARTMENTS[0], at=eve, by=DESK)
+    calendar = desk.calendar
+    desk.calendar = china_calendar(notices=[example_notice(2027)])
+    desk.redate([number], at=eve + timedelta(hours=1), by=DESK, reason="2027 年安排已载入")
+    desk.calendar = calendar
+    return number
 
 
 class StoreContract:

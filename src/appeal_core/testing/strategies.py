@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hypothesis import strategies as st
 
 from appeal_core.actor import Actor
 from appeal_core.appeal import Channel
+from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.enterprise import CODE_CHARSET, Enterprise, credit_code_check_char
 
 #: Department names like a real district's, used by the shipped state machine.
@@ -63,4 +66,76 @@ def actors(departments: tuple[str, ...] = DEPARTMENTS) -> st.SearchStrategy[Acto
         st.just(Actor.desk("窗口")),
         st.just(Actor.leader("分管区长")),
         st.sampled_from(departments).map(Actor.of_department),
+    )
+
+
+@st.composite
+def year_notices(draw: st.DrawFn, year: int) -> YearNotice:
+    """Made-up holiday arrangements for ``year`` that look like a State Council notice: the
+    seven holidays on plausible dates, weekend make-up days, a title and a document number.
+
+    For tests only (the loader accepts them without ``force``); never a real year's data.
+    """
+
+    def day(month: int, first: int, last: int) -> date:
+        return date(year, month, draw(st.integers(first, last)))
+
+    def period(name: str, first: date, lengths: tuple[int, int]) -> HolidayPeriod:
+        days = draw(st.integers(*lengths))
+        return HolidayPeriod(name, first, first + timedelta(days=days - 1))
+
+    new_year = date(year, 1, 1) - timedelta(days=draw(st.integers(0, 2)))
+    periods = [
+        HolidayPeriod("元旦", new_year, date(year, 1, draw(st.integers(1, 3)))),
+        period("春节", day(1, 21, 31) + timedelta(days=draw(st.integers(0, 18))), (7, 9)),
+        period("清明节", day(4, 3, 6), (1, 3)),
+        period("劳动节", date(year, 5, 1), (1, 5)),
+        period("端午节", day(5, 28, 31) + timedelta(days=draw(st.integers(0, 25))), (1, 3)),
+    ]
+    if draw(st.booleans()):
+        periods += [
+            period("中秋节", day(9, 10, 27), (1, 3)),
+            period("国庆节", date(year, 10, 1), (7, 8)),
+        ]
+    else:
+        periods.append(period("中秋节、国庆节", date(year, 10, 1), (8, 8)))
+    off = {d for p in periods for d in p.days()}
+    weekends = [
+        d
+        for d in (date(year, 1, 1) + timedelta(days=k) for k in range(365))
+        if d.weekday() >= 5 and d not in off
+    ]
+    makeup = draw(st.lists(st.sampled_from(weekends), unique=True, max_size=6))
+    return YearNotice(
+        year,
+        tuple(periods),
+        tuple(sorted(makeup)),
+        title=f"国务院办公厅关于{year}年部分节假日安排的通知",
+        document_number=f"国办发明电〔{year - 1}〕{draw(st.integers(1, 30))}号",
+        issued_on=date(year - 1, 11, draw(st.integers(1, 30))),
+    )
+
+
+def example_notice(year: int) -> YearNotice:
+    """One fixed made-up arrangement for ``year`` in a notice's shape (元旦 1-3 January, 春节,
+    清明节, 劳动节, 端午节, 中秋节 and 国庆节 on typical dates), for examples, tests and
+    benchmarks that need the same notice every run; never a real year's data."""
+
+    def off(name: str, first: tuple[int, int], last: tuple[int, int]) -> HolidayPeriod:
+        return HolidayPeriod(name, date(year, *first), date(year, *last))
+
+    return YearNotice(
+        year,
+        (
+            off("元旦", (1, 1), (1, 3)),
+            off("春节", (2, 5), (2, 12)),
+            off("清明节", (4, 3), (4, 5)),
+            off("劳动节", (5, 1), (5, 5)),
+            off("端午节", (6, 9), (6, 11)),
+            off("中秋节", (9, 15), (9, 17)),
+            off("国庆节", (10, 1), (10, 7)),
+        ),
+        tuple(d for d in (date(year, 2, 20), date(year, 10, 9)) if d.weekday() >= 5),
+        title=f"国务院办公厅关于{year}年部分节假日安排的通知",
+        document_number=f"国办发明电〔{year - 1}〕9号",
     )
