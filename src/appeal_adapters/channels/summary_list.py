@@ -98,14 +98,21 @@ def parse_summary_list(data: Source, *, filename: str, options: Mapping[str, Any
 
 
 def _records(found: list[Plan], code: str, skipped: list[str]) -> Iterator[Row]:
-    build = _builder({})
+    seen: dict[str, int] = {}
+    build = _builder(seen)
+
+    def source_id(get: Callable[[str], object], row: TableRow, plan: Plan) -> str:
+        found = _source_id(get, row, plan)
+        # a repeated 编号 is quarantined under its own id, so it is never taken as "known"
+        return f"{found}#第{row.number}行" if found in seen else found
+
     for plan in found:
         assert plan.sheet is not None
         for row in plan.sheet.rows():
             if row.number <= plan.header_row or _not_a_problem(row, plan, skipped):
                 continue
             yield read_row(plan, row, build, channel=Channel.GRASSROOTS, code=code,
-                           source_id=_source_id)  # fmt: skip
+                           source_id=source_id)  # fmt: skip
 
 
 def _not_a_problem(row: TableRow, plan: Plan, skipped: list[str]) -> bool:
