@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -267,3 +268,48 @@ def test_hostile_files_end_as_import_quarantine_or_refusal(
         assert len(report.registered) + len(report.quarantined) == expected, (kind, report)
         assert len(store.numbers()) == len(report.registered)
     assert time.perf_counter() - started < 60
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data"
+WORKBOOKS = ["附件2_三星镇_手填.xls", "附件2_三星镇_手填.ods", "附件2_三星镇_手填.xlsx",
+             "汇总清单_多个区镇.xls", "汇总清单_多个区镇_LO.xlsx"]  # fmt: skip
+
+
+@FUZZ
+@given(data=st.data())
+def test_truncated_and_flipped_workbooks_of_every_format(data: st.DataObject) -> None:
+    """.xls (xlrd), .ods and .xlsx (the streaming readers) damaged anywhere: rows or a refusal."""
+    raw = (CORPUS / data.draw(st.sampled_from(WORKBOOKS))).read_bytes()
+    cut = data.draw(st.one_of(st.just(len(raw)), st.integers(len(raw) // 2, len(raw))))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, cut - 1), st.integers(0, 255)),
+                               max_size=8))  # fmt: skip
+    mutated = bytearray(raw[:cut])
+    for at, byte in flips:
+        mutated[at] = byte
+    parse_all("summary_list", bytes(mutated))
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_xml_inside_a_workbook(data: st.DataObject) -> None:
+    """The zip is sound but a part's XML is damaged (bytes changed or cut): rows or a refusal,
+    and never a sheet that stops half-way (the XML is checked whole before the first row)."""
+    from tests import hostile
+
+    name = data.draw(st.sampled_from(["附件2_三星镇_手填.xlsx", "汇总清单_多个区镇_LO.xlsx"]))
+    raw = (CORPUS / name).read_bytes()
+    parts = [p for p in zipfile.ZipFile(io.BytesIO(raw)).namelist()
+             if p.endswith((".xml", ".rels"))]  # fmt: skip
+    part = data.draw(st.sampled_from(parts))
+    edits = data.draw(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(list(b'0129"<>/=Asrtvc ')),
+                                         st.integers(0, 12)), min_size=1, max_size=3))  # fmt: skip
+
+    def change(body: bytes) -> bytes:
+        out = bytearray(body)
+        for where, byte, cut in edits:
+            at = int(where * (len(out) - 1))
+            out[at : at + cut] = bytes([byte])
+        return bytes(out)
+
+    rows = parse_all("summary_list", hostile.rewrite(raw, part, change))
+    assert not any(isinstance(r, RejectedRow) and r.field == "文件" for r in rows)

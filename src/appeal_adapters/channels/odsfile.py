@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import IO
 
 from appeal_adapters.channels import limits
-from appeal_adapters.channels.sheetxml import SheetError, check_zip, expat_parser, feed
+from appeal_adapters.channels.sheetxml import (
+    ZIP_ERRORS,
+    SheetError,
+    check_zip,
+    expat_parser,
+    feed,
+)
 
 Merge = tuple[int, int, int, int]
 _PART = "content.xml"
@@ -25,7 +31,7 @@ class OdsBook:
     def __init__(self, stream: IO[bytes]) -> None:
         try:
             self.zip = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             raise SheetError(f"不是有效的 .ods 文件（{exc}）") from exc
         check_zip(self.zip, [_PART])
         reader = _Reader(sheet=None)

@@ -8,6 +8,7 @@ sizes before a byte of them is parsed.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from xml.parsers import expat
@@ -15,6 +16,10 @@ from xml.parsers import expat
 from appeal_adapters.channels import limits
 
 CHUNK = 1 << 16
+#: What a damaged zip raises while a part is read (a bad CRC, a broken deflate stream, an
+#: unknown compression method or zip version).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError,
+              UnicodeError, RuntimeError, ValueError)  # fmt: skip
 
 
 class SheetError(ValueError):
@@ -74,10 +79,12 @@ def feed(zf: zipfile.ZipFile, part: str, p: Any) -> Iterator[None]:
                 yield
             p.Parse(b"", True)
             yield
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, LookupError) as exc:  # LookupError: an unknown encoding named
         raise SheetError(f"{part} 不是有效的 XML（{exc}）") from exc
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise SheetError(f"{part} 已损坏（{exc}）") from exc
+    except SheetError:
+        raise
+    except ZIP_ERRORS as exc:
+        raise SheetError(f"{part} 已损坏（{type(exc).__name__}: {exc}）") from exc
 
 
 def parse_all(zf: zipfile.ZipFile, part: str, p: Any) -> None:
@@ -116,6 +123,15 @@ def expat_parser(
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = data
+    p.StartDoctypeDeclHandler = _refuse
+    p.EntityDeclHandler = _refuse
+    p.ExternalEntityRefHandler = _refuse
+    return p
+
+
+def bare_parser() -> Any:
+    """An expat parser with no handlers but the refusals: checks well-formedness at C speed."""
+    p = expat.ParserCreate()
     p.StartDoctypeDeclHandler = _refuse
     p.EntityDeclHandler = _refuse
     p.ExternalEntityRefHandler = _refuse

@@ -23,6 +23,7 @@ from appeal_adapters.channels.tablechannel import (
     RowStream,
     Spec,
     area_code,
+    body,
     plans,
     read_row,
     replay,
@@ -31,7 +32,7 @@ from appeal_adapters.channels.tabular import TableRow, open_table, text
 from appeal_adapters.documents.common import clean
 from appeal_core.appeal import Channel
 from appeal_core.errors import ValidationError
-from appeal_core.intake import IntakeRecord
+from appeal_core.intake import IntakeRecord, RejectedRow
 
 BASE: dict[str, tuple[str, ...]] = {
     "source_id": ("编号", "序号"),
@@ -107,9 +108,11 @@ def _records(found: list[Plan], code: str, skipped: list[str]) -> Iterator[Row]:
         return f"{found}#第{row.number}行" if found in seen else found
 
     for plan in found:
-        assert plan.sheet is not None
-        for row in plan.sheet.rows():
-            if row.number <= plan.header_row or _not_a_problem(row, plan, skipped):
+        for row in body(plan, Channel.GRASSROOTS):
+            if isinstance(row, RejectedRow):
+                yield row
+                continue
+            if _not_a_problem(row, plan, skipped):
                 continue
             yield read_row(plan, row, build, channel=Channel.GRASSROOTS, code=code,
                            source_id=source_id)  # fmt: skip

@@ -17,10 +17,11 @@ import attrs
 from appeal_adapters.channels import rowcheck as rc
 from appeal_adapters.channels.base import Row, UnreadableFile
 from appeal_adapters.channels.mapping import FieldMap, locate, refusal, stored
+from appeal_adapters.channels.sheetxml import SheetError
 from appeal_adapters.channels.tabular import Census, Sheet, Table, TableRow, text
 from appeal_adapters.documents.common import clean
 from appeal_core.appeal import Channel
-from appeal_core.intake import IntakeRecord
+from appeal_core.intake import IntakeRecord, RejectedRow
 from appeal_core.policy import Policy
 
 HEAD_ROWS = 10  # the header row must come within a sheet's first non-blank rows
@@ -83,7 +84,10 @@ def plans(table: Table, spec: Spec, filename: str) -> list[Plan]:
     seen: list[str] = []
     for sheet in table.sheets:
         where = f"工作表「{sheet.name}」" if sheet.name else ""
-        head = sheet.head(HEAD_ROWS)
+        try:
+            head = sheet.head(HEAD_ROWS)
+        except SheetError as exc:
+            raise UnreadableFile(filename, f"{where}{exc}") from exc
         best: tuple[int, list[str]] = (0, [])
         for i, row in enumerate(head):
             cells = [clean(text(c)) for c in row.cells]
@@ -115,6 +119,25 @@ Build = Callable[[rc.RowReader, TableRow, Plan], IntakeRecord]
 SourceId = Callable[[Callable[[str], object], TableRow, Plan], str]
 
 
+def body(plan: Plan, channel: Channel) -> Iterator[TableRow | RejectedRow]:
+    """The rows below the sheet's header.  The file was checked whole before, so a sheet
+    cannot break half-way unless it changed since; if it does, the rest of the sheet is one
+    rejected row saying from which row on nothing was read (never a silent end)."""
+    assert plan.sheet is not None
+    last = plan.header_row
+    try:
+        for row in plan.sheet.rows():
+            if row.number > plan.header_row:
+                last = row.number
+                yield row
+    except SheetError as exc:
+        yield RejectedRow(
+            channel=channel, row=last + 1, field="文件", value="",
+            reason=f"从第{last + 1}行起无法读取，这些行未登记（{exc}）；请修复文件后重新导入",
+            raw=(("@工作表", plan.sheet.name),) if plan.sheet.name else (),
+        )  # fmt: skip
+
+
 def records(
     plans: list[Plan],
     build: Build,
@@ -125,11 +148,11 @@ def records(
 ) -> Iterator[Row]:
     """The records of every planned sheet, in order (rows below each header row)."""
     for plan in plans:
-        assert plan.sheet is not None
-        for row in plan.sheet.rows():
-            if row.number > plan.header_row:
-                yield read_row(plan, row, build, channel=channel, code=code,
-                               source_id=source_id)  # fmt: skip
+        for row in body(plan, channel):
+            if isinstance(row, RejectedRow):
+                yield row
+                continue
+            yield read_row(plan, row, build, channel=channel, code=code, source_id=source_id)
 
 
 def read_row(

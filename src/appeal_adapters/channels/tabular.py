@@ -19,7 +19,7 @@ import attrs
 from appeal_adapters.channels import limits
 from appeal_adapters.channels.base import Source, UnreadableFile
 from appeal_adapters.channels.csvfile import check_csv, csv_rows
-from appeal_adapters.channels.sheetxml import SheetError
+from appeal_adapters.channels.sheetxml import ZIP_ERRORS, SheetError
 from appeal_adapters.documents.common import load
 
 ZIP = b"PK\x03\x04"
@@ -165,7 +165,7 @@ def _zip_table(stream: IO[bytes], filename: str) -> Table:
 
     try:
         names = set(zipfile.ZipFile(stream).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise UnreadableFile(filename, f"不是有效的 .xlsx 文件（{exc}）") from exc
     if "content.xml" in names:
         from appeal_adapters.channels.odsfile import OdsBook

@@ -20,6 +20,7 @@ from appeal_adapters.channels.tablechannel import (
     RowStream,
     Spec,
     area_code,
+    body,
     plans,
     read_row,
     replay,
@@ -27,7 +28,7 @@ from appeal_adapters.channels.tablechannel import (
 from appeal_adapters.channels.tabular import Census, TableRow, as_stream, open_table, text
 from appeal_core.appeal import Channel
 from appeal_core.errors import ValidationError
-from appeal_core.intake import IntakeRecord
+from appeal_core.intake import IntakeRecord, RejectedRow
 
 #: Our field names and the table headers accepted for them (first found wins).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -112,10 +113,10 @@ def _json(items: list[object], known: FieldMap, default: str, code: str) -> Iter
 def _table(found: list[Plan], default: str, code: str) -> Iterator[Row]:
     build = _builder(default)
     for plan in found:
-        assert plan.sheet is not None
         kind_col = plan.columns.get("kind")
-        for row in plan.sheet.rows():
-            if row.number <= plan.header_row:
+        for row in body(plan, Channel.LEADER_VISIT):
+            if isinstance(row, RejectedRow):
+                yield row
                 continue
             kind = (
                 row.cells[kind_col] if kind_col is not None and kind_col < len(row.cells) else None

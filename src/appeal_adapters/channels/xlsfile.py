@@ -6,6 +6,7 @@ bounded (``MAX_XLS_BYTES``), and rows are kept ragged (only the cells that exist
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -30,8 +31,9 @@ class XlsBook:
             )
         try:
             self.book = xlrd.open_workbook(
-                file_contents=data, formatting_info=True, ragged_rows=True, on_demand=True
-            )
+                file_contents=data, formatting_info=True, ragged_rows=True, on_demand=True,
+                logfile=io.StringIO(), verbosity=0,
+            )  # fmt: skip
         except Exception as exc:  # xlrd raises its own errors and whatever struct/OLE raise
             raise SheetError(f"不是有效的 .xls 文件（{type(exc).__name__}: {exc}）") from exc
         self.xlrd = xlrd

@@ -14,10 +14,13 @@ from array import array
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import IO
+from xml.parsers.expat import ExpatError
 
 from appeal_adapters.channels import limits
 from appeal_adapters.channels.sheetxml import (
+    ZIP_ERRORS,
     SheetError,
+    bare_parser,
     check_zip,
     column_index,
     column_letters,
@@ -41,7 +44,7 @@ class XlsxBook:
     def __init__(self, stream: IO[bytes]) -> None:
         try:
             self.zip = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             raise SheetError(f"不是有效的 .xlsx 文件（{exc}）") from exc
         names = set(self.zip.namelist())
         if "xl/workbook.xml" not in names:
@@ -220,10 +223,8 @@ class _SheetReader:
         elif name == "row":
             r = a.get("r")
             number = _int(r) if r else self.row + 1
-            if not self.row < number <= limits.MAX_ROWS:
-                raise SheetError(
-                    f"行号 {r} 不在 {self.row + 1} 至 {limits.MAX_ROWS:,} 之间（行号须递增）"
-                )
+            if not self.row < number <= limits.MAX_ROWS:  # out of order: counted on, as Excel
+                number = self.row + 1  # would repair it (the scan refused rows past the limit)
             self.row = number
             self.col = -1
             self.cells = {}
@@ -301,16 +302,19 @@ _LONG_TEXT = re.compile(rb">[^<]{%d}" % (limits.MAX_CELL_CHARS * 3 + 64))
 def scan_sheet(zf: zipfile.ZipFile, part: str) -> list[Merge]:
     """Check a worksheet's raw XML against the limits and return its merged ranges.
 
-    A fast pass over the bytes (no XML events): cells beyond the column limit, row numbers
-    beyond the row limit, the cell count, overlong text and the merged ranges.
+    A fast pass over the bytes: cells beyond the column limit, row numbers beyond the row
+    limit, the cell count, overlong text and the merged ranges, and the XML well-formed (expat
+    without handlers), so the streaming pass that follows meets nothing it cannot read.
     """
     merges: list[Merge] = []
     cells = 0
     carry = b""
+    syntax = bare_parser()
     try:
         with zf.open(part) as handle:
             while True:
                 chunk = handle.read(1 << 20)
+                syntax.Parse(chunk, not chunk)
                 data = carry + chunk
                 cut = data.rfind(b"<") if chunk else len(data)
                 if cut <= 0 and chunk:
@@ -335,8 +339,12 @@ def scan_sheet(zf: zipfile.ZipFile, part: str) -> list[Merge]:
                             raise SheetError(f"合并单元格超过 {limits.MAX_MERGES:,} 处")
                 if not chunk:
                     break
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise SheetError(f"{part} 已损坏（{exc}）") from exc
+    except SheetError:
+        raise
+    except ZIP_ERRORS as exc:
+        raise SheetError(f"{part} 已损坏（{type(exc).__name__}: {exc}）") from exc
+    except (ExpatError, LookupError) as exc:
+        raise SheetError(f"{part} 不是有效的 XML（{exc}）") from exc
     return merges
 
 
