@@ -16,9 +16,9 @@ from typing import IO, Protocol
 
 import attrs
 
-from appeal_adapters.channels import limits
 from appeal_adapters.channels.base import Source, UnreadableFile
 from appeal_adapters.channels.csvfile import check_csv, csv_rows
+from appeal_adapters.channels.merges import Merge, RawRows, check_merges, filled
 from appeal_adapters.channels.sheetxml import ZIP_ERRORS, SheetError
 from appeal_adapters.documents.common import load
 
@@ -26,8 +26,6 @@ ZIP = b"PK\x03\x04"
 OLE2 = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls, old .doc
 
 Cells = list[object]
-Merge = tuple[int, int, int, int]  # first row, first column, last row, last column
-RawRows = Iterator[tuple[int, dict[int, object]]]
 
 
 @attrs.frozen(slots=True)
@@ -198,7 +196,8 @@ def _book_table(book: Book, kind: str, filename: str) -> Table:
         def rows(index: int = index, name: str = name, merges: list[Merge] = merges) -> (
             Iterator[TableRow]
         ):  # fmt: skip
-            return filled(book.rows(index), merges, name)
+            for number, cells, marks in filled(book.rows(index), merges):
+                yield TableRow(number=number, cells=cells, sheet=name, filled=marks)
 
         sheets.append(Sheet(name=name, stream=rows, census=census))
         census.sheets.append(name)
@@ -219,51 +218,6 @@ class Book(Protocol):
 
     def rows(self, index: int) -> RawRows:
         """(row, {column: value}) of rows that have a value."""
-
-
-def check_merges(merges: list[Merge]) -> None:
-    """Refuse merged ranges that overlap so much that filling them would exceed a row's width."""
-    events: list[tuple[int, int]] = []
-    for r1, c1, r2, c2 in merges:
-        width = min(c2, limits.MAX_COLUMNS - 1) - c1 + 1
-        events += [(r1, width), (r2 + 1, -width)]
-    events.sort(key=lambda e: (e[0], e[1]))
-    total = 0
-    for row, width in events:
-        total += width
-        if total > limits.MAX_COLUMNS:
-            raise SheetError(f"第 {row} 行附近的合并单元格相互重叠，文件已损坏")
-
-
-def filled(raw: RawRows, merges: list[Merge], sheet: str) -> Iterator[TableRow]:
-    """Rows with each merged range's value in every cell of the range (rows that exist only)."""
-    pending = sorted(merges)
-    nxt = 0
-    active: list[Merge] = []
-    values: dict[Merge, object] = {}
-    for number, cells in raw:
-        marks: list[tuple[int, int]] = []
-        if pending:
-            while nxt < len(pending) and pending[nxt][0] <= number:
-                active.append(pending[nxt])
-                nxt += 1
-            active = [m for m in active if m[2] >= number]
-            for merge in active:
-                r1, c1, _, c2 = merge
-                if number == r1:
-                    values[merge] = cells.get(c1)
-                value = values.get(merge)
-                if value is None or value == "":
-                    continue
-                for col in range(c1, min(c2, limits.MAX_COLUMNS - 1) + 1):
-                    if number != r1 or col != c1:
-                        cells[col] = value
-                        marks.append((col, number - r1))
-        width = max(cells) + 1
-        row: Cells = [None] * width
-        for col, value in cells.items():
-            row[col] = value
-        yield TableRow(number=number, cells=row, sheet=sheet, filled=tuple(marks))
 
 
 def text(cell: object) -> str:
