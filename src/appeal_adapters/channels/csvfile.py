@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Iterator
 from typing import IO
@@ -19,7 +20,16 @@ from appeal_adapters.channels.sheetxml import SheetError
 
 CHUNK = 1 << 20
 _BREAK = re.compile(rb"\r\n|\r|\n")
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: A line longer than the limit, found from a line's start (linear: no retry inside a line).
+_LONG_LINE = re.compile(rb"(?:\A|[\r\n])[^\r\n]{%d}" % (limits.MAX_LINE_BYTES + 1))
+
+
+def _lines_of(block: bytes) -> list[bytes]:
+    """A block's physical lines, without their ends (for the encoding messages)."""
+    lines = _BREAK.split(block)
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
 
 
 class _Lines:
@@ -67,18 +77,16 @@ class _Lines:
         first = self.lines + 1
         if b"\x00" in block:
             at = block.index(b"\x00")
-            line = first + len(_BREAK.findall(block, 0, at))
-            raise SheetError(f"第 {line} 行含有空字符（NUL），不是文本文件")
-        raw_lines = _BREAK.split(block)
-        if raw_lines and raw_lines[-1] == b"":
-            raw_lines.pop()
-        if max(map(len, raw_lines), default=0) > limits.MAX_LINE_BYTES:
-            longest = max(range(len(raw_lines)), key=lambda i: len(raw_lines[i]))
-            raise SheetError(self._too_long(first + longest))
-        text = self._decode(block, raw_lines, first)
-        lines = _LINES.findall(text)
-        self.lines += len(lines)
-        for line in lines:
+            number = first + len(_BREAK.findall(block, 0, at))
+            raise SheetError(f"第 {number} 行含有空字符（NUL），不是文本文件")
+        if len(block) > limits.MAX_LINE_BYTES:
+            long = _LONG_LINE.search(block)
+            if long is not None:
+                start = long.start() + (block[long.start()] in b"\r\n")
+                raise SheetError(self._too_long(first + len(_BREAK.findall(block, 0, start))))
+        text = self._decode(block, first)
+        for line in io.StringIO(text, newline=""):  # splits at \n, \r\n and \r, as csv does
+            self.lines += 1
             self.pending += len(line)
             if self.pending > limits.MAX_RECORD_CHARS:
                 raise SheetError(
@@ -87,7 +95,7 @@ class _Lines:
                 )
             yield line
 
-    def _decode(self, block: bytes, raw_lines: list[bytes], first: int) -> str:
+    def _decode(self, block: bytes, first: int) -> str:
         if block.isascii():
             return block.decode("ascii")
         if not self.auto:
@@ -99,10 +107,10 @@ class _Lines:
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
-            self._classify(raw_lines, first)
+            self._classify(_lines_of(block), first)
         else:
             if len(self.utf8_lines) < 3:
-                self.utf8_lines += [first + i for i, b in enumerate(raw_lines)
+                self.utf8_lines += [first + i for i, b in enumerate(_lines_of(block))
                                     if not b.isascii()][: 3 - len(self.utf8_lines)]  # fmt: skip
         if self.utf8_lines and self.other_lines:
             raise SheetError(

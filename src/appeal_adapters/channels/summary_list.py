@@ -119,7 +119,12 @@ def _records(found: list[Plan], code: str, skipped: list[str]) -> Iterator[Row]:
 
 
 def _not_a_problem(row: TableRow, plan: Plan, skipped: list[str]) -> bool:
-    texts = {clean(text(c)).strip() for c in row.cells} - {""}
+    cells, columns = row.cells, plan.columns
+    name, content = (cells[columns[k]] if columns[k] < len(cells) else None
+                     for k in ("enterprise", "content"))  # fmt: skip
+    if name and content and name != content:  # a problem row (a merged footer repeats itself)
+        return False
+    texts = {clean(text(c)).strip() for c in cells} - {""}
     if len(texts) == 1 and next(iter(texts)).startswith(FOOTERS):
         return True  # the remark or a signature line, often one merged cell
     number = plan.columns["source_id"]

@@ -38,6 +38,15 @@ class Spec:
     unquote: bool = False
 
 
+def _labels(plan: Plan) -> dict[str, str]:
+    return {key: plan.header[i] for key, i in plan.columns.items()}
+
+
+def _unmapped(plan: Plan) -> list[tuple[int, str]]:
+    mapped = set(plan.columns.values())
+    return [(i, name) for i, name in enumerate(plan.header) if name and i not in mapped]
+
+
 @attrs.frozen
 class Plan:
     """How one sheet is read: its header row, the column of each field, rows above it."""
@@ -50,10 +59,14 @@ class Plan:
     context: dict[str, str] = attrs.Factory(dict)
     unquote: bool = False
 
-    @property
-    def labels(self) -> dict[str, str]:
-        """Our field → the file's header text."""
-        return {key: self.header[i] for key, i in self.columns.items()}
+    #: Our field → the file's header text.
+    labels: dict[str, str] = attrs.field(
+        init=False, default=attrs.Factory(_labels, takes_self=True)
+    )
+    #: (column, header) of the columns no field maps: they go to the notes.
+    unmapped: list[tuple[int, str]] = attrs.field(
+        init=False, default=attrs.Factory(_unmapped, takes_self=True)
+    )
 
 
 class RowStream:
@@ -179,7 +192,7 @@ def read_row(
     def make() -> IntakeRecord:
         reader = rc.RowReader(row.number, get, plan.labels, area_code=code, code_override=override)
         record = build(reader, row, plan)
-        notes = record.notes + extras(plan, cells)
+        notes = record.notes + extras(plan.unmapped, cells) if plan.unmapped else record.notes
         if row.sheet:
             notes += (("工作表", row.sheet),)
         return attrs.evolve(record, row=row.number, notes=notes,
@@ -199,13 +212,12 @@ def read_row(
     )
 
 
-def extras(plan: Plan, cells: list[object]) -> tuple[tuple[str, str], ...]:
+def extras(unmapped: list[tuple[int, str]], cells: list[object]) -> tuple[tuple[str, str], ...]:
     """Columns no field maps, as (header, value) notes."""
-    mapped = set(plan.columns.values())
     return tuple(
         (name, clean(text(cells[i]), 2000))
-        for i, name in enumerate(plan.header)
-        if name and i not in mapped and i < len(cells) and text(cells[i])
+        for i, name in unmapped
+        if i < len(cells) and text(cells[i])
     )
 
 
