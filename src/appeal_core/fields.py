@@ -11,10 +11,11 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from appeal_core.errors import ValidationError
-from appeal_core.phones import normalize_phone
+from appeal_core.phones import PHONE_SEPARATORS, normalize_phone
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
+    "PHONE_SEPARATORS",
     "PLACEHOLDERS",
     "check_text",
     "is_placeholder",

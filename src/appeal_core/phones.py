@@ -15,7 +15,10 @@ import attrs
 
 from appeal_core.errors import ValidationError
 
-_SEPARATORS = re.compile(r"[\s\-—()（）.]+")
+#: The characters a phone number may have between its digits (a regex character-class body);
+#: ``appeal_adapters.documents.phones`` finds phones in text with the same set.
+PHONE_SEPARATORS = r"\s\-－—()（）."
+_SEPARATORS = re.compile(f"[{PHONE_SEPARATORS}]+")
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 _EXTENSION = re.compile(r"^(.*?\d)\s*(?:转|分机|ext\.?|x|#|-|—)\s*(\d{1,6})$", re.IGNORECASE)
 _AREA3 = ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
