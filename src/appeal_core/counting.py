@@ -113,6 +113,12 @@ def facts(
                 yield Fact(department=c.lead, key="reply_due", amount=0, kind=REPLY,
                            row=reply or c, due=due, note=_handed_over(ended))  # fmt: skip
         yield from _completions(p, c, first, last, rules, explain)
+        done = upto(c.final_reply, last)
+        if done is not None and first <= done:  # finished this month: late? (逾期办理)
+            r = completion_row(p, c.cycle, last)
+            if r is not None and done > r.due:
+                yield Fact(department=c.lead, key="completed_late", amount=1, kind=COMPLETION,
+                           row=r, due=r.due)  # fmt: skip
     held = stock_at(p, last)
     if held is not None:
         yield Fact(department=held.lead, key="stock", amount=1, kind=STOCK, row=held, due=held.due)
@@ -148,9 +154,7 @@ def _completions(
                            row=r, due=r.due, note=_handed_over(ended))  # fmt: skip
             continue
         on_time = int(done is not None and done <= r.due)
-        late = int(done is not None and done > r.due)
-        for key, amount in (("completion_due", 1), ("completed_on_time", on_time),
-                            ("completed_late", late)):  # fmt: skip
+        for key, amount in (("completion_due", 1), ("completed_on_time", on_time)):
             yield Fact(department=c.lead, key=key, amount=amount, kind=COMPLETION, row=r, due=r.due)
 
 

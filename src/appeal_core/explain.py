@@ -63,7 +63,7 @@ FIGURES: dict[str, tuple[str, str, str | None]] = {
 #: Which metrics rows each count comes from (a store's candidate query reads only those).
 KINDS = {"assigned": CYCLE, "reply_due": REPLY, "replied_on_time": REPLY,
          "completion_due": COMPLETION, "completed_on_time": COMPLETION,
-         "completed_late": COMPLETION, "visited": VISIT, "resolved": VISIT, "satisfied": VISIT,
+         "completed_late": "finished", "visited": VISIT, "resolved": VISIT, "satisfied": VISIT,
          "overdue_open": STOCK, "stock": STOCK}  # fmt: skip
 LABELS = {"Assigned": "交办", "Reassigned": "改派", "Reopened": "重新交办", "Returned": "退回",
           "PreliminaryReplied": "初步答复", "Replied": "答复", "DeadlineExtended": "延期",

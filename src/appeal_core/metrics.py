@@ -62,7 +62,7 @@ class DepartmentFigures:
     satisfied: float = 0.0
     overdue_open: int = 0
     stock: int = 0
-    completed_late: int = 0  # of completion_due, finished after the deadline (逾期办理)
+    completed_late: int = 0  # finished (final reply) this month after the deadline (逾期办理)
 
     @property
     def response_rate(self) -> float | None:

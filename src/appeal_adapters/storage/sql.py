@@ -487,6 +487,10 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
             """CREATE INDEX m_completions_due
                 ON m_completions (due, district, changed, replaced, started, ended, final_reply,
                                   lead, kept)""",
+            """CREATE INDEX m_cycles_finished
+                ON m_cycles (final_reply, district, lead, completion_due, completion_changed,
+                             number, cycle)
+                WHERE final_reply IS NOT NULL""",
         ),
     ),
 )

@@ -253,10 +253,11 @@ class SqlStore:
         district: str | None = None,
         *,
         lead: str | None = None,
-        kinds: Sequence[str] = ("visit", "cycle", "reply", "completion", "stock"),
+        kinds: Sequence[str] = ("visit", "cycle", "reply", "completion", "finished", "stock"),
     ) -> list[str]:
         """Items with a metrics row the month ``first``..``last`` may count (visits, cycle
-        starts, reply and completion deadlines in it, stock at its cut-off), optionally of one
+        starts, reply and completion deadlines and final replies in it, stock at its cut-off),
+        optionally of one
         lead department: the candidates an explanation reads (``appeal_core.explain``)."""
         lo, hi = first.isoformat(), last.isoformat()
         short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
@@ -270,6 +271,7 @@ class SqlStore:
             "cycle": (MONTH_CYCLE_NUMBERS, (lo, hi), ""),
             "reply": (MONTH_REPLY_NUMBERS, (lo, hi, hi), ""),
             "completion": (MONTH_COMPLETION_NUMBERS, (lo, hi, hi), ""),
+            "finished": (MONTH_FINISHED_NUMBERS, (lo, hi), "c."),
         }
         cur, found = self._cursor(), set[str]()
         for kind in kinds:
@@ -334,8 +336,10 @@ class SqlStore:
         for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, reply_due=n, replied_on_time=on_time)
         keep = int(rules.extension_keeps_miss)
-        for lead, n, on_time, late in run(MONTH_COMPLETION_DUE, (hi, lo, hi, hi, hi, keep, hi, hi)):
-            add(lead, completion_due=n, completed_on_time=on_time, completed_late=late)
+        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, keep, hi, hi)):
+            add(lead, completion_due=n, completed_on_time=on_time)
+        for lead, n in run(MONTH_LATE, (lo, hi, hi, hi), "c."):
+            add(lead, completed_late=n)
         late = (hi, hi, hi, hi, hi, hi, hi, hi)
         for text, params in (
             (MONTH_STOCK_SHORT, (short_from, hi, hi)),
@@ -629,12 +633,23 @@ MONTH_REPLY_DUE = """SELECT lead, count(*),
 # The cycle's completion deadline in force at the cut-off: set by then and not yet replaced
 # (or, under ``extension_keeps_miss``, replaced by an extension only after it had passed).
 MONTH_COMPLETION_DUE = """SELECT lead, count(*),
-    sum(CASE WHEN final_reply <= due THEN 1 ELSE 0 END),
-    sum(CASE WHEN final_reply > due AND final_reply <= ? THEN 1 ELSE 0 END) FROM m_completions
+    sum(CASE WHEN final_reply <= due THEN 1 ELSE 0 END) FROM m_completions
     WHERE due >= ? AND due <= ? AND changed <= ?
     AND (replaced IS NULL OR replaced > ? OR (? = 1 AND kept = 1)) AND started <= ?
     AND NOT (ended IS NOT NULL AND ended <= due AND (final_reply IS NULL OR final_reply > ?)){where}
     GROUP BY lead"""
+# Cycles finished (final reply) in the month after their completion deadline in force at the
+# cut-off (逾期办理).
+_IN_FORCE = """(CASE WHEN c.completion_changed IS NULL THEN NULL
+    WHEN c.completion_changed <= ? THEN c.completion_due
+    ELSE (SELECT x.due FROM m_completions x WHERE x.number = c.number AND x.cycle = c.cycle
+          AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1) END)"""
+MONTH_LATE = f"""SELECT c.lead, count(*) FROM m_cycles c
+    WHERE c.final_reply >= ? AND c.final_reply <= ? AND c.final_reply > {_IN_FORCE}{{where}}
+    GROUP BY c.lead"""
+MONTH_FINISHED_NUMBERS = (
+    "SELECT c.number FROM m_cycles c WHERE c.final_reply >= ? AND c.final_reply <= ?{where}"
+)
 # The item's current cycle at the cut-off, still open: started <= cut-off < active_until.  Its
 # reply and completion deadlines then are its latest ones when those were set by the cut-off
 # (nearly always); otherwise the latest row set by then is looked up.
