@@ -56,8 +56,11 @@ class Session:
     acting: str
     as_json: bool
     outside: str = "weekdays"
+    #: ``--correction REASON``: commands dated in a sealed month are recorded as corrections.
+    correction: str | None = None
     _desk: Desk | None = None
     _plugins: AppealPlugins | None = None
+    _correcting: Any = None
 
     @property
     def plugins(self) -> AppealPlugins:
@@ -79,6 +82,13 @@ class Session:
                 outside=self.outside,
             )
             _warn_old_calendar_files(self._desk)
+            if self.correction is not None:
+                # recorded now, by the desk (``--as`` names who acted in the command itself)
+                clerk = Actor.desk(self.actor.name if self.actor.role is Role.DESK else "")
+                self._correcting = self._desk.correction(
+                    self.correction, at=instant(None), by=clerk
+                )
+                self._correcting.__enter__()
         return self._desk
 
     @property
@@ -88,6 +98,9 @@ class Session:
 
     def close(self) -> None:
         """Close the store if it was opened."""
+        if self._correcting is not None:
+            self._correcting.__exit__(None, None, None)
+            self._correcting = None
         if self._desk is not None:
             self._desk.store.close()
 
