@@ -133,8 +133,9 @@ def explain(desk: DeskBase, year: int, month: int, department: str, figure: str)
         if finder else desk.store.numbers(desk.district)
     )  # fmt: skip
     lines: list[Line] = []
-    for number in numbers:
-        history = desk.store.events(number)
+    many = getattr(desk.store, "histories", None)  # SQL stores read many items per query
+    read = many(numbers) if many else ((n, desk.store.events(n)) for n in numbers)
+    for number, history in read:
         versions = skip.get(number, set())
         if 1 in versions:
             continue

@@ -222,9 +222,7 @@ def _corrections(effects: Sequence[CorrectionEffect]) -> list[Block]:
             f"{changed}。"
         )
         out.append(Block("text", text))
-    out.append(
-        Block("note", "注：已封存月份的通报数据不变，更正的影响在此列明，年度考核以此为准。")
-    )
+    out.append(Block("note", "注：已封存月份的通报数据不变，更正及其影响在此列明。"))
     return out
 
 

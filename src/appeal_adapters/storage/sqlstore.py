@@ -80,6 +80,26 @@ class SqlStore:
         """The item's current state."""
         return load_state(self._cursor(), self.dialect, number)
 
+    def histories(self, numbers: Iterable[str]) -> Iterator[tuple[str, tuple[Event, ...]]]:
+        """``(number, events)`` of many items, read 500 at a time (one query each), in the
+        order given; an unknown number has no events (``()``)."""
+        cur, pending = self._cursor(), list(numbers)
+        for k in range(0, len(pending), 500):
+            chunk = pending[k : k + 500]
+            marks = ", ".join("?" * len(chunk))
+            cur.execute(
+                self.dialect.sql(
+                    f"SELECT number, body FROM events WHERE number IN ({marks})"
+                    " ORDER BY number, version"
+                ),
+                chunk,
+            )
+            found: dict[str, list[Event]] = {}
+            for number, body in cur.fetchall():
+                found.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+            for number in chunk:
+                yield number, tuple(found.get(number, ()))
+
     def journal(self, stream: str) -> tuple[JournalEvent, ...]:
         """A journal stream's events, oldest first; ``()`` when it has none."""
         return load_journal(self._cursor(), self.dialect, stream)
