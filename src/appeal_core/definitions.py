@@ -77,8 +77,8 @@ class MetricsRules:
         """Each option as one Chinese phrase, as every report prints them."""
         w = self.basically_satisfied_weight
         return (
-            "统计期间：自然月" if self.period_start_day == 1
-            else f"统计期间：上月{self.period_start_day}日至本月{self.period_start_day - 1}日",
+            "按自然月统计" if self.period_start_day == 1
+            else f"按上月{self.period_start_day}日至本月{self.period_start_day - 1}日统计",
             f"满意度：满意计1、基本满意计{w:g}、不满意计0",
             "无效回访（未联系上企业）不计入回访分母" if self.valid_visits_only
             else "无效回访（未联系上企业）计入回访分母，按未解决、不满意计",

@@ -148,7 +148,9 @@ def explain(desk: DeskBase, year: int, month: int, department: str, figure: str)
         lines.extend(_lines(desk, p, history, found, top, bottom, rules, last))
     num = sum(x.numerator for x in lines)
     den = sum(x.denominator for x in lines) if bottom else None
-    lines.sort(key=lambda x: (not x.counted, x.department, x.number))
+    place = {n: k for k, n in enumerate(desk.registry.names())}
+    lines.sort(key=lambda x: (place.get(x.department, len(place)), x.department, not x.counted,
+                              x.number))  # fmt: skip
     return Explanation(year=year, month=month, first=first, last=last,
                        department=name or DISTRICT_TOTAL, figure=figure, label=label,
                        numerator=num, denominator=den, lines=tuple(lines), rules=rules,
@@ -246,18 +248,19 @@ def _reason(
     setter = history[source]
     if f.kind == REPLY:
         deadline = getattr(setter, "reply_due", None)
-        why = f"（{deadline.explanation}）" if deadline is not None else ""
+        assert f.due is not None
+        why = deadline.explanation if deadline is not None else f"答复期限 {f.due.isoformat()}"
         k = _first(history, span, (e.PreliminaryReplied, e.Replied), last)
         done = upto(c.first_reply, last)
         reply = f"首次答复 {done.isoformat()}" if done else "未答复"
-        text = f"答复期限 {f.due}{why}；{reply} → {_late(desk, f.due, done, last)}"  # type: ignore[arg-type]
+        text = f"{why}；{reply} → {_late(desk, f.due, done, last)}"
         return text, [source, *([k] if k >= 0 else [])]
     assert isinstance(row, CompletionRow)
     how = {e.PreliminaryReplied: "初步答复时承诺办结", e.DeadlineExtended: "批准延期至",
            e.Redated: "依节假日安排重新计算为"}.get(type(setter), "办结期限")  # fmt: skip
     reason = getattr(setter, "reason", "") if isinstance(setter, e.DeadlineExtended) else ""
     if isinstance(setter, e.Assigned | e.Reassigned | e.Reopened) and setter.completion_due:
-        reason = setter.completion_due.explanation
+        how, reason = "办结期限同答复期限", setter.completion_due.explanation
     k = _first(history, span, (e.Replied,), last)
     done = upto(c.final_reply, last)
     tail = f"办结（最终答复）{done.isoformat()}" if done else "未办结"

@@ -28,7 +28,10 @@ def test_the_lines_say_why_with_the_dates() -> None:
     lines = {line.number: line for line in x.lines}
     first = lines[late]
     assert (first.numerator, first.denominator, first.counted) == (0, 1, True)
-    assert "答复期限 2026-11-10" in first.reason and "2026-11-07至2026-11-08为周末" in first.reason
+    assert (
+        "第 3 个工作日为 2026-11-10" in first.reason
+        and "2026-11-07至2026-11-08为周末" in first.reason
+    )
     assert "首次答复 2026-11-11 → 逾期（晚1个工作日）" in first.reason
     assert first.events == (
         "2026-11-05 交办（区市场监督管理局）",

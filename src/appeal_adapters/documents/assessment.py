@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from appeal_adapters.documents.common import clean, load, percent
-from appeal_adapters.documents.summary_list import _height, _page_setup, neutralise
+from appeal_adapters.documents.summary_list import _page_setup, _wide, neutralise
 from appeal_core.annual import AnnualReport
 from appeal_core.explain import Explanation
 from appeal_core.metrics import MonthlyReport
@@ -33,6 +33,17 @@ DETAIL = (
     ("依据", 64),
     ("相关事件", 30),
 )
+
+
+def _height(text: str, width: int) -> float:
+    """Points of row height ``text`` needs in a column ``width`` units wide, on the safe side
+    of Excel (a unit 7 px) and LibreOffice (about 9.3 px, taller CJK lines)."""
+    need = 0.0
+    for em, digit_px in ((1.3, 7.0), (1.45, 9.3)):
+        per_line = max(2, int(width * digit_px * 1.5 / SIZE / 1.1) - 2)
+        lines = sum(-(-_wide(line) // per_line) or 1 for line in text.split("\n"))
+        need = max(need, lines * em * SIZE + 5)
+    return need
 
 
 def _value(x: Explanation) -> str:
@@ -289,7 +300,7 @@ def render_annual_docx(subject: AnnualReport, **options: Any) -> bytes:
     section.top_margin, section.bottom_margin = Mm(20), Mm(18)
     section.left_margin = section.right_margin = Mm(20)
     title = f"{subject.year}年度各部门“服务企业发展”考核数据"
-    add_text(doc, title, align="center", size=18, font=TITLE_FONT, first=True)
+    add_text(doc, title, align="center", size=18, font=TITLE_FONT)
     p = add_text(doc, f"{clean(policy.identity.issuer)}", align="center", size=12)
     p.paragraph_format.space_after = Pt(6)
     rows = [

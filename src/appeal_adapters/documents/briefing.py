@@ -201,8 +201,8 @@ def _change(c: Change) -> str:
             bits.append(f"{label}{percent(before)}→{percent(after)}")
     for label, attr in (("应答复", "reply_due"), ("按期答复", "replied_on_time"),
                         ("应办结", "completion_due"), ("按期办结", "completed_on_time"),
-                        ("回访", "visited"), ("解决", "resolved"), ("逾期未办", "overdue_open"),
-                        ("存量", "stock")):  # fmt: skip
+                        ("回访", "visited"), ("解决", "resolved"), ("逾期办理", "completed_late"),
+                        ("逾期未办", "overdue_open"), ("存量", "stock")):  # fmt: skip
         before, after = getattr(c.before, attr), getattr(c.after, attr)
         if before != after:
             bits.append(f"{label}{before}→{after}")
