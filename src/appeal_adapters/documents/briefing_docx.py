@@ -28,7 +28,7 @@ PORTRAIT_MM, LANDSCAPE_MM = 156.0, 257.0
 WIDTHS: dict[int, list[float]] = {  # by table width (columns): millimetres per column
     15: [9, 44, *[15.69] * 13],
     # with 逾期办理 (the definition ``split_late``): counts narrower, rates wide enough for 100.0%
-    16: [8, 46, 12.5, 12.5, 12.5, 18.5, 12.5, 12.5, 12.5, 12.5, 18.5, 18.5, 12.5, 12.5, 12.5, 15],
+    16: [9, 45, 12.5, 12.5, 12.5, 18.5, 12.5, 12.5, 12.5, 12.5, 18.5, 18.5, 12.5, 12.5, 12.5, 15],
     7: [42, *[19] * 6],
     6: [8, 31, 36, 31, 36, 14],
 }
