@@ -117,15 +117,27 @@ class DeskBase:
         for listener in self.listeners:
             listener(events)
 
-    def sealed_guard(self, ctx: Context) -> Pending | None:
+    def sealed_guard(self, ctx: Context, uow: UnitOfWork | None = None) -> Pending | None:
         """Refuse a command dated on or before a sealed month's cut-off, unless it is made as
-        a correction (``Desk.correction``): then the correction to record with it."""
-        return admit(self.stream(months_stream(self.district)), self.district, ctx.today, ctx.by)
+        a correction (``Desk.correction``): then the correction to record with it.
+
+        Inside a unit of work the sealed months are read again when the stream grew since the
+        desk last read it (a seal another process made meanwhile): on SQLite, whose write
+        transaction holds the lock from its start, no command can slip past a seal.
+        """
+        key = months_stream(self.district)
+        events = self.stream(key)
+        if uow is not None:
+            length = getattr(uow, "journal_version", None)
+            if length is None or length(key) != len(events):
+                events = uow.journal(key)
+        return admit(events, self.district, ctx.today, ctx.by)
 
     def _register(self, command: c.Register, ctx: Context) -> Appeal:
-        pending = self.sealed_guard(ctx)
+        self.sealed_guard(ctx)  # refused before any number is reserved
         recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = self.sealed_guard(ctx, uow)
             state, event = register_in(
                 uow, command, ctx, district=self.district, policy=self.policy
             )
@@ -150,9 +162,10 @@ class DeskBase:
         command = normalise(registry, command)
         if isinstance(command, c.Register):
             return self._register(command, ctx)
-        pending = self.sealed_guard(ctx)
+        self.sealed_guard(ctx)
         recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = self.sealed_guard(ctx, uow)
             state = uow.state(command.number)
             if isinstance(command, c.Merge):
                 changed = self._merge(uow, state, command, ctx)

@@ -36,7 +36,7 @@ class IntakeDesk(DeskBase):
         """
         ctx = self._context(at, by)
         require_desk(by, "登记事项", self.policy.identity.desk)
-        pending = self.sealed_guard(ctx)
+        self.sealed_guard(ctx)  # a batch dated in a sealed month is refused before it starts
         registered: list[str] = []
         repeated: list[str] = []
         quarantined: list[int] = []
@@ -52,6 +52,7 @@ class IntakeDesk(DeskBase):
         def flush() -> None:
             events: list[Event | JournalEvent] = []
             with self.store.unit_of_work() as uow:
+                pending = self.sealed_guard(ctx, uow)
                 for row in batch:
                     if isinstance(row, RejectedRow):
                         key = (row.channel.value, row.source_id)
@@ -116,12 +117,13 @@ class IntakeDesk(DeskBase):
         """Register the corrected ``record`` for a quarantined row and settle the row."""
         ctx = self._context(at, by)
         require_desk(by, "从隔离区登记", self.policy.identity.desk)
-        pending = self.sealed_guard(ctx)
+        self.sealed_guard(ctx)
         entry = self.store.quarantine_entry(entry_id)
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
         recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = self.sealed_guard(ctx, uow)
             state, event = register_in(
                 uow, _command(record), ctx, district=self.district, policy=self.policy
             )

@@ -507,6 +507,11 @@ class SqlUnitOfWork:
         staged.events.extend(events)
         self._journal[stream] = staged
 
+    def journal_version(self, stream: str) -> int:
+        """How many events a journal stream has, staged ones included."""
+        staged = self._journal.get(stream)
+        return staged.base + len(staged.events) if staged else self._journal_version(stream)
+
     def _journal_version(self, stream: str) -> int:
         self._cur.execute(self._d.sql(JOURNAL_VERSION), (stream,))
         return int(self._cur.fetchone()[0] or 0)
