@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from appeal_core import events as e
+from appeal_core import month_desk
 from appeal_core.appeal import Satisfaction
 from appeal_core.counting import (
     COMPLETION,
@@ -31,7 +32,8 @@ from appeal_core.counting import (
     upto,
 )
 from appeal_core.definitions import MetricsRules
-from appeal_core.errors import ValidationError
+from appeal_core.departments import DepartmentEntry, Registry
+from appeal_core.errors import UnknownDepartment, ValidationError
 from appeal_core.metrics import DISTRICT_TOTAL, RATES, rate
 from appeal_core.month_desk import bounds_for, rules_for, sealed
 from appeal_core.projection import CompletionRow, CycleRow, Projection, VisitRow, project
@@ -146,6 +148,8 @@ def explain(desk: DeskBase, year: int, month: int, department: str, figure: str)
         found = [f for f in facts(p, first, last, rules, explain=True)
                  if f.key in wanted and (lead is None or f.department == lead)]  # fmt: skip
         lines.extend(_lines(desk, p, history, found, top, bottom, rules, last))
+    if lead is not None and not lines and not desk.registry:
+        _check_known(desk, year, month, lead)
     num = sum(x.numerator for x in lines)
     den = sum(x.denominator for x in lines) if bottom else None
     place = {n: k for k, n in enumerate(desk.registry.names())}
@@ -155,6 +159,15 @@ def explain(desk: DeskBase, year: int, month: int, department: str, figure: str)
                        department=name or DISTRICT_TOTAL, figure=figure, label=label,
                        numerator=num, denominator=den, lines=tuple(lines), rules=rules,
                        sealed=is_sealed)  # fmt: skip
+
+
+def _check_known(desk: DeskBase, year: int, month: int, name: str) -> None:
+    """Without a registry, a name the month does not know is most likely a typo: refuse it,
+    naming the month's departments closest to it."""
+    known = [d.department for d in month_desk.report(desk, year, month).departments]
+    if name not in known:
+        raise UnknownDepartment("department", name, Registry.of(
+            DepartmentEntry(name=n) for n in known).closest(name))  # fmt: skip
 
 
 def _lines(

@@ -59,7 +59,10 @@ def test_unknown_figures_and_departments_are_refused() -> None:
     desk = Desk(MemoryStore())
     with pytest.raises(ValidationError, match="response_rate"):
         desk.explain(2026, 11, A, "speed")
-    x = desk.explain(2026, 11, B, "stock")
+    item(desk, "2026-11-02", A)
+    with pytest.raises(ValidationError, match="是否是：区市场监督管理局"):
+        desk.explain(2026, 11, "市场监督管理局", "stock")  # a typo, no registry: the month's names
+    x = desk.explain(2026, 11, A, "completed_late")
     assert x.lines == () and x.numerator == 0 and x.denominator is None
 
 

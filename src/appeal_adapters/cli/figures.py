@@ -110,9 +110,8 @@ def print_figures(figures: MonthlyReport) -> None:
         f"红榜：{'、'.join(p.figures.department for p in s.red) or '无'}；"
         f"黑榜：{'、'.join(p.figures.department for p in s.black) or '无'}"
     )
-    console.print(
-        f"统计期间：{figures.first} 至 {figures.last}。{figures.metrics_rules.describe()}"
-    )
+    console.print(f"统计期间：{figures.first} 至 {figures.last}", soft_wrap=True)
+    console.print(figures.metrics_rules.describe(), soft_wrap=True)
     if figures.seal is not None:
         console.print(
             f"已封存：{figures.seal.at:%Y-%m-%d %H:%M} {figures.seal.by}，"
@@ -148,7 +147,8 @@ def print_explanation(x: Explanation) -> None:
         )
     if x.lines:
         console.print(table)
-    console.print(f"统计期间：{x.first} 至 {x.last}。{x.rules.describe()}")
+    console.print(f"统计期间：{x.first} 至 {x.last}", soft_wrap=True)
+    console.print(x.rules.describe(), soft_wrap=True)
 
 
 def print_annual(a: AnnualReport) -> None:
