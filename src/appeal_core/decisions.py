@@ -17,7 +17,11 @@ from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
 from appeal_core.redating import moves
+from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
+
+#: Longest channel's own id accepted with a registration.
+SOURCE_ID_LIMIT = 200
 
 
 class _Base(TypedDict):
@@ -42,12 +46,16 @@ class Context:
 
 
 def _text(field: str, value: str, *, limit: int = 20000) -> str:
-    value = value.strip()
-    if not value:
-        raise ValidationError(field, value, "不能为空")
-    if len(value) > limit:
-        raise ValidationError(field, value[:20] + "…", f"超过{limit}字")
-    return value
+    """Required text: control characters dropped (``appeal_core.text``), trimmed, bounded.
+
+    A short field (``limit`` of 100 or less: a department, a category, a leader) is one line.
+    """
+    return checked_text(field, value, limit=limit, line=limit <= 100)
+
+
+def _note(field: str, value: str, *, limit: int = 20000) -> str:
+    """Optional text (a note, a contact): cleaned like ``_text``, may be empty."""
+    return checked_text(field, value, limit=limit, required=False, line=limit <= 100)
 
 
 def check_register(command: c.Register, ctx: Context) -> str:
@@ -81,10 +89,10 @@ def decide_register(
         enterprise=command.enterprise,
         content=content,
         channel=command.channel,
-        source_id=command.source_id.strip(),
+        source_id=_note("source_id", command.source_id, limit=SOURCE_ID_LIMIT),
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
-        notes=command.notes,
+        notes=tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes),
     )
 
 
@@ -120,7 +128,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 raise ValidationError("of", of, f"不在该事项的疑似重复列表中（{flagged}）")
             return (e.DuplicateDismissed(**base, of=of),)
         case c.Verify(note=note):
-            return (e.Verified(**base, note=note.strip()),)
+            return (e.Verified(**base, note=_note("note", note)),)
         case c.Classify(category=category, complexity=complexity):
             return (
                 e.Classified(
@@ -176,8 +184,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     text=_text("text", text),
                     department=dept,
                     committed_due=due,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                 ),
             )
         case c.ReplyFinal(text=text, contact=contact, phone=phone):
@@ -186,8 +194,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     **base,
                     text=_text("text", text),
                     department=dept,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                 ),
             )
         case c.Extend(new_due=new_due, reason=reason):
@@ -199,7 +207,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     "该事项尚无办结期限（复杂事项须先作出初步答复并承诺办结时间）",
                 )
             due = dl.extended_deadline(state.completion_due, new_due, reason)
-            return (e.DeadlineExtended(**base, completion_due=due, reason=reason.strip()),)
+            return (e.DeadlineExtended(**base, completion_due=due, reason=_note("reason", reason)),)
         case c.Redate(reason=reason):
             moved = {m.field: m.new for m in moves(state, ctx.calendar, ctx.policy)}
             if not moved:
@@ -254,7 +262,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 satisfaction=sat,
                 resolved=resolved,
                 visited_on=visited,
-                notes=notes.strip(),
+                notes=_note("notes", notes),
                 reached=reached,
             )
             return (e.FollowedUp(**base, follow_up=follow),)
@@ -272,7 +280,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             return (e.Characterized(**base, reason=_text("reason", reason), red_line=red_line),)
         case c.Close(note=note):
             _check_closable(state, rule.action)
-            return (e.Closed(**base, note=note.strip()),)
+            return (e.Closed(**base, note=_note("note", note)),)
         case c.Merge():
             raise TypeError("merge involves two items: use decide_merge")
     raise TypeError(f"unknown command {command!r}")  # pragma: no cover

@@ -25,7 +25,7 @@ from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk_base import Listener, apply_events, require_desk
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import ValidationError
+from appeal_core.errors import AppealError, ValidationError
 from appeal_core.events import Event, Noticed
 from appeal_core.journal import JournalEvent, MonthSealed, NoticeLoaded, RulesAmended
 from appeal_core.metrics import MonthlyReport
@@ -33,7 +33,7 @@ from appeal_core.redating import Moved
 from appeal_core.registry import record_load
 from appeal_core.sealing import Correction, correcting
 from appeal_core.supervision import Supervised, supervision_list
-from appeal_core.sweep import Action
+from appeal_core.sweep import Action, unrecorded_action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
 
@@ -215,18 +215,28 @@ class Desk(IntakeDesk):
             by_item.setdefault(action.number, []).append(action)
         district_wide = by_item.pop("", [])
         recorded: list[Event | JournalEvent] = []
+        failed: list[tuple[str, str]] = []
         for number, item_actions in by_item.items():
-            with self.store.unit_of_work() as uow:
-                state = uow.state(number)
-                events = _noticed(state, item_actions, at, by)
-                uow.append(number, state.version, events, apply_events(state, events))
+            try:  # one item the store refuses (e.g. a tampered row) must not stop the others
+                with self.store.unit_of_work() as uow:
+                    state = uow.state(number)
+                    events = _noticed(state, item_actions, at, by)
+                    uow.append(number, state.version, events, apply_events(state, events))
+            except AppealError as exc:
+                failed.append((number, str(exc)))
+                continue
             recorded.extend(events)
+        if failed:
+            district_wide.append(unrecorded_action(on, failed, self.policy))
         announced = announce(self.store, self.district, district_wide, at=at, by=by)
         recorded.extend(announced)
         if recorded:
             self._notify(recorded)
-        fresh = {a.key for a in announced}
-        return tuple(a for a in actions if a.number or a.key in fresh)
+        fresh, refused = {a.key for a in announced}, {number for number, _ in failed}
+        return (
+            *(a for a in actions if a.number and a.number not in refused),
+            *(a for a in district_wide if a.key in fresh),
+        )
 
     # -- the calendar (docs/calendar.md) ---------------------------------------------------
 

@@ -13,7 +13,7 @@ from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice
 from appeal_core.deadlines import Workdays
 from appeal_core.decisions import Context, decide, decide_merge
 from appeal_core.departments import Registry
-from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.errors import ConcurrencyConflict, PermissionDenied, ValidationError
 from appeal_core.events import Event
 from appeal_core.history import evolve
 from appeal_core.holidays import calendar_stream, district_calendar
@@ -150,12 +150,24 @@ class DeskBase:
             self._notify(recorded)
         return state
 
-    def execute(self, command: c.Command | c.Register, *, at: datetime, by: Actor) -> Appeal:
+    def execute(
+        self,
+        command: c.Command | c.Register,
+        *,
+        at: datetime,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Appeal:
         """Carry out any command and return the state of the item it concerns.
 
         Every command passes here: department names are checked against the registry (and
         written as official names), and a command dated in a sealed month is refused unless it
         is made as a correction (recorded with it).
+
+        ``expected_version`` is the item's version the caller decided on: another version is a
+        ``ConcurrencyConflict``.  Without it the desk reads the version as it starts, and a
+        command whose ``at`` is earlier than a change made since is a ``ConcurrencyConflict``
+        (someone acted at the same moment: retry), not a back-dated ``ValidationError``.
         """
         registry = self.registry
         ctx = self._context(at, actor_in(registry, by))
@@ -163,10 +175,18 @@ class DeskBase:
         if isinstance(command, c.Register):
             return self._register(command, ctx)
         self.sealed_guard(ctx)
+        strict = expected_version is not None
+        seen = (
+            self.store.state(command.number).version
+            if expected_version is None
+            else expected_version
+        )
         recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
             pending = self.sealed_guard(ctx, uow)
             state = uow.state(command.number)
+            if state.version != seen and (strict or ctx.at < state.updated_at):
+                raise ConcurrencyConflict(state.number, seen, state.version)
             if isinstance(command, c.Merge):
                 changed = self._merge(uow, state, command, ctx)
             else:

@@ -254,7 +254,7 @@ def _month(
     xlsx: str | None,
     issue: str | None,
 ) -> None:
-    desk = session.desk
+    desk = session.reader
     figures = desk.report(year, mon)
     if docx or html:
         options = briefing_options(desk, year, mon, issue)
@@ -281,10 +281,10 @@ def _annual(
 ) -> None:
     if html:
         raise click.UsageError("年度考核表可写出 --docx 或 --xlsx")
-    a = session.desk.annual(year)
+    a = session.reader.annual(year)
     for path, name in ((docx, "annual.docx"), (xlsx, "annual.xlsx")):
         if path:
-            Path(path).write_bytes(render(session.plugins, name, a, policy=session.desk.policy))
+            Path(path).write_bytes(render(session.plugins, name, a, policy=session.reader.policy))
     if session.as_json:
         click.echo(json.dumps(annual_json(a), ensure_ascii=False, indent=2))
         return
@@ -320,7 +320,7 @@ def explain(
     parent = ctx.parent
     assert parent is not None
     year, mon = parse_month(parent.params["month"])
-    desk = session.desk
+    desk = session.reader
     figures = (figure,) if figure else DEFAULT_FIGURES
     found = [desk.explain(year, mon, department, f) for f in figures]
     if xlsx:

@@ -51,7 +51,7 @@ def month_close(session: Session, month_text: str, on: date | None) -> None:
 @month.command("list", help="已封存的月份。List the sealed months.")
 @pass_session
 def month_list(session: Session) -> None:
-    seals = session.desk.sealed_months()
+    seals = session.reader.sealed_months()
     data = [
         {
             "month": f"{s.year}-{s.month:02d}",
@@ -74,7 +74,7 @@ def month_list(session: Session) -> None:
 @click.argument("month_text", metavar="YYYY-MM")
 @pass_session
 def month_verify(session: Session, month_text: str) -> None:
-    v = session.desk.verify_month(*parse_month(month_text))
+    v = session.reader.verify_month(*parse_month(month_text))
     data = attrs.asdict(v)
     if v.ok:
         session.say(f"{month_text} 重算一致，摘要 {v.sealed}", data)
@@ -114,7 +114,7 @@ def departments_load(session: Session, path: str, order: str | None, on: date | 
 @departments.command("list", help="现行部门名录。The registry in force.")
 @pass_session
 def departments_list(session: Session) -> None:
-    registry = session.desk.departments()
+    registry = session.reader.departments()
     lines = [
         f"{e.order:>3}  {e.name}"
         + (f"（简称：{e.short}）" if e.short else "")
@@ -139,14 +139,14 @@ def rules_show(session: Session, month_text: str | None) -> None:
     from appeal_adapters.cli.session import today
 
     year, mon = parse_month(month_text) if month_text else (today().year, today().month)
-    found = session.desk.rules_for(year, mon)
+    found = session.reader.rules_for(year, mon)
     session.say(f"{year}年{mon}月 {found.describe()}", rules_json(found))
 
 
 @rules.command("list", help="统计口径的变更记录。Every stored amendment.")
 @pass_session
 def rules_list(session: Session) -> None:
-    found = session.desk.rule_amendments()
+    found = session.reader.rule_amendments()
     data = [
         {
             "effective": a.effective.isoformat()[:7],
