@@ -388,6 +388,9 @@ def test_renderers_registry() -> None:
         "summary_list.csv",
         "briefing.docx",
         "briefing.html",
+        "explain.xlsx",
+        "annual.xlsx",
+        "annual.docx",
     }
     desk = Desk(MemoryStore(), district="HM")
     policy = Policy(identity=Identity(office="X办"))

@@ -174,12 +174,12 @@ def _content(path: Path) -> list[Any]:
 def test_a_store_in_clear_is_converted_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "schema7.db"
+    path = tmp_path / "schema8.db"
     items = old_items()[1][:-1]  # the last one repeats a source id, which schema 3 on refuses
     conn = sqlite3.connect(path, isolation_level=None)
     cur = conn.cursor()
     cur.execute("BEGIN")
-    write_old_schema(cur, sql.SQLITE, items, version=7)
+    write_old_schema(cur, sql.SQLITE, items, version=sql.SEALED_FROM - 1)
     cur.execute("COMMIT")
     old_head = conn.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
     conn.close()
@@ -202,9 +202,9 @@ def test_a_store_in_clear_is_converted_in_place(
             "SELECT schema_version, old_seq, old_hash, new_hash, items FROM chain_rewrites"
         ).fetchall()
         head = check.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
-    assert rewrite == [(8, old_head[0], old_head[1], head[1], len(items))]
+    assert rewrite == [(sql.SEALED_FROM, old_head[0], old_head[1], head[1], len(items))]
     report = store.verify(against=old_checkpoint)
     assert not report.ok and "重新取检查点" in str(report), report
     store.close()
-    check_wal = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("schema7"))
+    check_wal = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("schema8"))
     assert ACME.phone.encode() not in check_wal, "a phone left in clear after the conversion"

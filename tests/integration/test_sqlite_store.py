@@ -84,7 +84,7 @@ def test_schema_version_table_holds_the_latest(tmp_path: Path) -> None:
 
 
 def as_written_before_privacy(events: Sequence[e.Event]) -> tuple[e.Event, ...]:
-    """Events as the code before schema 8 wrote them: no contact ids, no personal-note labels."""
+    """Events as the code before schema 9 wrote them: no contact ids, no personal-note labels."""
     first, *rest = events
     assert isinstance(first, e.Registered)
     firm = attrs.evolve(first.enterprise, contact_id="")
@@ -102,7 +102,7 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
         desk.register(enterprise=ACME, content=f"来电{source}", channel=Channel.HOTLINE,
                       at=START, by=DESK, source_id=source)  # fmt: skip
     items = []
-    newer = (e.Redated, e.ConfidentialitySet)  # schema 7 and 8: no older file holds one
+    newer = (e.Redated, e.ConfidentialitySet)  # schema 7 and 9: no older file holds one
     for n in memory.numbers():
         history = tuple(ev for ev in memory.events(n) if not isinstance(ev, newer))
         items.append((history, fold(history)))
@@ -120,7 +120,7 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
     rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)  # in clear
     newer = {"assigned_or_answered", "answered", "enterprise_key", "source_id", "contact_id",
-             "ended_on"}  # schemas 3, 5, 8  # fmt: skip
+             "ended_on"}  # schemas 3, 5, 9  # fmt: skip
     if version >= 5:
         newer -= {"assigned_or_answered", "answered"}
     if version >= 3:
@@ -138,7 +138,7 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in new_rows]
     keep = [sql.APPEAL_COLUMNS.index(c) for c in old_columns]
     insert("appeals", old_columns, [[r[k] for k in keep] for r in appeals])
-    if version >= 7:  # the report rows as schema 7 has them (earlier ones are filled on upgrade)
+    if version >= 8:  # the report rows as schema 8 has them (earlier ones are filled on upgrade)
         for table, columns, values in rows.metric_tables():
             if values:
                 insert(table, columns, values)

@@ -1,6 +1,18 @@
 """The ``appeal`` command line (extra ``appeal[cli]``): the desk's daily work from a shell."""
 
-from appeal_adapters.cli import audit, holidays, items, operations, privacy, reports
+from appeal_adapters.cli import (
+    audit,
+    figures,
+    holidays,
+    items,
+    months,
+    operations,
+    privacy,
+    reports,
+)
 from appeal_adapters.cli.app import cli, main
 
-__all__ = ["audit", "cli", "holidays", "items", "main", "operations", "privacy", "reports"]
+__all__ = [
+    "audit", "cli", "figures", "holidays", "items", "main", "months", "operations", "privacy",
+    "reports",
+]  # fmt: skip

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
 BLANK_DATE = "____年__月__日"
-KINDS = ("sheet", "summary_list", "briefing")
+KINDS = ("sheet", "summary_list", "briefing", "explain", "annual")
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +32,8 @@ class Renderer:
     fn: Callable[..., bytes]
 
     def render(self, subject: Any, *, options: Mapping[str, Any] | None = None) -> bytes:
-        """The document for ``subject`` (an Appeal, a list of them, or a MonthlyReport)."""
+        """The document for ``subject`` (an Appeal, a list of them, a MonthlyReport, a list of
+        Explanations or an AnnualReport)."""
         return self.fn(subject, **dict(options or {}))
 
 

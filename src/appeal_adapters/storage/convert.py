@@ -1,4 +1,4 @@
-"""Converting a store written before personal data was encrypted (schema migration 8).
+"""Converting a store written before personal data was encrypted (schema migration 9).
 
 Every registration gets its contact id (a contact already met in the district, by phone and
 name, or a new one named after the item), the labels of its personal notes and, when a note asked
@@ -122,8 +122,9 @@ def seal_existing(cur: Any, dialect: sql.Dialect, make: MakeSealing) -> None:
                 "INSERT INTO chain_rewrites (schema_version, at, old_seq, old_hash, new_hash,"
                 " items, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
             ),
-            (8, datetime.now(SHANGHAI).replace(microsecond=0).isoformat(), old_seq, old_hash,
-             new_hash, run.items, "联系人个人信息加密（个人信息保护法），事件正文改写，哈希链重算"),
+            (sql.SEALED_FROM, datetime.now(SHANGHAI).replace(microsecond=0).isoformat(), old_seq,
+             old_hash, new_hash, run.items,
+             "联系人个人信息加密（个人信息保护法），事件正文改写，哈希链重算"),
         )  # fmt: skip
 
 
