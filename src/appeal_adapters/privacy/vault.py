@@ -9,7 +9,7 @@ same bytes, so an item's stored state carries exactly its events' envelopes and 
 compares them without any key, while different values never share a nonce under one key.
 A destroyed key opens every envelope of its contact as ``privacy.ERASED``.
 
-Blind indexes (``storage.sealing``) are HMAC-SHA256 under a district secret kept in the key
+Blind indexes (``storage.contacts``) are HMAC-SHA256 under a district secret kept in the key
 store: the same phone gives the same index, so "same phone" still matches, and the index tells
 nothing to whoever lacks the secret.  ``cryptography`` is imported when first needed (extra
 ``privacy``).

@@ -24,7 +24,7 @@ import attrs
 from appeal_adapters.privacy.envelope import open_dict, seal_dict
 from appeal_adapters.privacy.vault import Tokens
 from appeal_adapters.storage import sql
-from appeal_adapters.storage.sealing import Sealing, erased_among
+from appeal_adapters.storage.contacts import ContactKeys, erased_among
 from appeal_core.appeal import Appeal
 from appeal_core.errors import AppealError, AppealNotFound
 from appeal_core.events import Event
@@ -89,7 +89,7 @@ def _state_problem(
 
 
 def load_checked(
-    cur: Any, dialect: sql.Dialect, number: str, seals: Sealing | None = None
+    cur: Any, dialect: sql.Dialect, number: str, seals: ContactKeys | None = None
 ) -> tuple[Appeal, tuple[Event, ...]]:
     """The item's state and events (personal values opened with ``seals``), read in one
     statement; ``StateMismatch`` unless the stored state is the fold of the events

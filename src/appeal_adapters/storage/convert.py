@@ -20,7 +20,7 @@ import attrs
 from appeal_adapters import serialization as ser
 from appeal_adapters.privacy.envelope import is_personal, seal_dict
 from appeal_adapters.storage import sql
-from appeal_adapters.storage.sealing import Sealing
+from appeal_adapters.storage.contacts import ContactKeys
 from appeal_core import events as e
 from appeal_core.enterprise import Enterprise
 from appeal_core.policy import Policy
@@ -35,9 +35,9 @@ from appeal_core.privacy import (
 from appeal_core.retention import ended_on
 from appeal_core.timeutil import SHANGHAI
 
-#: Makes the operation's ``Sealing`` on the migration's cursor (it may raise
+#: Makes the operation's ``ContactKeys`` on the migration's cursor (it may raise
 #: ``MasterKeyMissing``); None for a store kept in clear (benchmarks and tests only).
-MakeSealing = Callable[[Any], Sealing] | None
+MakeSealing = Callable[[Any], ContactKeys] | None
 _CORRECTED = "AssumptionCorrected"
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
 SET_HEAD = "UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1"
@@ -51,15 +51,15 @@ class _Conversion:
     dialect: sql.Dialect
     make: MakeSealing
     policy: Policy = attrs.Factory(Policy)
-    sealing: Sealing | None = None
+    contact_keys: ContactKeys | None = None
     people: dict[tuple[str, str], str] = attrs.Factory(dict)
     items: int = 0
 
-    def keys(self) -> Sealing:
-        if self.sealing is None:
+    def keys(self) -> ContactKeys:
+        if self.contact_keys is None:
             assert self.make is not None
-            self.sealing = self.make(self.cur)
-        return self.sealing
+            self.contact_keys = self.make(self.cur)
+        return self.contact_keys
 
     def registered(self, number: str, data: dict[str, Any]) -> tuple[str, str, Enterprise]:
         """Give a registration's dict its contact, personal-note labels and confidentiality;
@@ -86,9 +86,9 @@ class _Conversion:
 
     def ensure(self, contacts: dict[str, tuple[str, Enterprise]]) -> None:
         """Keys (and ``contacts`` rows) for those of ``contacts`` that have none yet."""
-        sealing = self.keys()
-        missing = sealing.ring.missing(list(contacts))
-        sealing.add_contacts({c: contacts[c] for c in missing})
+        keys = self.keys()
+        missing = keys.ring.missing(list(contacts))
+        keys.add_contacts({c: contacts[c] for c in missing})
 
     def district_of(self, number: str) -> str:
         """An item's district, from its row."""

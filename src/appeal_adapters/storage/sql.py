@@ -188,7 +188,7 @@ def state_of(state: str, first_body: str | None, open_: Open | None = None) -> A
 
 @attrs.frozen
 class WithKeys:
-    """A migration step that needs the store's keys: ``run(cur, dialect, make_sealing)``."""
+    """A migration step that needs the store's keys: ``run(cur, dialect, make_contact_keys)``."""
 
     run: Callable[[Any, Dialect, Any], None]
 
@@ -630,7 +630,7 @@ QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value"
 def migrate(cur: Any, dialect: Dialect, where: str, target: int = LATEST, keys: Any = None) -> int:
     """Bring the schema to ``target`` inside the caller's write transaction; the old version.
 
-    ``keys`` makes the store's ``Sealing`` for the steps that seal personal data (None: a store
+    ``keys`` makes the store's ``ContactKeys`` for the steps that seal personal data (None: a store
     kept in clear).  Raises ``SchemaTooNew`` (and changes nothing) when the database is newer
     than this code.
     """

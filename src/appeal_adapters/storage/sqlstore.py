@@ -6,7 +6,7 @@ the new states in the same transaction.  A store opened read-only (``read_only=T
 migrates nor writes; its readers never wait for a writer.
 
 Personal values are sealed with their contact's key before an event is hashed and opened when
-read (``storage.sealing``, docs/privacy.md); the keys come from the key store (default: the
+read (``storage.contacts``, docs/privacy.md); the keys come from the key store (default: the
 ``contacts`` table, wrapped by the master key from ``APPEAL_MASTER_KEY``).
 """
 
@@ -23,9 +23,9 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.privacy import keytable
 from appeal_adapters.privacy.master import MasterKey, MasterKeyMissing
 from appeal_adapters.privacy.vault import SealError
-from appeal_adapters.storage import audit, sealing, sql
+from appeal_adapters.storage import audit, contacts, sql
 from appeal_adapters.storage import checkpoint as cp
-from appeal_adapters.storage.sealing import Sealing
+from appeal_adapters.storage.contacts import ContactKeys
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.definitions import MetricsRules, period
 from appeal_core.duplicates import enterprise_key
@@ -109,7 +109,7 @@ class SqlStore:
 
     # -- personal data ---------------------------------------------------------------------
 
-    def _sealing(self, cur: Any, *, bulk: bool = False) -> Sealing | None:
+    def _contact_keys(self, cur: Any, *, bulk: bool = False) -> ContactKeys | None:
         """The keys, seals and blind indexes of one operation on ``cur`` (None in clear)."""
         if self._plain:
             return None
@@ -120,13 +120,13 @@ class SqlStore:
         keys = self._key_store or keytable.TableKeyStore(
             cur, self.dialect.sql, self._master, self.where, insert
         )
-        return Sealing(keys, cur, self.dialect, self.where, insert)
+        return ContactKeys(keys, cur, self.dialect, self.where, insert)
 
     def _migrate(self, cur: Any, schema_version: int) -> bool:
         """Migrate inside the opening transaction; then refuse a wrong master key, and (the
         default key store) a missing one when the store holds encrypted data.  True when the
         migration sealed personal data written in clear (``_scrub`` it after the commit)."""
-        found = sql.migrate(cur, self.dialect, self.where, schema_version, self._sealing)
+        found = sql.migrate(cur, self.dialect, self.where, schema_version, self._contact_keys)
         if schema_version >= sql.SEALED_FROM:
             self._check_master(cur)
             if self._uses_master and self._master is None and keytable.holds_keys(cur):
@@ -149,7 +149,7 @@ class SqlStore:
         """After an erasure committed: let no copy of the destroyed key linger (a backend's)."""
 
     def _open(self, cur: Any) -> sql.Open | None:
-        found = self._sealing(cur)
+        found = self._contact_keys(cur)
         return None if found is None else found.open
 
     # -- hooks a backend provides ----------------------------------------------------------
@@ -205,7 +205,7 @@ class SqlStore:
         """The item's current state, checked against its events (``StateMismatch`` when the
         stored state is not their fold: the current-state table was changed behind the log)."""
         cur = self._cursor()
-        return audit.load_checked(cur, self.dialect, number, self._sealing(cur))[0]
+        return audit.load_checked(cur, self.dialect, number, self._contact_keys(cur))[0]
 
     def histories(self, numbers: Iterable[str]) -> Iterator[tuple[str, tuple[Event, ...]]]:
         """``(number, events)`` of many items, read 500 at a time (one query each), in the
@@ -246,7 +246,7 @@ class SqlStore:
         """Current states in registration order, read in batches (each batch's keys at once)."""
         columns = "a.state, e.body, a.contact_id"
         for chunk in self._ordered_chunks(columns, district, sql.STATE_FROM):
-            seals = self._sealing(self._cursor())
+            seals = self._contact_keys(self._cursor())
             if seals is not None:
                 seals.ring.load(row[3] for row in chunk)
             open_ = None if seals is None else seals.open
@@ -294,7 +294,7 @@ class SqlStore:
                 self._advance_counters(cur, [state for _, state in pending])
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
-                seals = self._sealing(cur, bulk=True)
+                seals = self._contact_keys(cur, bulk=True)
                 if seals is not None:
                     seals.prepare(state for _, state in pending)
                 # each item is checked as its rows are written: a bad one rolls all back
@@ -387,23 +387,23 @@ class SqlStore:
 
     def contact_items(self, contact: str) -> tuple[str, ...]:
         """The numbers of a contact's items, in registration order."""
-        return sealing.contact_items(self._cursor(), self.dialect, contact)
+        return contacts.contact_items(self._cursor(), self.dialect, contact)
 
     def contacts_by_phone(self, district: str, phone: str) -> tuple[str, ...]:
         """The live contacts of ``district`` with this phone number (by its blind index)."""
         cur = self._cursor()
-        seals = self._sealing(cur)
+        seals = self._contact_keys(cur)
         if seals is None:
             return ()
         digits = phone_digits(phone)
         if not digits:
             return ()
         found = seals.phone_blind(district, digits)
-        return sealing.contacts_with(cur, self.dialect, district, found)
+        return contacts.contacts_with(cur, self.dialect, district, found)
 
     def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
         """Live contacts of ``district`` whose items all ended before ``ended_before``."""
-        return sealing.due_contacts(self._cursor(), self.dialect, district, ended_before)
+        return contacts.due_contacts(self._cursor(), self.dialect, district, ended_before)
 
     def rotate_master_key(
         self, new: MasterKey, record: Callable[[int], Sequence[JournalEvent]] = lambda _: ()
@@ -610,14 +610,14 @@ class SqlUnitOfWork:
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
-        self._seals: Sealing | None = None
+        self._seals: ContactKeys | None = None
         self._erase: list[str] = []
 
     @property
-    def seals(self) -> Sealing | None:
+    def seals(self) -> ContactKeys | None:
         """This transaction's keys and seals (None for a store in clear)."""
         if self._seals is None:
-            self._seals = self._store._sealing(self._cur)
+            self._seals = self._store._contact_keys(self._cur)
         return self._seals
 
     def _open(self) -> sql.Open | None:

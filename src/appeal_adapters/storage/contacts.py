@@ -1,6 +1,6 @@
 """The personal-data side of a SQL store: keys, seals, blind indexes and the contacts table.
 
-One ``Sealing`` serves one operation (a unit of work, a read, a migration) on one cursor: it
+One ``ContactKeys`` serves one operation (a unit of work, a read, a migration) on one cursor: it
 fetches the contacts' keys it needs once, creates the keys (and ``contacts`` rows) of contacts
 met for the first time, seals what is written and opens what is read.  ``contacts`` holds, per
 contact, its district and two blind indexes (its phone; its phone and name), which registration
@@ -38,7 +38,7 @@ def secret_id(district: str) -> str:
     return f"@{district}:index"
 
 
-class Sealing:
+class ContactKeys:
     """Keys, seals and blind indexes for one operation on ``cur`` (see the module's text)."""
 
     def __init__(
