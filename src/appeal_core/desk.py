@@ -35,6 +35,7 @@ from appeal_core.journal import (
     RulesAmended,
 )
 from appeal_core.metrics import MonthlyReport
+from appeal_core.privacy_desk import RetentionRun
 from appeal_core.redating import Moved
 from appeal_core.registry import record_load
 from appeal_core.retention import PersonalRecord
@@ -237,9 +238,9 @@ class Desk(IntakeDesk):
             recorded.extend(events)
         if failed:
             district_wide.append(unrecorded_action(on, failed, self.policy))
-        erased, unerased = privacy_desk.retention_sweep(self, on, at=at, by=by)
-        if unerased:
-            district_wide.append(privacy_desk.unerased_action(on, unerased, self.policy))
+        retention = privacy_desk.retention_sweep(self, on, at=at, by=by)
+        if retention.failed:
+            district_wide.append(privacy_desk.unerased_action(on, retention.failed, self.policy))
         announced = announce(self.store, self.district, district_wide, at=at, by=by)
         recorded.extend(announced)
         if recorded:
@@ -248,7 +249,7 @@ class Desk(IntakeDesk):
         return (
             *(a for a in actions if a.number and a.number not in refused),
             *(a for a in district_wide if a.key in fresh),
-            *(_erased(x) for x in erased),
+            *(_erased(x) for x in retention.erased),
         )
 
     # -- personal data (docs/privacy.md) ---------------------------------------------------
@@ -269,14 +270,15 @@ class Desk(IntakeDesk):
         unless ``force``, with the reason."""
         return privacy_desk.erase_contact(self, contact, reason=reason, at=at, by=by, force=force)
 
-    def retention_sweep(self, on: date, *, at: datetime, by: Actor) -> tuple[ContactErased, ...]:
+    def retention_sweep(self, on: date, *, at: datetime, by: Actor) -> RetentionRun:
         """Erase the contacts whose items all ended more than the policy's retention months
-        before ``on`` (also run by ``sweep``); one ``ContactErased`` each."""
+        before ``on``, one ``ContactErased`` each, and the cells of quarantined rows settled
+        as long ago (also run by ``sweep``); ``ErasureFailed`` names contacts not erased."""
         require_desk(by, "按保存期限删除个人信息", self.policy.identity.desk)
-        erased, failed = privacy_desk.retention_sweep(self, on, at=at, by=by)
-        if failed:
-            raise privacy_desk.ErasureFailed(failed, len(erased))
-        return erased
+        run = privacy_desk.retention_sweep(self, on, at=at, by=by)
+        if run.failed:
+            raise privacy_desk.ErasureFailed(list(run.failed), len(run.erased))
+        return run
 
     def personal_data(
         self, *, contact: str | None = None, phone: str | None = None

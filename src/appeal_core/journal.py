@@ -155,6 +155,15 @@ class ContactErased(JournalEvent):
 
 
 @attrs.frozen(kw_only=True)
+class QuarantineForgotten(JournalEvent):
+    """The cells of quarantined rows settled before ``before`` were deleted by the retention
+    rule (``@D:privacy``); ``entries`` are their ids.  The rows stay, with their reasons."""
+
+    before: date
+    entries: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
 class MasterKeyRotated(JournalEvent):
     """The master key wrapping the contacts' keys was replaced (``@D:privacy``); the check
     values (not the keys) tell which key was in use before and after."""
@@ -167,5 +176,5 @@ class MasterKeyRotated(JournalEvent):
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
 JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
     NoticeLoaded, Announced, RulesAmended, DepartmentsLoaded, MonthSealed, Corrected,
-    ContactErased, MasterKeyRotated,
+    ContactErased, QuarantineForgotten, MasterKeyRotated,
 )  # fmt: skip

@@ -229,6 +229,19 @@ class MemoryUnitOfWork:
         """Erase the contact when this transaction commits."""
         self._erase.append(contact)
 
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Stage the deletion of the cells of rows settled before ``settled_before``."""
+        entries = {**self._store._quarantine, **self._quarantine}
+        found = tuple(
+            k
+            for k, q in sorted(entries.items())
+            if q.district == district and q.status != "open" and q.settled_at is not None
+            and local_date(q.settled_at) < settled_before and (q.raw or q.value)
+        )  # fmt: skip
+        for k in found:
+            self._quarantine[k] = attrs.evolve(entries[k], raw=(), value="")
+        return found
+
     def commit(self) -> None:
         """Apply staged changes to the store."""
         store = self._store

@@ -162,6 +162,11 @@ class ContactBook(Protocol):
         indexes dropped, so every personal value of theirs reads ``privacy.ERASED``."""
         ...
 
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Delete the cells and value of ``district``'s quarantined rows admitted or dismissed
+        before ``settled_before`` (the rows stay, with their reasons); their ids."""
+        ...
+
 
 @runtime_checkable
 class ContactIndex(Protocol):

@@ -7,16 +7,17 @@ store's destruction of the contact's key (``ContactBook.erase_contact``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
+import attrs
 from dateutil.relativedelta import relativedelta
 
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
 from appeal_core.errors import AppealError, ValidationError
-from appeal_core.journal import ContactErased
+from appeal_core.journal import ContactErased, QuarantineForgotten
 from appeal_core.policy import Policy
 from appeal_core.ports import ContactBook, ContactIndex
 from appeal_core.privacy import contact_of, phone_digits, privacy_stream
@@ -105,21 +106,26 @@ def retention_reason(desk: DeskBase) -> str:
     return f"全部事项办结满 {desk.policy.retention_months} 个月（保存期限届满）"
 
 
-def retention_sweep(
-    desk: DeskBase, on: date, *, at: datetime, by: Actor
-) -> tuple[tuple[ContactErased, ...], list[tuple[str, str]]]:
-    """Erase every contact the policy no longer keeps on ``on``, one event (and transaction)
-    each; none when the policy keeps data until erased on request (``retention_months=0``).
+@attrs.frozen
+class RetentionRun:
+    """What one retention step did: contacts erased, contacts the store refused (with the
+    reason; one refusal never stops the others), quarantined rows whose cells were deleted."""
 
-    Returns the erasures and the contacts the store refused, with the reason: one refusal
-    never stops the others.
-    """
+    erased: tuple[ContactErased, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
+    forgotten: QuarantineForgotten | None = None
+
+
+def retention_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> RetentionRun:
+    """Erase every contact the policy no longer keeps on ``on``, one event (and transaction)
+    each, then delete the cells of quarantined rows settled as long ago (one event); nothing
+    when the policy keeps data until erased on request (``retention_months=0``)."""
     policy = desk.policy
     if policy.retention_months == 0:
-        return (), []
+        return RetentionRun()
     store, district = desk.store, desk.district
+    before = on - relativedelta(months=policy.retention_months)
     if isinstance(store, ContactIndex):
-        before = on - relativedelta(months=policy.retention_months)
         due = store.due_contacts(district, before)
     else:
         done = {x.contact for x in erasures(desk)}
@@ -137,10 +143,25 @@ def retention_sweep(
             )  # fmt: skip
         except AppealError as exc:
             failed.append((contact, str(exc)))
-    return tuple(recorded), failed
+    return RetentionRun(tuple(recorded), tuple(failed), _forget(desk, before, at, by))
 
 
-def unerased_action(on: date, failed: list[tuple[str, str]], policy: Policy) -> Action:
+def _forget(desk: DeskBase, before: date, at: datetime, by: Actor) -> QuarantineForgotten | None:
+    """Delete the cells of quarantined rows settled before ``before``; the event, if any."""
+    stream = privacy_stream(desk.district)
+    with desk.store.unit_of_work() as uow:
+        if not isinstance(uow, ContactBook):
+            return None
+        entries = uow.forget_quarantined(desk.district, before)
+        if not entries:
+            return None
+        event = QuarantineForgotten(stream=stream, at=at, by=by, before=before, entries=entries)
+        uow.append_journal(stream, len(uow.journal(stream)), (event,))
+    desk._notify((event,))
+    return event
+
+
+def unerased_action(on: date, failed: Sequence[tuple[str, str]], policy: Policy) -> Action:
     """The desk's notice that some contacts due for erasure could not be erased (the others
     were): which, and why the first one was refused."""
     contacts = [contact for contact, _ in failed]

@@ -14,6 +14,7 @@ from appeal_adapters.storage.sqlite import SQLiteStore
 from appeal_core import Actor, Enterprise
 from appeal_core import commands as c
 from appeal_core.appeal import Channel
+from appeal_core.intake import RejectedRow
 from appeal_core.testing.store_contract import START, make_desk
 from tests.integration.conftest import raw
 
@@ -24,7 +25,7 @@ DESK = Actor.desk("窗口")
 
 def _secrets() -> Iterator[bytes]:
     """Every way the personal values could sit in a file: UTF-8, and the digits alone."""
-    for text in (NAME, PHONE, CLERK, TOWN_PHONE, "82117788"):
+    for text in (NAME, PHONE, PHONE[:-1], CLERK, TOWN_PHONE, "82117788"):
         yield text.encode("utf-8")
         yield text.encode("utf-16-le")
 
@@ -42,6 +43,11 @@ def _fill(url: str) -> None:
     second = desk.execute(listed, at=START + timedelta(hours=1), by=DESK)
     for number in (first.number, second.number):
         desk.verify(number, at=START + timedelta(hours=2), by=DESK, note="已电话核实")
+    bad = RejectedRow(channel=Channel.HOTLINE, row=3, field="phone", value=PHONE[:-1],
+                      reason="手机号码应为11位", raw=(("来电人", CLERK), ("电话", TOWN_PHONE)),
+                      source_id="H-3")  # fmt: skip
+    (entry,) = desk.intake([bad], source="12345.csv", at=START, by=DESK).quarantined
+    assert store.quarantine_entry(entry).raw[0] == ("来电人", CLERK)
     assert desk.get(first.number).enterprise.phone == PHONE  # the desk reads it in clear
     assert dict(desk.get(second.number).notes)["填报人"] == CLERK
     store.close()

@@ -180,10 +180,16 @@ def test_a_store_in_clear_is_converted_in_place(
     cur = conn.cursor()
     cur.execute("BEGIN")
     write_old_schema(cur, sql.SQLITE, items, version=sql.SEALED_FROM - 1)
+    cur.execute(
+        'INSERT INTO quarantine (district, channel, source, "row", field, value, reason, raw,'
+        " source_id, at, status, number, note) VALUES ('HM', 'hotline', '12345.csv', 3, 'phone',"
+        " '1370000000', '手机号码应为11位', ?, 'H-9', '2026-11-02T09:00:00+08:00', 'open', '', '')",
+        ('[["来电人","赵六"],["电话","1370000000"]]',),
+    )
     cur.execute("COMMIT")
     old_head = conn.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
     conn.close()
-    assert ACME.phone.encode() in path.read_bytes()
+    assert ACME.phone.encode() in path.read_bytes() and b"1370000000" in path.read_bytes()
     before = _content(path)
     old_checkpoint = cp.Checkpoint(store="old", first_hash="", last_seq=old_head[0],
                                    last_hash=old_head[1], count=old_head[0], at=START)  # fmt: skip
@@ -205,6 +211,9 @@ def test_a_store_in_clear_is_converted_in_place(
     assert rewrite == [(sql.SEALED_FROM, old_head[0], old_head[1], head[1], len(items))]
     report = store.verify(against=old_checkpoint)
     assert not report.ok and "重新取检查点" in str(report), report
+    (entry,) = store.quarantined()
+    assert entry.raw == (("来电人", "赵六"), ("电话", "1370000000")) and entry.value == "1370000000"
     store.close()
     check_wal = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("schema8"))
-    assert ACME.phone.encode() not in check_wal, "a phone left in clear after the conversion"
+    for secret in (ACME.phone, "1370000000", "赵六"):
+        assert secret.encode() not in check_wal, f"{secret} left in clear after the conversion"

@@ -124,13 +124,16 @@ def erase(session: Session, contact: str, reason: str, force: bool, on: date | N
 @pass_session
 def sweep(session: Session, on: date | None) -> None:
     day = on or today()
-    erased = session.desk.retention_sweep(day, at=instant(on), by=session.actor)
-    months = session.desk.policy.retention_months
+    run = session.desk.retention_sweep(day, at=instant(on), by=session.actor)
+    months, forgotten = session.desk.policy.retention_months, run.forgotten
+    quarantined = len(forgotten.entries) if forgotten else 0
     session.say(
-        f"保存期限 {months} 个月：删除 {len(erased)} 位联系人的个人信息"
-        + "".join(f"\n  {x.contact}（{'、'.join(x.numbers)}）" for x in erased),
-        [_erasure(x) for x in erased],
-    )
+        f"保存期限 {months} 个月：删除 {len(run.erased)} 位联系人的个人信息"
+        + "".join(f"\n  {x.contact}（{'、'.join(x.numbers)}）" for x in run.erased)
+        + (f"\n隔离区 {quarantined} 行已处理满期限，原始内容已删除" if quarantined else ""),
+        {"erased": [_erasure(x) for x in run.erased],
+         "quarantine": list(forgotten.entries) if forgotten else []},
+    )  # fmt: skip
 
 
 @privacy.command("erasures", help="列出已删除的联系人。List the erasures recorded.")

@@ -19,6 +19,7 @@ from typing import Any
 from appeal_adapters.privacy.envelope import open_dict, seal_dict
 from appeal_adapters.privacy.keytable import TableKeyStore
 from appeal_adapters.privacy.vault import Ring
+from appeal_adapters.serialization import dumps, loads
 from appeal_adapters.storage import sql
 from appeal_core.appeal import Appeal
 from appeal_core.enterprise import Enterprise
@@ -31,6 +32,11 @@ CONTACT_COLUMNS = ("contact_id", "district", "phone_blind", "person_blind", "cre
 #: Inserts rows into a table in the operation's transaction (executemany, or COPY in bulk).
 Insert = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
 _BATCH = 500
+
+
+def quarantine_key(district: str) -> str:
+    """The key-store id of the key sealing a district's quarantined rows."""
+    return f"@{district}:quarantine"
 
 
 def secret_id(district: str) -> str:
@@ -61,6 +67,25 @@ class ContactKeys:
     def open(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data``'s envelopes opened (``sql.Open``)."""
         return open_dict(data, self.ring.open_)
+
+    # -- the quarantine: rows kept as a channel brought them --------------------------------
+
+    def seal_quarantined(self, district: str, raw: str, value: str) -> tuple[str, str, str]:
+        """A quarantined row's ``raw`` cells (JSON) and ``value``, sealed with the district's
+        quarantine key: ``(raw, value, key id)`` as stored."""
+        key_id = quarantine_key(district)
+        if self.ring.missing([key_id]):
+            self.ring.add(self.keys.create_keys([key_id]))
+        raw_env = self.ring.seal(key_id, "quarantine.raw", raw)
+        value_env = self.ring.seal(key_id, "quarantine.value", value)
+        return dumps(raw_env), dumps(value_env), key_id
+
+    def open_quarantined(self, raw: str, value: str) -> tuple[str, str]:
+        """A sealed quarantined row's ``raw`` (JSON) and ``value`` in clear."""
+        return (
+            str(self.ring.open_("quarantine.raw", loads(raw))),
+            str(self.ring.open_("quarantine.value", loads(value))),
+        )
 
     # -- blind indexes ---------------------------------------------------------------------
 

@@ -115,6 +115,8 @@ def seal_existing(cur: Any, dialect: sql.Dialect, make: MakeSealing) -> None:
     old_seq, old_hash = cur.fetchone()
     new_hash = _events(run)
     _states(run)
+    if run.make is not None:
+        _quarantine(run)
     if new_hash != old_hash:
         cur.execute(dialect.sql(SET_HEAD), (old_seq, new_hash))
         cur.execute(
@@ -171,6 +173,24 @@ def _events(run: _Conversion) -> str:
                 d.sql("UPDATE events SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?"), updates
             )
     return prev
+
+
+def _quarantine(run: _Conversion) -> None:
+    """The cells and value of every quarantined row, sealed with its district's key."""
+    cur, d = run.cur, run.dialect
+    text = (
+        "SELECT id, district, raw, value FROM quarantine WHERE id > ? AND key_id = ''"
+        " ORDER BY id LIMIT ?"
+    )
+    for chunk in sql.chunks(cur, d, text, _BATCH):
+        updates = [
+            (*run.keys().seal_quarantined(district, raw, value), entry)
+            for entry, district, raw, value in chunk
+            if raw != "[]" or value
+        ]
+        cur.executemany(
+            d.sql("UPDATE quarantine SET raw = ?, value = ?, key_id = ? WHERE id = ?"), updates
+        )
 
 
 def _states(run: _Conversion) -> None:

@@ -585,6 +585,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
                 items INTEGER NOT NULL, reason TEXT NOT NULL)""",
             "ALTER TABLE appeals ADD COLUMN contact_id TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE appeals ADD COLUMN ended_on {date}",
+            "ALTER TABLE quarantine ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
             _bytewise_text,
             WithKeys(_seal_existing),
             """CREATE INDEX appeals_contact
@@ -624,7 +625,7 @@ M_REPLY_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "repl
 METRIC_TABLES = ("m_cycles", "m_completions", "m_visits", "m_reply_dues")
 QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value", "reason",
                       "raw", "source_id", "at", "status", "number", "note", "settled_at",
-                      "settled_by")  # fmt: skip
+                      "settled_by", "key_id")  # fmt: skip
 
 
 def migrate(cur: Any, dialect: Dialect, where: str, target: int = LATEST, keys: Any = None) -> int:

@@ -468,7 +468,8 @@ class SqlStore:
         cur.execute(
             self.dialect.sql(text + " ORDER BY id"), () if district is None else (district,)
         )
-        return tuple(_entry(row) for row in cur.fetchall())
+        keys = self._contact_keys(self._cursor())
+        return tuple(_entry(row, keys) for row in cur.fetchall())
 
     def quarantine_entry(self, entry_id: int) -> QuarantineEntry:
         """One quarantined row; ``QuarantineNotFound`` when there is none with this id."""
@@ -477,7 +478,7 @@ class SqlStore:
         row = cur.fetchone()
         if row is None:
             raise QuarantineNotFound(entry_id)
-        return _entry(row)
+        return _entry(row, self._contact_keys(cur))
 
     def stock_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Items in a lead department's stock at the end of day ``on`` (the month's 存量 rows,
@@ -720,7 +721,7 @@ class SqlUnitOfWork:
 
     def quarantine(self, entry: QuarantineEntry) -> int:
         """Keep a rejected row (inserted now, so it goes with the transaction); its new id."""
-        self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry))
+        self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry, self.seals))
         return int(self._cur.fetchone()[0])
 
     def settle_quarantine(
@@ -765,6 +766,25 @@ class SqlUnitOfWork:
         wanted = [key if key and key not in staged else "" for key in people]
         found = self.seals.find(district, wanted) if self.seals and any(wanted) else []
         return [staged.get(key) or (found[k] if found else "") for k, key in enumerate(people)]
+
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Delete the cells and value of rows settled before ``settled_before``; their ids."""
+        self._cur.execute(
+            self._d.sql(
+                "SELECT id FROM quarantine WHERE district = ? AND status <> 'open'"
+                " AND settled_at <> '' AND settled_at < ? AND (raw <> '[]' OR value <> '')"
+                " ORDER BY id"
+            ),
+            (district, settled_before.isoformat()),
+        )
+        found = tuple(int(row[0]) for row in self._cur.fetchall())
+        self._cur.executemany(
+            self._d.sql("UPDATE quarantine SET raw = '[]', value = '', key_id = '' WHERE id = ?"),
+            [(k,) for k in found],
+        )
+        if found:
+            self._erase.append("")  # the freed space is zeroed; the WAL emptied after commit
+        return found
 
     def erase_contact(self, contact: str) -> None:
         """Destroy the contact's key and drop their blind indexes with this transaction."""
@@ -984,17 +1004,26 @@ MONTH_CHANNELS = """SELECT channel, count(*),
     FROM appeals WHERE registered_on >= ? AND registered_on <= ?{where} GROUP BY channel"""
 
 
-def _entry_values(entry: QuarantineEntry) -> tuple[Any, ...]:
-    raw = ser.dumps([list(pair) for pair in entry.raw])
+def _entry_values(entry: QuarantineEntry, keys: ContactKeys | None) -> tuple[Any, ...]:
+    """A quarantined row's columns; its cells and value sealed (they hold what a channel
+    brought: names, phones) unless the store keeps personal data in clear."""
+    raw, value, key_id = ser.dumps([list(pair) for pair in entry.raw]), entry.value, ""
+    if keys is not None and (entry.raw or value):
+        raw, value, key_id = keys.seal_quarantined(entry.district, raw, value)
     return (entry.district, entry.channel.value, entry.source, entry.row, entry.field,
-            entry.value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
+            value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
             entry.status, entry.number, entry.note,
-            entry.settled_at.isoformat() if entry.settled_at else "", entry.settled_by)  # fmt: skip
+            entry.settled_at.isoformat() if entry.settled_at else "", entry.settled_by,
+            key_id)  # fmt: skip
 
 
-def _entry(row: Sequence[Any]) -> QuarantineEntry:
+def _entry(row: Sequence[Any], keys: ContactKeys | None) -> QuarantineEntry:
     (id_, district, channel, source, row_no, field, value, reason, raw, source_id, at,
-     status, number, note, settled_at, settled_by) = row  # fmt: skip
+     status, number, note, settled_at, settled_by, key_id) = row  # fmt: skip
+    if key_id:
+        if keys is None:
+            raise SealError(f"隔离区第 {id_} 行已加密，但存储以明文方式打开")
+        raw, value = keys.open_quarantined(raw, value)
     return QuarantineEntry(
         id=int(id_), district=district, channel=channel, source=source,
         row=None if row_no is None else int(row_no), field=field, value=value, reason=reason,

@@ -25,6 +25,7 @@ from appeal_core.desk import Desk
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import LifecycleError, ValidationError
 from appeal_core.history import fold
+from appeal_core.intake import RejectedRow
 from appeal_core.ports import Store
 from appeal_core.privacy import ERASED, erased, erased_event
 from appeal_core.testing.machine import DESK
@@ -183,9 +184,9 @@ class PrivacyContract:
             months = desk.policy.retention_months
             assert months == 36
             last_kept = date(2029, 11, 4)  # closed on 2026-11-04, kept 36 months
-            assert desk.retention_sweep(last_kept, at=_at(last_kept), by=DESK) == ()
+            assert desk.retention_sweep(last_kept, at=_at(last_kept), by=DESK).erased == ()
             later = last_kept + day
-            erased_now = desk.retention_sweep(later, at=_at(later), by=DESK)
+            erased_now = desk.retention_sweep(later, at=_at(later), by=DESK).erased
             acme = store.state(done[0]).enterprise.contact_id
             assert [(x.contact, x.rule, x.numbers) for x in erased_now] == [
                 (acme, "retention", tuple(done))
@@ -193,9 +194,32 @@ class PrivacyContract:
             assert "36" in erased_now[0].reason
             assert store.state(done[1]).enterprise.phone == ERASED
             assert store.state(pending[0]).enterprise.phone == OTHER.phone  # one still open
-            assert desk.retention_sweep(later, at=_at(later), by=DESK) == ()
+            assert desk.retention_sweep(later, at=_at(later), by=DESK).erased == ()
             swept = desk.sweep(later + day, at=_at(later + day), by=DESK)
             assert not [a for a in swept if a.kind == "erased"]
+
+    def test_retention_forgets_the_cells_of_settled_quarantined_rows(self) -> None:
+        with self._opened() as store:
+            desk = make_desk(store)
+            cells = (("企业名称", "某公司"), ("联系人", "王五"), ("电话", "1391234567"))
+            rows = [
+                RejectedRow(channel=Channel.HOTLINE, row=k, field="phone", value="1391234567",
+                            reason="手机号码应为11位", raw=cells, source_id=f"H-{k}")
+                for k in (1, 2)
+            ]  # fmt: skip
+            report = desk.intake(rows, source="12345.csv", at=START, by=DESK)
+            settled, pending = report.quarantined
+            assert store.quarantine_entry(settled).raw == cells  # read back in clear
+            desk.dismiss_quarantined(settled, note="重复来电", at=START, by=DESK)
+            later = date(2029, 11, 3)
+            run = desk.retention_sweep(later, at=_at(later), by=DESK)
+            assert run.forgotten is not None and run.forgotten.entries == (settled,)
+            forgotten = store.quarantine_entry(settled)
+            assert (forgotten.raw, forgotten.value) == ((), "")
+            assert (forgotten.status, forgotten.reason, forgotten.note) == (
+                "dismissed", "手机号码应为11位", "重复来电")  # fmt: skip
+            assert store.quarantine_entry(pending).raw == cells  # still to be handled
+            assert desk.retention_sweep(later, at=_at(later), by=DESK).forgotten is None
 
 
 def _at(day: date) -> datetime:
