@@ -101,19 +101,26 @@ def phone_digits(phone: str) -> str:
     return digits if len(digits) >= 7 else ""
 
 
+def person_parts(enterprise: Enterprise) -> tuple[str, str]:
+    """The phone's digits and the folded name (no spaces, NFKC, lower case) of a contact;
+    ``("", "")`` without a phone."""
+    digits = phone_digits(enterprise.phone) if enterprise.phone != ERASED else ""
+    if not digits:
+        return "", ""
+    name = enterprise.contact
+    if not unicodedata.is_normalized("NFKC", name):
+        name = unicodedata.normalize("NFKC", name)
+    return digits, "".join(name.split()).lower()
+
+
 def person_key(enterprise: Enterprise) -> str:
     """What tells one contact person from another: the phone's digits and the folded name
     (``13812345678|张三``); ``""`` without a phone (a name alone names nobody for sure).
 
     Stores keep only a keyed hash of it (a blind index), never the text.
     """
-    digits = phone_digits(enterprise.phone) if enterprise.phone != ERASED else ""
-    if not digits:
-        return ""
-    name = enterprise.contact
-    if not unicodedata.is_normalized("NFKC", name):
-        name = unicodedata.normalize("NFKC", name)
-    return f"{digits}|{''.join(name.split()).lower()}"
+    digits, name = person_parts(enterprise)
+    return f"{digits}|{name}" if digits else ""
 
 
 def sees_personal(state: Appeal, actor: Actor) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from appeal_adapters.privacy.master import MasterKey, MasterKeyMismatch, MasterKeyMissing
-from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, unwrap, wrap
+from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, unwrap, wrap, wrap_many
 from appeal_core.timeutil import SHANGHAI
 
 #: Inserts rows into a table (the store's own way: executemany, or COPY for a bulk ingest).
@@ -109,9 +109,11 @@ class TableKeyStore:
         at, pool = now(), secrets.token_bytes(size * len(rows))
         draws = [pool[k * size : (k + 1) * size] for k in range(len(rows))]
         keys = {c: draw[:KEY_BYTES] for c, draw in zip(rows, draws, strict=True)}
+        wrapped = wrap_many(
+            master, ((c, d[:KEY_BYTES], d[KEY_BYTES:]) for c, d in zip(rows, draws, strict=False))
+        )
         self._insert("contacts", CONTACT_COLUMNS, [
-            (c, *rows[c], wrap(master, c, draw[:KEY_BYTES], draw[KEY_BYTES:]), at)
-            for c, draw in zip(rows, draws, strict=True)
+            (c, *rows[c], w, at) for c, w in zip(rows, wrapped, strict=True)
         ])  # fmt: skip
         return keys
 

@@ -65,6 +65,12 @@ def wrap(master: MasterKey, key_id: str, key: bytes, nonce: bytes | None = None)
     return nonce + bytes(_master_cipher(master.key).encrypt(nonce, key, _label(key_id)))
 
 
+def wrap_many(master: MasterKey, keys: Iterable[tuple[str, bytes, bytes]]) -> list[bytes]:
+    """``wrap`` of each ``(key id, key, nonce)``, the master key's cipher looked up once."""
+    encrypt = _master_cipher(master.key).encrypt
+    return [nonce + encrypt(nonce, key, _label(key_id)) for key_id, key, nonce in keys]
+
+
 def unwrap(master: MasterKey, key_id: str, wrapped: bytes) -> bytes:
     """The key ``wrap`` encrypted; ``SealError`` when the master key is not the one used."""
     try:
@@ -99,8 +105,9 @@ class Ring:
     def __init__(self, keys: KeyStore, where: str = "") -> None:
         self.keys = keys
         self.where = where
-        #: Per contact: (AES-GCM cipher, nonce key, associated-data prefix), or None if destroyed.
-        self._ciphers: dict[str, tuple[Any, bytes, bytes] | None] = {}
+        #: Per contact: (AES-GCM cipher, keyed nonce hash to copy, associated-data prefix), or
+        #: None when destroyed.
+        self._ciphers: dict[str, tuple[Any, Any, bytes] | None] = {}
         self._known: set[str] = set()
 
     def load(self, contacts: Iterable[str]) -> None:
@@ -116,10 +123,11 @@ class Ring:
 
     def add(self, keys: dict[str, bytes]) -> None:
         """Keys just created (``KeyStore.create_keys``)."""
-        cipher, ciphers = aead(), self._ciphers
+        cipher, ciphers, blake2b = aead(), self._ciphers, hashlib.blake2b
         self._known.update(keys)
         for contact, key in keys.items():
-            ciphers[contact] = (cipher(key[:32]), key[32:], contact.encode() + b"\x00")
+            nonce = blake2b(key=key[32:], digest_size=NONCE_BYTES)
+            ciphers[contact] = (cipher(key[:32]), nonce, contact.encode() + b"\x00")
 
     def missing(self, contacts: Collection[str]) -> list[str]:
         """Those of ``contacts`` that have no key at all (never created), after loading them."""
@@ -146,10 +154,12 @@ class Ring:
                         "如需联系，请登记为新的联系人"
                     )
                 raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
-        cipher, iv_key, prefix = entry
+        cipher, nonce, prefix = entry
         aad = prefix + (_KINDS.get(kind) or kind.encode())
         data = text.encode()
-        iv = hashlib.blake2b(aad + b"\x00" + data, key=iv_key, digest_size=NONCE_BYTES).digest()
+        keyed = nonce.copy()
+        keyed.update(aad + b"\x00" + data)
+        iv = keyed.digest()
         sealed = binascii.b2a_base64(iv + cipher.encrypt(iv, data, aad), newline=False)
         return {CONTACT: contact, SEALED: sealed.decode("ascii")}
 
@@ -176,9 +186,11 @@ class Ring:
             ) from None
 
 
-def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, bytes, bytes]:
-    """A contact's cipher, nonce key and associated-data prefix (contact id, then the kind)."""
-    return cipher(key[:32]), key[32:], contact.encode() + b"\x00"
+def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, Any, bytes]:
+    """A contact's cipher, keyed nonce hash (BLAKE2b under the key's second half) and
+    associated-data prefix (contact id, then the kind)."""
+    nonce = hashlib.blake2b(key=key[32:], digest_size=NONCE_BYTES)
+    return cipher(key[:32]), nonce, contact.encode() + b"\x00"
 
 
 def _parts(value: dict[str, Any]) -> tuple[str, str]:
