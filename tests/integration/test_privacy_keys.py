@@ -217,3 +217,42 @@ def test_a_store_in_clear_is_converted_in_place(
     check_wal = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("schema8"))
     for secret in (ACME.phone, "1370000000", "赵六"):
         assert secret.encode() not in check_wal, f"{secret} left in clear after the conversion"
+
+
+def test_a_store_written_by_the_code_before_is_converted(tmp_path: Path) -> None:
+    """``tests/data/store-schema8.db``, written by main's code at schema 8 (tests/data/README)."""
+    path = tmp_path / "store.db"
+    path.write_bytes((Path(__file__).parents[1] / "data" / "store-schema8.db").read_bytes())
+    with sqlite3.connect(path) as conn:
+        before = {
+            n: b for n, b in conn.execute("SELECT number, count(*) FROM events GROUP BY number")
+        }
+    store = SQLiteStore(str(path))
+    assert store.verify().ok
+    numbers = store.numbers()
+    assert {n: len(store.events(n)) for n in numbers} == {
+        n: c for n, c in before.items() if n[0] != "@"
+    }
+    hotline, listed = (store.state(n) for n in numbers[-2:])
+    assert (hotline.enterprise.contact, hotline.enterprise.phone) == ("欧阳慕青", "13912345678")
+    assert hotline.enterprise.contact_id == listed.enterprise.contact_id == f"{hotline.number}-C"
+    assert listed.personal_notes == ("填报人", "联系电话") and listed.enterprise.confidential
+    assert dict(listed.notes)["填报人"] == "诸葛填表"
+    (entry,) = store.quarantined()
+    assert entry.raw == (("来电人", "诸葛填表"), ("电话", "1391234567"))
+    desk = make_desk(store)
+    again = desk.register(enterprise=hotline.enterprise.__class__(name="另一公司", contact="欧阳慕青",
+                          phone="13912345678"), content="再次反映", channel="app",
+                          at=START + timedelta(days=50), by=DESK_ACTOR)  # fmt: skip
+    assert again.enterprise.contact_id == hotline.enterprise.contact_id  # recognised
+    store.close()
+    files = b"".join(p.read_bytes() for p in tmp_path.glob("store.db*"))
+    for secret in (
+        "欧阳慕青",
+        "13912345678",
+        "诸葛填表",
+        "0513-82117788",
+        "82117788",
+        "1391234567",
+    ):
+        assert secret.encode() not in files, secret
