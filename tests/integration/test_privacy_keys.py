@@ -256,3 +256,34 @@ def test_a_store_written_by_the_code_before_is_converted(tmp_path: Path) -> None
         "1391234567",
     ):
         assert secret.encode() not in files, secret
+
+
+@pytest.mark.postgres
+def test_a_postgres_store_in_clear_is_converted_in_place(postgres_url: str) -> None:
+    import psycopg
+
+    from appeal_adapters.storage.postgres import PostgresStore
+
+    items = old_items()[1][:-1]
+    with psycopg.connect(postgres_url) as conn, conn.transaction(), conn.cursor() as cur:
+        write_old_schema(cur, sql.POSTGRES, items, version=sql.SEALED_FROM - 1)
+        old_head = cur.execute("SELECT last_seq, last_hash FROM chain_head").fetchone()
+    store = PostgresStore(postgres_url)
+    numbers = tuple(s.number for _, s in items)
+    assert [store.events(n) for n in numbers] == [ev for ev, _ in items]
+    assert list(store.states()) == [s for _, s in items]
+    assert store.verify().ok
+    store.close()
+    dumped = b""
+    with raw(postgres_url) as (conn, _):
+        rewrite = conn.execute("SELECT old_seq, old_hash FROM chain_rewrites").fetchall()
+        assert [tuple(r) for r in rewrite] == [tuple(old_head)]
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+        cur = conn.cursor()
+        for (table,) in tables:
+            with cur.copy(f"COPY (SELECT * FROM {table}) TO STDOUT") as copy:
+                for block in copy:
+                    dumped += bytes(block)
+    assert ACME.phone.encode() not in dumped and ACME.contact.encode() not in dumped
