@@ -99,12 +99,7 @@ class TableKeyStore:
     def create_contacts(self, rows: Mapping[str, tuple[str, str, str]]) -> dict[str, bytes]:
         """New keys for contacts met for the first time, each inserted in one row with its
         ``(district, phone blind index, person blind index)``."""
-        master = self._key()
-        if stored_check(self._cur) is None:
-            self._cur.execute(
-                self._sql("INSERT INTO key_master (id, check_value, since) VALUES (1, ?, ?)"),
-                (master.check, now()),
-            )
+        master = self.check_stored()
         size = KEY_BYTES + NONCE_BYTES  # each key and its wrapping nonce, from one draw
         at, pool = now(), secrets.token_bytes(size * len(rows))
         draws = [pool[k * size : (k + 1) * size] for k in range(len(rows))]
@@ -116,6 +111,16 @@ class TableKeyStore:
             (c, *rows[c], w, at) for c, w in zip(rows, wrapped, strict=True)
         ])  # fmt: skip
         return keys
+
+    def check_stored(self) -> MasterKey:
+        """The master key, its check value stored with the first key (``MasterKeyMissing``)."""
+        master = self._key()
+        if stored_check(self._cur) is None:
+            self._cur.execute(
+                self._sql("INSERT INTO key_master (id, check_value, since) VALUES (1, ?, ?)"),
+                (master.check, now()),
+            )
+        return master
 
     def destroy_key(self, key_id: str) -> bool:
         """Empty the key's ``wrapped`` column (the row stays)."""

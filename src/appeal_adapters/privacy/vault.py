@@ -109,6 +109,29 @@ class Ring:
         #: None when destroyed.
         self._ciphers: dict[str, tuple[Any, Any, bytes] | None] = {}
         self._known: set[str] = set()
+        #: Makes the key of a contact met for the first time, when first needed (``defer``).
+        self._make: Callable[[str], bytes] | None = None
+        self._deferred: set[str] = set()
+
+    def defer(self, contacts: Iterable[str], make: Callable[[str], bytes]) -> None:
+        """Keys to make only when first needed, by ``make(contact)``: a bulk ingest then makes
+        them while it streams rows (PostgreSQL stores the rows before meanwhile)."""
+        self._deferred.update(contacts)
+        self._known.update(contacts)
+        self._make = make
+
+    def made(self, contact: str) -> bool:
+        """Make the contact's deferred key now (False when it was not deferred)."""
+        if contact not in self._deferred or self._make is None:
+            return False
+        self._deferred.discard(contact)
+        self.add({contact: self._make(contact)})
+        return True
+
+    @property
+    def deferred(self) -> tuple[str, ...]:
+        """Contacts whose keys are still to make."""
+        return tuple(self._deferred)
 
     def load(self, contacts: Iterable[str]) -> None:
         """Fetch the keys of ``contacts`` not fetched yet (one call to the key store)."""
@@ -145,7 +168,8 @@ class Ring:
             return text
         entry = self._ciphers.get(contact)
         if entry is None:
-            self.load((contact,))
+            if not self.made(contact):
+                self.load((contact,))
             entry = self._ciphers.get(contact)
             if entry is None:
                 if contact in self._ciphers:

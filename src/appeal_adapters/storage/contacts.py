@@ -11,13 +11,15 @@ empties both and destroys the key.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from appeal_adapters.privacy.envelope import open_dict, seal_dict
+from appeal_adapters.privacy.keytable import CONTACT_COLUMNS as KEY_CONTACT_COLUMNS
 from appeal_adapters.privacy.keytable import TableKeyStore
-from appeal_adapters.privacy.vault import Ring
+from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, Ring, wrap
 from appeal_adapters.serialization import dumps, loads
 from appeal_adapters.storage import sql
 from appeal_core.appeal import Appeal
@@ -56,6 +58,7 @@ class ContactKeys:
         self._insert = insert
         self._secrets: dict[str, bytes] = {}
         self._macs: dict[str, Any] = {}  # per district, its keyed HMAC-SHA256, to copy
+        self._new_rows: list[tuple[Any, ...]] = []  # contacts made while rows streamed
 
     # -- sealing and opening ---------------------------------------------------------------
 
@@ -131,9 +134,13 @@ class ContactKeys:
 
     # -- contacts --------------------------------------------------------------------------
 
-    def prepare(self, states: Iterable[Appeal]) -> None:
+    def prepare(self, states: Iterable[Appeal], *, defer: bool = False) -> None:
         """Make sure every contact of ``states`` has a key: fetch them, and create the missing
-        ones with their ``contacts`` rows (the first state met gives the blind indexes)."""
+        ones with their ``contacts`` rows (the first state met gives the blind indexes).
+
+        With ``defer`` (a bulk ingest into the default key store), a missing key is made when
+        first needed, while the rows stream, and ``finish`` inserts the new contacts' rows.
+        """
         needed: dict[str, tuple[str, Enterprise]] = {}
         fresh: list[str] = []  # named after a just-registered item: cannot exist yet
         for state in states:
@@ -147,8 +154,39 @@ class ContactKeys:
             return
         known = set(fresh)
         missing = [*fresh, *self.ring.missing([c for c in needed if c not in known])]
-        if missing:
-            self.add_contacts({c: needed[c] for c in missing})
+        if not missing:
+            return
+        if defer and isinstance(self.keys, TableKeyStore):
+            self._defer({c: needed[c] for c in missing}, self.keys)
+            return
+        self.add_contacts({c: needed[c] for c in missing})
+
+    def _defer(self, new: dict[str, tuple[str, Enterprise]], keys: TableKeyStore) -> None:
+        master = keys.check_stored()
+        for district in {d for d, _ in new.values()}:
+            self.secret(district)  # made now: no query can run while rows stream
+        size = KEY_BYTES + NONCE_BYTES
+        pool = secrets.token_bytes(size * len(new))
+        draws = iter(range(0, len(pool), size))
+        at = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
+
+        def make(contact: str) -> bytes:
+            k = next(draws)
+            key, nonce = pool[k : k + KEY_BYTES], pool[k + KEY_BYTES : k + size]
+            district, firm = new[contact]
+            self._new_rows.append((contact, district, *self.blinds(district, firm),
+                                   wrap(master, contact, key, nonce), at))  # fmt: skip
+            return key
+
+        self.ring.defer(new, make)
+
+    def finish(self) -> None:
+        """Make the keys still deferred and insert the rows of the contacts made meanwhile."""
+        for contact in self.ring.deferred:
+            self.ring.made(contact)
+        if self._new_rows:
+            self._insert("contacts", KEY_CONTACT_COLUMNS, self._new_rows)
+            self._new_rows = []
 
     def add_contacts(self, new: Mapping[str, tuple[str, Enterprise]]) -> None:
         """Create the keys and ``contacts`` rows of contacts met for the first time, each

@@ -295,12 +295,13 @@ class SqlStore:
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
                 seals = self._contact_keys(cur, bulk=True)
-                if seals is not None:
-                    seals.prepare(state for _, state in pending)
+                if seals is not None:  # new keys made while the rows stream
+                    seals.prepare((state for _, state in pending), defer=True)
                 # each item is checked as its rows are written: a bad one rolls all back
                 staged = (_new_item(events, state) for events, state in pending)
                 day, seal = self.dialect.day, None if seals is None else seals.seal
-                self._write(cur, sql.Rows(staged, head_seq, head_hash, day, seal), bulk=True)
+                rows = sql.Rows(staged, head_seq, head_hash, day, seal)
+                self._write(cur, rows, bulk=True, seals=seals)
         return len(pending)
 
     def _advance_counters(self, cur: Any, states: list[Appeal]) -> None:
@@ -321,7 +322,9 @@ class SqlStore:
                 )
             cur.execute(d.sql(SET_COUNTER), (last + len(seqs), district, year))
 
-    def _write(self, cur: Any, rows: sql.Rows, *, bulk: bool = False) -> None:
+    def _write(
+        self, cur: Any, rows: sql.Rows, *, bulk: bool = False, seals: ContactKeys | None = None
+    ) -> None:
         self._insert(cur, "appeals", sql.APPEAL_COLUMNS, rows.new_appeals(), bulk)
         self._insert(cur, "events", sql.EVENT_COLUMNS, rows.events(), bulk)
         if rows.changed_appeals:
@@ -332,6 +335,8 @@ class SqlStore:
                 cur.executemany(self.dialect.sql(text), rows.rewritten)
         for table, columns, values in rows.metric_tables():
             self._insert(cur, table, columns, values, bulk)
+        if seals is not None:
+            seals.finish()  # the contacts whose keys were made while the rows streamed
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
     def verify(
