@@ -92,7 +92,8 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
     for statement in (
         "DROP INDEX appeals_contact", "DROP TABLE contacts", "DROP TABLE key_master",
         "DROP TABLE chain_rewrites", "ALTER TABLE appeals DROP COLUMN contact_id",
-        "ALTER TABLE appeals DROP COLUMN ended_on",  # schema 9's
+        "ALTER TABLE appeals DROP COLUMN ended_on", "ALTER TABLE quarantine DROP COLUMN key_id",
+        # schema 9's
 
         "DROP INDEX m_visits_month", "DROP INDEX m_completions_due", "DROP INDEX m_cycles_finished",
         "ALTER TABLE m_visits DROP COLUMN reached", "ALTER TABLE m_visits DROP COLUMN superseded",
