@@ -247,6 +247,8 @@ def bench_privacy(
     for per_person in (1, 3) if n else ():
         sqlite_run = partial(_sqlite_run, people_items(n, per_person=per_person), folder, batch)
         _compare("SQLite", n, batch, repeats, sqlite_run, per_person)
+    if n:
+        _reads(people_items(n), folder, batch, repeats)
     url = os.environ.get("APPEAL_TEST_POSTGRES_URL")
     if pg and url:
         import psycopg
@@ -271,6 +273,28 @@ def bench_privacy(
         _compare("PostgreSQL", pg, pg_batch, repeats, pg_run, 1)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("DROP SCHEMA IF EXISTS bench_privacy CASCADE")
+
+
+def _reads(items: list[Item], folder: Path, batch: int, repeats: int) -> None:
+    """``states()`` (every state read, personal values opened) and ``verify()`` (nothing opened:
+    ciphertext compared) on the encrypted store against the same store in clear."""
+    took: dict[bool, tuple[float, float]] = {}
+    for plain in (True, False):
+        path = _fresh(folder / f"reads-{plain}.db")
+        store = SQLiteStore(str(path), plaintext=plain)
+        for k in range(0, len(items), batch):
+            store.bulk_register(items[k : k + batch])
+        reading = best(lambda s=store: sum(1 for _ in s.states()), repeats)  # type: ignore[misc]
+        t = time.perf_counter()
+        assert store.verify().ok
+        took[plain] = (reading, time.perf_counter() - t)
+        store.close()
+    n = len(items)
+    for k, what in enumerate(("states(): every state read", "verify(): the audit")):
+        clear, sealed = took[True][k], took[False][k]
+        report(f"SQLite {what}, {n:,} items: in clear / encrypted (µs an item)",
+               f"{clear / n * 1e6:.1f} / {sealed / n * 1e6:.1f}")  # fmt: skip
+        report("  encrypted / in clear time", f"{sealed / clear:.2f}")
 
 
 def _sqlite_run(items: list[Item], folder: Path, batch: int, plain: bool) -> float:

@@ -105,9 +105,9 @@ class Ring:
     def __init__(self, keys: KeyStore, where: str = "") -> None:
         self.keys = keys
         self.where = where
-        #: Per contact: (AES-GCM cipher, keyed nonce hash to copy, associated-data prefix), or
-        #: None when destroyed.
-        self._ciphers: dict[str, tuple[Any, Any, bytes] | None] = {}
+        #: Per contact: (AES-GCM cipher, nonce key, associated-data prefix), or None when
+        #: destroyed.
+        self._ciphers: dict[str, tuple[Any, bytes, bytes] | None] = {}
         self._known: set[str] = set()
         #: Makes the key of a contact met for the first time, when first needed (``defer``).
         self._make: Callable[[str], bytes] | None = None
@@ -146,11 +146,10 @@ class Ring:
 
     def add(self, keys: dict[str, bytes]) -> None:
         """Keys just created (``KeyStore.create_keys``)."""
-        cipher, ciphers, blake2b = aead(), self._ciphers, hashlib.blake2b
+        cipher, ciphers = aead(), self._ciphers
         self._known.update(keys)
         for contact, key in keys.items():
-            nonce = blake2b(key=key[32:], digest_size=NONCE_BYTES)
-            ciphers[contact] = (cipher(key[:32]), nonce, contact.encode() + b"\x00")
+            ciphers[contact] = (cipher(key[:32]), key[32:], contact.encode() + b"\x00")
 
     def missing(self, contacts: Collection[str]) -> list[str]:
         """Those of ``contacts`` that have no key at all (never created), after loading them."""
@@ -178,12 +177,10 @@ class Ring:
                         "如需联系，请登记为新的联系人"
                     )
                 raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
-        cipher, nonce, prefix = entry
+        cipher, nonce_key, prefix = entry
         aad = prefix + (_KINDS.get(kind) or kind.encode())
         data = text.encode()
-        keyed = nonce.copy()
-        keyed.update(aad + b"\x00" + data)
-        iv = keyed.digest()
+        iv = hashlib.blake2b(aad + b"\x00" + data, key=nonce_key, digest_size=NONCE_BYTES).digest()
         sealed = binascii.b2a_base64(iv + cipher.encrypt(iv, data, aad), newline=False)
         return {CONTACT: contact, SEALED: sealed.decode("ascii")}
 
@@ -210,11 +207,10 @@ class Ring:
             ) from None
 
 
-def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, Any, bytes]:
-    """A contact's cipher, keyed nonce hash (BLAKE2b under the key's second half) and
-    associated-data prefix (contact id, then the kind)."""
-    nonce = hashlib.blake2b(key=key[32:], digest_size=NONCE_BYTES)
-    return cipher(key[:32]), nonce, contact.encode() + b"\x00"
+def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, bytes, bytes]:
+    """A contact's cipher, nonce key (BLAKE2b's, the key's second half) and associated-data
+    prefix (contact id, then the kind)."""
+    return cipher(key[:32]), key[32:], contact.encode() + b"\x00"
 
 
 def _parts(value: dict[str, Any]) -> tuple[str, str]:
