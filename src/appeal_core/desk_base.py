@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from appeal_core import commands as c
@@ -17,6 +17,7 @@ from appeal_core.events import Event
 from appeal_core.history import evolve
 from appeal_core.holidays import calendar_stream, district_calendar
 from appeal_core.journal import JournalEvent, NoticeLoaded
+from appeal_core.lifecycle import rule_for
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
 from appeal_core.registration import register_in
@@ -103,11 +104,21 @@ class DeskBase:
             self._notify((event,))
         return state
 
+    def check_month_open(self, day: date, action: str) -> None:
+        """Refuse ``action`` when it dates a fact on ``day`` in a sealed month.
+
+        The hook point for sealed months: ``execute`` asks it about every earlier day a command
+        reaches back to (``commands.reaches_back``: a pause's start, a resumption's day).
+        Without sealed months every month is open and nothing is refused.
+        """
+
     def execute(self, command: c.Command | c.Register, *, at: datetime, by: Actor) -> Appeal:
         """Carry out any command and return the state of the item it concerns."""
         ctx = self._context(at, by)
         if isinstance(command, c.Register):
             return self._register(command, ctx)
+        for day in c.reaches_back(command):
+            self.check_month_open(day, rule_for(command).action)
         with self.store.unit_of_work() as uow:
             state = uow.state(command.number)
             if isinstance(command, c.Merge):

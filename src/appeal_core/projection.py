@@ -163,7 +163,8 @@ def project(history: Sequence[e.Event]) -> Projection:
                 )
             case e.DeadlineExtended():
                 complete(day, ev.completion_due.due)
-            case e.Redated() if current is not None:
+            case e.Redated() | e.Paused() | e.Resumed() if current is not None:
+                # re-dated by a loaded notice, or moved by the stopped clock (appeal_core.pause)
                 if ev.reply_due is not None:
                     reply_by(day, ev.reply_due.due)
                 if ev.completion_due is not None:

@@ -1,0 +1,121 @@
+"""Supervision notices (督办通知单): the day's supervision of each department as one printable
+notice with a sequence number of the year, sent within office hours.
+
+The daily sweep's supervising actions (``sweep.SUPERVISING``: overdue items, co-handlers and
+tasks, second supervision, escalations past their month-end) are grouped per department; each
+group becomes one ``SupervisionNoticeIssued`` event in ``@D:notices`` with the next number of
+the year (``督办〔2026〕12号``), what is required by when (``Policy.supervision_reply_workdays``)
+and, at the second level, a copy to the district leader.  It is sent at the next office hour
+(``office_hours.next_office_time``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from appeal_core.actor import Actor
+from appeal_core.appeal import Appeal
+from appeal_core.deadlines import Workdays
+from appeal_core.errors import AppealNotFound, CalendarDataMissing
+from appeal_core.journal import NoticeLine, SupervisionNoticeIssued
+from appeal_core.office_hours import next_office_time
+from appeal_core.policy import Policy
+from appeal_core.ports import Store
+from appeal_core.sweep import SECOND_LEVEL, SUPERVISING, Action, ActionKind, pending_deadline
+from appeal_core.tasks import Task
+
+#: Who a second-level notice is copied to when the policy names no leader for the department.
+LEADER = "区分管领导"
+
+
+def _clip(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _line(action: Action, item: Appeal | None, task: Task | None) -> NoticeLine:
+    kind = action.kind
+    if task is not None:
+        what, subject = "任务完成期限", f"会商会议任务：{_clip(task.text)}"
+    else:
+        assert item is not None
+        subject = f"{item.enterprise.name}：{_clip(item.content, 40)}"
+        if kind is ActionKind.ESCALATION_OVERDUE:
+            what = "领导协调期限"
+        elif kind in (ActionKind.CO_SUPERVISE, ActionKind.CO_SUPERVISE_AGAIN):
+            what = "协办报送期限"
+        else:
+            pending = pending_deadline(item)
+            what = f"{pending[0]}期限" if pending else "办理期限"
+    return NoticeLine(
+        kind=kind.value, key=action.key, number=action.task or action.number, what=what,
+        subject=subject, due=action.due, workdays_overdue=action.workdays_overdue,
+        message=action.message,
+    )  # fmt: skip
+
+
+def _required_by(calendar: Workdays, day: date, policy: Policy) -> date:
+    try:
+        return calendar.add_workdays(day, policy.supervision_reply_workdays)
+    except CalendarDataMissing:
+        return day.fromordinal(day.toordinal() + policy.supervision_reply_workdays)
+
+
+def notices_for(
+    actions: Iterable[Action],
+    *,
+    store: Store,
+    tasks: dict[str, Task],
+    known: Iterable[SupervisionNoticeIssued],
+    stream: str,
+    day: date,
+    at: datetime,
+    by: Actor,
+    calendar: Workdays,
+    policy: Policy,
+) -> tuple[SupervisionNoticeIssued, ...]:
+    """The notices of ``day`` for the supervising ``actions``: one per department, numbered
+    after the year's ``known`` ones; lines already on a notice of that day are left out (a
+    second run the same day adds a supplementary notice only for new lines)."""
+    done = {line.key for n in known if n.day == day for line in n.lines}
+    groups: dict[str, list[NoticeLine]] = {}
+    copies: dict[str, list[str]] = {}
+    second: set[str] = set()
+    for action in actions:
+        if action.kind not in SUPERVISING or action.key in done:
+            continue
+        item = None
+        if not action.task:
+            try:
+                item = store.state(action.number)
+            except AppealNotFound:
+                continue
+        target = action.target
+        cc = copies.setdefault(target, [])
+        if action.kind is ActionKind.ESCALATION_OVERDUE and item is not None:
+            target = item.lead or policy.identity.desk
+            cc = copies.setdefault(target, [])
+            cc.append(action.target)  # the leader the item went up to
+        if action.kind in SECOND_LEVEL:
+            second.add(target)
+            cc.append(policy.leader_of(target) or LEADER)
+        groups.setdefault(target, []).append(_line(action, item, tasks.get(action.task)))
+    seq = sum(1 for n in known if n.year == day.year)
+    send_at = next_office_time(at, calendar, policy)
+    required = _required_by(calendar, day, policy)
+    out = []
+    for target, lines in groups.items():
+        seq += 1
+        out.append(
+            SupervisionNoticeIssued(
+                stream=stream, at=at, by=by, year=day.year, seq=seq, day=day, target=target,
+                lines=tuple(lines), required_by=required, send_at=send_at,
+                second_level=target in second, cc=tuple(dict.fromkeys(copies.get(target, ()))),
+            )
+        )  # fmt: skip
+    return tuple(out)
+
+
+def issued(events: Iterable[object]) -> tuple[SupervisionNoticeIssued, ...]:
+    """The supervision notices among a notices stream's events, oldest first."""
+    return tuple(e for e in events if isinstance(e, SupervisionNoticeIssued))
