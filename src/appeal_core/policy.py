@@ -143,7 +143,7 @@ class Policy:
     #: The meeting agenda's recurring problems: open items of different enterprises in one
     #: category whose texts are at least this similar (0 to 1) are one problem...
     recurring_threshold: float = attrs.field(
-        default=0.3, validator=_fraction("policy.recurring_threshold")
+        default=0.2, validator=_fraction("policy.recurring_threshold")
     )
     #: ...listed when it touches at least this many enterprises.
     recurring_min_enterprises: int = attrs.field(
