@@ -176,7 +176,7 @@ def walk_every_journal_event(desk: Desk, at: datetime = START) -> tuple[str, ...
     decisions = (Decision(text="牵头制定园区道路修缮方案", owner=DEPARTMENTS[2],
                           due=held.date() + timedelta(days=3), items=(late,)),
                  Decision(text="测算修缮资金", owner=DEPARTMENTS[0],
-                          due=held.date() + timedelta(days=30)))  # fmt: skip
+                          due=held.date() + timedelta(days=14)))  # fmt: skip
     meeting = desk.record_meeting(held_on=held.date(), attendees=DEPARTMENTS[:3],
                                   decisions=decisions, at=held, by=DESK, chair="服务企业办主任",
                                   items=(late,), summary="研究园区道路问题")  # fmt: skip
@@ -186,7 +186,7 @@ def walk_every_journal_event(desk: Desk, at: datetime = START) -> tuple[str, ...
     desk.return_task(first, reason="方案未明确完成时间", at=next(clock), by=DESK)
     desk.report_task(first, text="已补充完成时间", at=next(clock), by=owner)
     desk.confirm_task(first, at=next(clock), by=DESK, note="核实无误")
-    day = held.date() + timedelta(days=14)  # the item is overdue: a supervision notice
+    day = held.date() + timedelta(days=14)  # the item overdue: a supervision notice; a task due
     noon = datetime.combine(day, time(23), SHANGHAI)
     desk.sweep(day, at=noon, by=DESK)
     desk.load_notice(_notice_loaded("", 2030).notice, at=noon, by=DESK, source="2030.toml",
