@@ -185,6 +185,7 @@ class Play:
                         n,
                         leader=LEADER,
                         reason="涉及多个部门，部门层面一时难以协调",
+                        proposal="建议由区领导牵头，主办部门会同相关部门限期办结",
                         at=at(day, 11),
                         by=DESK,
                     )

@@ -119,3 +119,21 @@ def notices_for(
 def issued(events: Iterable[object]) -> tuple[SupervisionNoticeIssued, ...]:
     """The supervision notices among a notices stream's events, oldest first."""
     return tuple(e for e in events if isinstance(e, SupervisionNoticeIssued))
+
+
+def notice_text(notice: SupervisionNoticeIssued) -> str:
+    """The notice as plain text (the message a sender delivers; the .docx prints the same)."""
+    level = "二次督办" if notice.second_level else "督办"
+    lines = [
+        f"督办通知单 {notice.code}（{level}）",
+        f"{notice.target}：",
+        f"下列 {len(notice.lines)} 项已逾期，请于 {notice.required_by.isoformat()} 前办理完毕"
+        "并反馈办理情况。",
+    ]
+    for k, line in enumerate(notice.lines, start=1):
+        due = f"{line.what} {line.due.isoformat()}" if line.due else line.what
+        late = f"，逾期 {line.workdays_overdue} 个工作日" if line.workdays_overdue else ""
+        lines.append(f"{k}. {line.number} {line.subject}（{due}{late}）")
+    if notice.cc:
+        lines.append(f"抄送：{'、'.join(notice.cc)}")
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
 BLANK_DATE = "____年__月__日"
-KINDS = ("sheet", "summary_list", "briefing")
+KINDS = ("sheet", "summary_list", "briefing", "agenda", "minutes", "digest", "notice")
 
 
 @attrs.frozen(kw_only=True)
@@ -31,7 +31,8 @@ class Renderer:
     fn: Callable[..., bytes]
 
     def render(self, subject: Any, *, options: Mapping[str, Any] | None = None) -> bytes:
-        """The document for ``subject`` (an Appeal, a list of them, or a MonthlyReport)."""
+        """The document for ``subject``: an Appeal or a list of them, a MonthlyReport, an
+        Agenda, a Meeting, a Digest, or one or more supervision notices (by ``kind``)."""
         return self.fn(subject, **dict(options or {}))
 
 

@@ -1,4 +1,5 @@
-"""The built-in renderer plugin: the 附件1 sheet, the 附件2 list and the monthly briefing."""
+"""The built-in renderer plugin: the 附件1 sheet, the 附件2 list, the monthly briefing, and the
+month's documents: the meeting's agenda and minutes, the daily digest, the supervision notice."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ from collections.abc import Callable
 
 from appeal_adapters.documents.briefing import render_briefing, render_briefing_html
 from appeal_adapters.documents.common import Renderer
+from appeal_adapters.documents.digest import (
+    render_digest_docx,
+    render_digest_html,
+    render_digest_text,
+)
+from appeal_adapters.documents.meeting_docs import render_agenda, render_minutes
+from appeal_adapters.documents.notice import render_notice
 from appeal_adapters.documents.sheet import render_sheet
 from appeal_adapters.documents.summary_list import render_summary_csv, render_summary_list
 from appeal_adapters.hookspecs import hookimpl
@@ -16,11 +24,17 @@ BUILT_IN = (
     Renderer(name="summary_list.csv", kind="summary_list", fn=render_summary_csv),
     Renderer(name="briefing.docx", kind="briefing", fn=render_briefing),
     Renderer(name="briefing.html", kind="briefing", fn=render_briefing_html),
+    Renderer(name="agenda.docx", kind="agenda", fn=render_agenda),
+    Renderer(name="minutes.docx", kind="minutes", fn=render_minutes),
+    Renderer(name="digest.docx", kind="digest", fn=render_digest_docx),
+    Renderer(name="digest.html", kind="digest", fn=render_digest_html),
+    Renderer(name="digest.txt", kind="digest", fn=render_digest_text),
+    Renderer(name="notice.docx", kind="notice", fn=render_notice),
 )
 
 
 @hookimpl
 def appeal_renderers(register: Callable[[Renderer], None]) -> None:
-    """Register the five built-in document formats."""
+    """Register the built-in document formats."""
     for renderer in BUILT_IN:
         register(renderer)

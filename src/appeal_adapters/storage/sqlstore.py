@@ -621,7 +621,8 @@ STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
 # The co-handling section (``appeal_core.cohandling``): a report deadline in force at the
 # cut-off, due in the month, unless the co-handler's part ended by then without its report.
 CO_DUE = """SELECT department, count(*), sum(CASE WHEN reported <= due THEN 1 ELSE 0 END)
-    FROM m_co_dues WHERE due >= ? AND due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
+    FROM m_co_dues WHERE due >= ? AND due <= ? AND changed <= ?
+    AND (replaced IS NULL OR replaced > ?)
     AND NOT (ended IS NOT NULL AND ended <= due AND (reported IS NULL OR reported > ?)){where}
     GROUP BY department"""
 CO_OVERDUE = """SELECT department, count(*) FROM m_co_dues
