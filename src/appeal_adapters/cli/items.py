@@ -314,8 +314,8 @@ def show(session: Session, number: str) -> None:
             f"协办：{co.department}  报送期限 {co.due or '待主办部门承诺办结时间后确定'}  {done}"
         )
     for visit in item.site_visits:
-        lines.append(f"登门：{visit.visited_on} {visit.department}（{'、'.join(visit.participants)}）"
-                     f"：{visit.findings}")  # fmt: skip
+        who = "、".join(visit.participants)
+        lines.append(f"登门：{visit.visited_on} {visit.department}（{who}）：{visit.findings}")
     if item.escalation:
         esc = item.escalation
         lines.append(f"报送：{esc.leader}，{esc.due.explanation}")
