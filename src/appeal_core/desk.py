@@ -22,7 +22,7 @@ from appeal_core.calendar import YearNotice
 from appeal_core.cohandling import CoHandlingReport, co_handling_report, co_report_from_counts
 from appeal_core.desk_base import Listener
 from appeal_core.desk_intake import IntakeDesk
-from appeal_core.digest import Digest, daily_digest
+from appeal_core.digest import Digest, daily_digest, start_of, states_before, tasks_before
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import TaskNotFound, ValidationError
 from appeal_core.journal import Decision, NoticeLoaded, SupervisionNoticeIssued
@@ -366,9 +366,12 @@ class Desk(IntakeDesk):
     # -- the month: digest, meeting, tasks, notices (docs/month.md) ------------------------
 
     def digest(self, on: date) -> Digest:
-        """The daily digest (每天汇总) of ``on``: a query, nothing is recorded."""
+        """The daily digest (每天汇总) of ``on``, as things stood at the start of that day: a
+        query, nothing is recorded (``appeal_core.digest``)."""
+        cutoff = start_of(on)
         return daily_digest(
-            self.store.states(self.district), self.tasks(), on=on, calendar=self.calendar,
+            states_before(self.store, self.district, cutoff),
+            tasks_before(self.store, self.district, cutoff), on=on, calendar=self.calendar,
             desk=self.policy.identity.desk,
         )  # fmt: skip
 

@@ -1,5 +1,7 @@
 """The daily digest (每天汇总): what the desk looks at each morning.  A query, never stored.
 
+It shows the district as it stood at the start of ``on`` (every event dated before that day,
+nothing later), so a digest reprinted days afterwards is the one the desk read that morning.
 For the day ``on``: what came in since the previous working day (that day included, ``on``
 excluded: Monday's digest covers Friday to Sunday) by channel, the app's and the 12345
 hotline's counts first as the seed names them; what is due today and on the next working day
@@ -10,17 +12,19 @@ escalations, pauses and tasks are open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
 
 import attrs
 
 from appeal_core.appeal import Appeal, Channel, Status
 from appeal_core.deadlines import Workdays
+from appeal_core.history import fold
 from appeal_core.lifecycle import HANDLING
+from appeal_core.ports import Store
 from appeal_core.sweep import Known, pending_deadline
-from appeal_core.tasks import Task, TaskStatus
-from appeal_core.timeutil import local_date
+from appeal_core.tasks import Task, TaskStatus, fold_tasks, tasks_stream
+from appeal_core.timeutil import SHANGHAI, local_date
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +66,27 @@ class Digest:
     def count(self, channel: Channel) -> int:
         """Items registered in the period from ``channel``."""
         return dict(self.received).get(channel, 0)
+
+
+def start_of(on: date) -> datetime:
+    """The first instant of ``on`` in Asia/Shanghai: the digest's cut-off."""
+    return datetime.combine(on, time(0), SHANGHAI)
+
+
+def states_before(store: Store, district: str, cutoff: datetime) -> Iterator[Appeal]:
+    """Every item registered before ``cutoff``, as it stood then.  An item unchanged since is
+    its current state; only those changed since are folded again from their events."""
+    for state in store.states(district):
+        if state.updated_at < cutoff:
+            yield state
+        elif state.registered_at < cutoff:
+            yield fold(e for e in store.events(state.number) if e.at < cutoff)
+
+
+def tasks_before(store: Store, district: str, cutoff: datetime) -> tuple[Task, ...]:
+    """The meeting's tasks as they stood at ``cutoff``."""
+    events = (e for e in store.journal(tasks_stream(district)) if e.at < cutoff)
+    return tuple(fold_tasks(events).values())
 
 
 def _subject(item: Appeal) -> str:

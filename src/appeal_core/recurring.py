@@ -4,9 +4,9 @@ Within one category, items whose texts are similar (the Dice coefficient of char
 bigrams, as for duplicates, at least ``Policy.recurring_threshold``) are linked, and linked
 items form one problem (single linkage).  A problem touching at least
 ``Policy.recurring_min_enterprises`` enterprises goes on the meeting's agenda, named by the
-words most of its texts share: the longest character runs (2 to 4) found in the most texts,
-without a function character at either edge (不, 的, 难 ...), which names a topic without a
-word segmenter.
+words most of its texts share: character pairs found in the most texts, grown while they stay
+in as many texts and do not reach a function character (不, 的, 难 ...), which names a topic
+without a word segmenter.
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ STOP_WORDS = frozenset(
     ]
 )
 #: Characters a topic word does not start or end with.
-EDGE = frozenset("的了和与及等在对是有为把被将从向于很较更都也还就不无未没请要难慢多少大小高低")
+EDGE = frozenset(
+    "的了和与及等在对是有为把被将从向于很较更都也还就不无未没要难慢快多少大小高低个帮忙"
+    "一二三四五六七八九十百千万两几"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -74,26 +77,64 @@ class Recurring:
     departments: tuple[str, ...]
 
 
+def _cjk(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _word(g: str) -> bool:
+    return _cjk(g) and g[0] not in EDGE and g[-1] not in EDGE
+
+
 def topic(texts: Sequence[str], words: int = 3) -> str:
-    """The words most of ``texts`` share, joined by 、 (empty when they share none)."""
+    """The words most of ``texts`` share, joined by 、 (empty when they share none).
+
+    A word starts as a character pair found in the most texts and grows, one character at a
+    time, while it stays in as many texts and does not reach a function character; a run
+    always followed (or preceded) by the same character is the middle of a word, not a word.
+    """
+    folded = list(dict.fromkeys(normalize_text(t) for t in texts))
+
+    def support(g: str) -> int:
+        return sum(g in f for f in folded)
+
+    def bounded(g: str) -> bool:
+        """A word's neighbours vary, or are function characters, or it starts or ends a text:
+        it is not the middle of a longer word."""
+        left, right = set(), set()
+        for f in folded:
+            i = f.find(g)
+            while i >= 0:
+                left.add(f[i - 1] if i else "")
+                right.add(f[i + len(g) : i + len(g) + 1])
+                i = f.find(g, i + 1)
+        return all(len(side) > 1 or "" in side or side <= EDGE for side in (left, right))
+
     seen: Counter[str] = Counter()
-    for t in texts:
-        folded = normalize_text(t)
-        grams = {folded[i : i + n] for n in (2, 3, 4) for i in range(len(folded) - n + 1)}
-        seen.update(g for g in grams if g not in STOP_WORDS and g[0] not in EDGE
-                    and g[-1] not in EDGE and not g.isdigit())  # fmt: skip
-    needed = max(2, -(-len(texts) // 2)) if len(texts) > 1 else 1
-    ranked = sorted(
-        (g for g, n in seen.items() if n >= needed), key=lambda g: (-seen[g], -len(g), g)
-    )
+    for f in folded:
+        seen.update({f[i : i + 2] for i in range(len(f) - 1)})
+    needed = max(2, -(-len(folded) // 2)) if len(folded) > 1 else 1
+    pairs = sorted((g for g, n in seen.items() if n >= needed and _word(g)),
+                   key=lambda g: (-seen[g], g))  # fmt: skip
     picked: list[str] = []
-    passed: list[str] = []  # better-ranked runs: a part of one is no word of its own
-    for g in ranked:
-        if any(g in p for p in passed) or any(p in g for p in picked):
-            passed.append(g)
+    for g in pairs:
+        if any(g in p for p in picked):
+            continue
+        n, grown = seen[g], True
+        while grown and len(g) < 8:
+            grown = False
+            for f in folded:
+                i = f.find(g)
+                while i >= 0 and not grown:
+                    for longer in (f[i - 1 : i + len(g)] if i else "", f[i : i + len(g) + 1]):
+                        if len(longer) > len(g) and _word(longer) and support(longer) == n:
+                            g, grown = longer, True
+                            break
+                    i = f.find(g, i + 1) if not grown else -1
+                if grown:
+                    break
+        if g in STOP_WORDS or not bounded(g) or any(g in p or p in g for p in picked):
             continue
         picked.append(g)
-        passed.append(g)
         if len(picked) == words:
             break
     return "、".join(picked)

@@ -21,7 +21,7 @@ from appeal_core import (
     china_calendar,
 )
 from appeal_core.errors import AppealNotFound, TaskNotFound
-from appeal_core.journal import Decision, SupervisionNoticeIssued, TaskCreated
+from appeal_core.journal import Decision, TaskCreated
 from appeal_core.office_hours import next_office_time
 from appeal_core.recurring import recurring_problems
 from appeal_core.sweep import ActionKind
@@ -146,7 +146,9 @@ def test_minutes_make_tasks_that_the_sweep_follows_until_the_desk_confirms() -> 
         desk.confirm_task("HM-2024-H01-1", at=at("2024-12-13"), by=DESK)
     desk.report_task("HM-2024-H01-1", text="方案已印发", at=at("2024-12-13"), by=ROADS)
     assert task_kinds("2024-12-13") == [("task_confirm", "HM-2024-H01-1")]
-    task = desk.return_task("HM-2024-H01-1", reason="方案未列资金来源", at=at("2024-12-16"), by=DESK)
+    task = desk.return_task(
+        "HM-2024-H01-1", reason="方案未列资金来源", at=at("2024-12-16"), by=DESK
+    )
     assert task.status.value == "open" and task.returns == 1
     desk.report_task("HM-2024-H01-1", text="已补充资金来源", at=at("2024-12-17"), by=ROADS)
     done = desk.confirm_task("HM-2024-H01-1", at=at("2024-12-18"), by=DESK, note="核实无误")

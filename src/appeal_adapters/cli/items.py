@@ -308,11 +308,10 @@ def show(session: Session, number: str) -> None:
         lines.append(f"期限：{deadline}  {deadline.explanation}")
     if item.pause is not None:
         lines.append(f"暂停计时：{item.pause.label}")
-    for co in item.co_dues:
-        done = f"已于 {co.reported_at:%Y-%m-%d} 报送" if co.reported_at else "未报送"
-        lines.append(
-            f"协办：{co.department}  报送期限 {co.due or '待主办部门承诺办结时间后确定'}  {done}"
-        )
+    for part in item.co_dues:
+        done = f"已于 {part.reported_at:%Y-%m-%d} 报送" if part.reported_at else "未报送"
+        due = part.due or "待主办部门承诺办结时间后确定"
+        lines.append(f"协办：{part.department}  报送期限 {due}  {done}")
     for visit in item.site_visits:
         who = "、".join(visit.participants)
         lines.append(f"登门：{visit.visited_on} {visit.department}（{who}）：{visit.findings}")
