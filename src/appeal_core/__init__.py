@@ -1,18 +1,22 @@
 """appeal_core: the pure domain of the enterprise appeal direct line (no I/O, no clock)."""
 
 from appeal_core.actor import Actor, Department, Role
+from appeal_core.agenda import Agenda, AgendaItem
 from appeal_core.appeal import (
     Appeal,
     Assignment,
     Channel,
     Characterization,
+    CoDue,
     Complexity,
     CoReport,
     Escalation,
     FollowUp,
+    LeaderMeeting,
     RedLine,
     Reply,
     Satisfaction,
+    SiteVisit,
     Status,
 )
 from appeal_core.calendar import (
@@ -23,8 +27,10 @@ from appeal_core.calendar import (
     YearNotice,
     china_calendar,
 )
+from appeal_core.cohandling import CoHandlingFigures, CoHandlingReport
 from appeal_core.deadlines import Deadline
 from appeal_core.desk import Desk
+from appeal_core.digest import Digest, DigestLine
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import (
     AppealError,
@@ -32,20 +38,27 @@ from appeal_core.errors import (
     CalendarDataMissing,
     ConcurrencyConflict,
     LifecycleError,
+    MeetingNotFound,
     PermissionDenied,
     QuarantineNotFound,
+    TaskNotFound,
     ValidationError,
 )
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
 from appeal_core.intake import Assumption, IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
+from appeal_core.journal import Decision, SupervisionNoticeIssued
 from appeal_core.lifecycle import TRANSITIONS
+from appeal_core.meetings import Meeting
 from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
+from appeal_core.pause import Pause, PauseReason
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
 from appeal_core.ranking import Place, RankingRules, Standings
+from appeal_core.recurring import Recurring
 from appeal_core.sweep import Action, ActionKind
+from appeal_core.tasks import Task, TaskStatus
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
@@ -54,6 +67,8 @@ __all__ = [
     "Action",
     "ActionKind",
     "Actor",
+    "Agenda",
+    "AgendaItem",
     "Appeal",
     "AppealError",
     "AppealNotFound",
@@ -63,14 +78,20 @@ __all__ = [
     "Channel",
     "ChannelFigures",
     "Characterization",
+    "CoDue",
+    "CoHandlingFigures",
+    "CoHandlingReport",
     "CoReport",
     "Complexity",
     "ConcurrencyConflict",
     "CorruptHistory",
     "Deadline",
+    "Decision",
     "Department",
     "DepartmentFigures",
     "Desk",
+    "Digest",
+    "DigestLine",
     "Enterprise",
     "Escalation",
     "FollowUp",
@@ -78,25 +99,36 @@ __all__ = [
     "Identity",
     "IntakeRecord",
     "IntakeReport",
+    "LeaderMeeting",
     "LifecycleError",
+    "Meeting",
+    "MeetingNotFound",
     "MemoryStore",
     "MonthlyReport",
     "OutsideCoverage",
+    "Pause",
+    "PauseReason",
     "PermissionDenied",
     "Place",
     "Policy",
     "QuarantineEntry",
     "QuarantineNotFound",
     "RankingRules",
+    "Recurring",
     "RedLine",
     "RejectedRow",
     "Reply",
     "Role",
     "Satisfaction",
+    "SiteVisit",
     "SkippedRun",
     "Standings",
     "Status",
     "Store",
+    "SupervisionNoticeIssued",
+    "Task",
+    "TaskNotFound",
+    "TaskStatus",
     "UnitOfWork",
     "ValidationError",
     "WorkCalendar",
