@@ -387,6 +387,12 @@ def test_renderers_registry() -> None:
         "summary_list.csv",
         "briefing.docx",
         "briefing.html",
+        "agenda.docx",
+        "minutes.docx",
+        "digest.docx",
+        "digest.html",
+        "digest.txt",
+        "notice.docx",
     }
     desk = Desk(MemoryStore(), district="HM")
     policy = Policy(identity=Identity(office="X办"))

@@ -45,7 +45,7 @@ def render_agenda(
     identity = (policy or Policy()).identity
     doc = document("会商会议议题")
     title = f"{subject.year}年{subject.month}月民企诉求直通车会商会议议题"
-    head(doc, identity.office, title, aside=cn_date(held_on, "会议日期：____年__月__日"))
+    head(doc, identity.office, title, aside="会议日期：" + cn_date(held_on))
     para(doc, f"根据民企诉求直通车会商会议制度，{identity.desk}梳理了本月直通车运作中"
               "部门层面难以协调解决的事项，提请会议研究会商。")  # fmt: skip
     sections = (
