@@ -93,11 +93,15 @@ def open_desk(
     policy: Policy | None = None,
     plugins: AppealPlugins | None = None,
     outside: OutsideCoverage | str = OutsideCoverage.WEEKDAYS,
+    read_only: bool = False,
 ) -> Desk:
     """A desk over the store at ``url``: its calendar is chinese-calendar's data, the plugins'
-    notices and the notices loaded into that store (as for every process that opens it)."""
+    notices and the notices loaded into that store (as for every process that opens it).
+
+    ``read_only`` opens the store for reading only (``open_store(url, read_only=True)``).
+    """
     plugins = plugins or load_plugins()
-    store = plugins.open_store(url)
+    store = plugins.open_store(url, read_only=read_only)
     return Desk(
         store,
         district=district,

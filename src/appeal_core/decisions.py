@@ -15,11 +15,14 @@ from appeal_core.appeal import Appeal, Complexity, FollowUp, Status
 from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.handling import co_dues, decide_handling, resume_first
-from appeal_core.handling import text as _text
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
 from appeal_core.redating import moves
+from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
+
+#: Longest channel's own id accepted with a registration.
+SOURCE_ID_LIMIT = 200
 
 
 class _Base(TypedDict):
@@ -41,6 +44,19 @@ class Context:
     def today(self) -> date:
         """The acting day in Asia/Shanghai."""
         return local_date(self.at)
+
+
+def _text(field: str, value: str, *, limit: int = 20000) -> str:
+    """Required text: control characters dropped (``appeal_core.text``), trimmed, bounded.
+
+    A short field (``limit`` of 100 or less: a department, a category, a leader) is one line.
+    """
+    return checked_text(field, value, limit=limit, line=limit <= 100)
+
+
+def _note(field: str, value: str, *, limit: int = 20000) -> str:
+    """Optional text (a note, a contact): cleaned like ``_text``, may be empty."""
+    return checked_text(field, value, limit=limit, required=False, line=limit <= 100)
 
 
 def check_register(command: c.Register, ctx: Context) -> str:
@@ -74,10 +90,10 @@ def decide_register(
         enterprise=command.enterprise,
         content=content,
         channel=command.channel,
-        source_id=command.source_id.strip(),
+        source_id=_note("source_id", command.source_id, limit=SOURCE_ID_LIMIT),
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
-        notes=command.notes,
+        notes=tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes),
     )
 
 
@@ -119,7 +135,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 raise ValidationError("of", of, f"不在该事项的疑似重复列表中（{flagged}）")
             return (e.DuplicateDismissed(**base, of=of),)
         case c.Verify(note=note):
-            return (e.Verified(**base, note=note.strip()),)
+            return (e.Verified(**base, note=_note("note", note)),)
         case c.Classify(category=category, complexity=complexity):
             return (
                 e.Classified(
@@ -183,8 +199,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     text=_text("text", text),
                     department=dept,
                     committed_due=due,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                     co_dues=co_dues(ctx.calendar, ctx.policy, co, start=ctx.today, lead=due,
                                     what="办结"),
                 ),
@@ -196,8 +212,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     **base,
                     text=_text("text", text),
                     department=dept,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                 ),
             )
         case c.Extend(new_due=new_due, reason=reason):
@@ -213,7 +229,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     "该事项尚无办结期限（复杂事项须先作出初步答复并承诺办结时间）",
                 )
             due = dl.extended_deadline(state.completion_due, new_due, reason)
-            return (e.DeadlineExtended(**base, completion_due=due, reason=reason.strip()),)
+            return (e.DeadlineExtended(**base, completion_due=due, reason=_note("reason", reason)),)
         case c.Redate(reason=reason):
             moved = {m.field: m.new for m in moves(state, ctx.calendar, ctx.policy)}
             if not moved:
@@ -270,7 +286,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     f"回访日期应在答复日 {replied} 与今天 {ctx.today} 之间",
                 )
             follow = FollowUp(
-                satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes.strip()
+                satisfaction=sat, resolved=resolved, visited_on=visited, notes=_note("notes", notes)
             )
             return (e.FollowedUp(**base, follow_up=follow),)
         case c.Reopen(reason=reason):
@@ -290,7 +306,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             return (*resume_first(state, ctx, base, "定性，恢复计时"), done)
         case c.Close(note=note):
             _check_closable(state, rule.action)
-            return (e.Closed(**base, note=note.strip()),)
+            return (e.Closed(**base, note=_note("note", note)),)
         case c.Merge():
             raise TypeError("merge involves two items: use decide_merge")
     return decide_handling(state, command, ctx, base, rule.action)

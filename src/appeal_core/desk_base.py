@@ -12,7 +12,7 @@ from appeal_core.appeal import Appeal
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice
 from appeal_core.deadlines import Workdays
 from appeal_core.decisions import Context, decide, decide_merge
-from appeal_core.errors import PermissionDenied, ValidationError
+from appeal_core.errors import ConcurrencyConflict, PermissionDenied, ValidationError
 from appeal_core.events import Event
 from appeal_core.history import evolve
 from appeal_core.holidays import calendar_stream, district_calendar
@@ -112,15 +112,36 @@ class DeskBase:
         Without sealed months every month is open and nothing is refused.
         """
 
-    def execute(self, command: c.Command | c.Register, *, at: datetime, by: Actor) -> Appeal:
-        """Carry out any command and return the state of the item it concerns."""
+    def execute(
+        self,
+        command: c.Command | c.Register,
+        *,
+        at: datetime,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Appeal:
+        """Carry out any command and return the state of the item it concerns.
+
+        ``expected_version`` is the item's version the caller decided on: another version is a
+        ``ConcurrencyConflict``.  Without it the desk reads the version as it starts, and a
+        command whose ``at`` is earlier than a change made since is a ``ConcurrencyConflict``
+        (someone acted at the same moment: retry), not a back-dated ``ValidationError``.
+        """
         ctx = self._context(at, by)
         if isinstance(command, c.Register):
             return self._register(command, ctx)
         for day in c.reaches_back(command):
             self.check_month_open(day, rule_for(command).action)
+        strict = expected_version is not None
+        seen = (
+            self.store.state(command.number).version
+            if expected_version is None
+            else expected_version
+        )
         with self.store.unit_of_work() as uow:
             state = uow.state(command.number)
+            if state.version != seen and (strict or ctx.at < state.updated_at):
+                raise ConcurrencyConflict(state.number, seen, state.version)
             if isinstance(command, c.Merge):
                 events = self._merge(uow, state, command, ctx)
             else:

@@ -1,8 +1,9 @@
 """The one error tree of the core: every failure a desk clerk can meet, with a message to act on.
 
 Each class derives from ``AppealError`` and from the nearest built-in, so callers may catch
-either.  Messages are Chinese, identifiers English; every message names the item, the field
-and the value involved.
+either (``PermissionDenied`` excepted: the nearest built-in would be an ``OSError``).
+Messages are Chinese, identifiers English; every message names the item, the field and the
+value involved.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ class LifecycleError(AppealError, RuntimeError):
         super().__init__(f"{message}。{hint}" if hint else f"{message}。")
 
 
-class PermissionDenied(AppealError, PermissionError):
-    """The acting person's role (or department) may not perform this command on this item."""
+class PermissionDenied(AppealError):
+    """The acting person's role (or department) may not perform this command on this item.
+
+    Deliberately not a ``PermissionError``: that is an ``OSError``, and code handling file
+    errors with ``except OSError`` would swallow a refusal.
+    """
 
     def __init__(
         self, actor: str, action: str, number: str | None = None, reason: str = ""

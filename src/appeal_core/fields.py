@@ -6,12 +6,16 @@ Used by the intake channels on every row; pure functions, no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from appeal_core.errors import ValidationError
 from appeal_core.timeutil import SHANGHAI
 
-_SEPARATORS = re.compile(r"[\s\-－—()（）.]+")
+#: The characters a phone number may have between its digits (a regex character-class body);
+#: ``appeal_adapters.documents.common.mask_phones_in`` finds phones in text with the same set.
+PHONE_SEPARATORS = r"\s\-－—()（）."
+_SEPARATORS = re.compile(f"[{PHONE_SEPARATORS}]+")
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 _EXTENSION = re.compile(r"^(.*?)\s*(?:转|分机|ext\.?|EXT\.?|x|#|-)\s*(\d{1,6})$")
 _AREA3 = ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
@@ -23,8 +27,10 @@ def normalize_phone(value: str, field: str = "phone", *, row: int | None = None)
 
     Mobiles become ``13812345678``; landlines ``0513-82111701`` (``转123`` for an extension);
     a local number without area code (``82111701``) and 400/800 numbers are kept as digits.
+    Full-width digits and signs (as a Chinese input method types them) count as their ASCII
+    forms, so the result is always ASCII.
     """
-    raw = str(value).strip().replace("＋", "+")
+    raw = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits, ＋ and （）
     if not raw:
         raise ValidationError(field, value, "电话不能为空", row=row)
     mobile = _MOBILE.match(_SEPARATORS.sub("", raw))

@@ -17,6 +17,7 @@ from appeal_core.errors import LifecycleError, ValidationError
 from appeal_core.pause import PauseReason, stretched
 from appeal_core.policy import Policy
 from appeal_core.redating import recount
+from appeal_core.text import checked_text
 from appeal_core.timeutil import local_date
 
 if TYPE_CHECKING:
@@ -24,13 +25,14 @@ if TYPE_CHECKING:
 
 
 def text(field: str, value: str, *, limit: int = 20000) -> str:
-    """``value`` stripped; refused when blank or longer than ``limit``."""
-    value = value.strip()
-    if not value:
-        raise ValidationError(field, value, "不能为空")
-    if len(value) > limit:
-        raise ValidationError(field, value[:20] + "…", f"超过{limit}字")
-    return value
+    """Required text, cleaned (``appeal_core.text``), trimmed and bounded; a short field
+    (``limit`` of 100 or less: a name, a department, a document) is one line."""
+    return checked_text(field, value, limit=limit, line=limit <= 200)
+
+
+def optional_text(value: str, *, field: str = "note", limit: int = 20000) -> str:
+    """Optional text (a note), cleaned like ``text``; may be empty."""
+    return checked_text(field, value, limit=limit, required=False)
 
 
 def names(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -217,38 +219,38 @@ def decide_handling(
     """The events of the handling commands (pause, resume, deputy, leader's meeting, visit)."""
     today = ctx.today
     match command:
-        case c.PauseClock(reason=reason, since=since, until=until, document=doc, note=note):
+        case c.PauseClock(reason=reason, since=since, until=until, document=doc, note=remark):
             return (
                 paused(state, ctx, base, reason=reason, since=since or today, until=until,
-                       document=text("document", doc, limit=200), note=note.strip()),
+                       document=text("document", doc, limit=200), note=optional_text(remark)),
             )  # fmt: skip
-        case c.RequestPause(reason=reason, since=since, until=until, document=doc, note=note):
+        case c.RequestPause(reason=reason, since=since, until=until, document=doc, note=remark):
             _check_pause(state, ctx, since or today, until, action)
             return (
                 e.PauseRequested(
                     **base, reason=reason, since=since or today, until=until,
-                    document=text("document", doc, limit=200), note=note.strip(),
+                    document=text("document", doc, limit=200), note=optional_text(remark),
                     department=ctx.by.department,
                 ),
             )  # fmt: skip
-        case c.ApprovePause(note=note):
+        case c.ApprovePause(note=remark):
             request = state.pause_request
             if request is None:
                 raise LifecycleError(state.number, action, state.status.label, "没有待批准的申请")
             return (
                 paused(state, ctx, base, reason=request.reason, since=request.since,
                        until=request.until, document=request.document,
-                       note="；".join(t for t in (request.note, note.strip()) if t),
+                       note="；".join(t for t in (request.note, optional_text(remark)) if t),
                        requested_by=request.department),
             )  # fmt: skip
         case c.DeclinePause(reason=reason):
             if state.pause_request is None:
                 raise LifecycleError(state.number, action, state.status.label, "没有待批准的申请")
             return (e.PauseDeclined(**base, reason=text("reason", reason)),)
-        case c.ResumeClock(on=on, note=note):
+        case c.ResumeClock(on=on, note=remark):
             if state.pause is None:
                 raise LifecycleError(state.number, action, state.status.label, "计时没有暂停")
-            return (resumed(state, ctx, base, on=on or today, note=note.strip()),)
+            return (resumed(state, ctx, base, on=on or today, note=optional_text(remark)),)
         case c.DesignateDeputy(deputy=deputy, reason=reason):
             escalation = state.escalation
             if escalation is None or not escalation.is_open:

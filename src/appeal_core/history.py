@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -80,25 +81,26 @@ def _escalation(state: Appeal) -> Escalation:
 
 def evolve(state: Appeal, event: e.Event) -> Appeal:
     """Apply one event; the status changes follow the lifecycle table."""
-    s = attrs.evolve(state, version=state.version + 1, updated_at=event.at)
+    s = state  # every field but version and updated_at, as before the event
+
+    def nxt(**changes: Any) -> Appeal:  # one evolve per event: a fold is mostly these
+        return attrs.evolve(state, version=state.version + 1, updated_at=event.at, **changes)
+
     match event:
         case e.Verified():
-            return attrs.evolve(s, status=Status.VERIFIED, verified_at=event.at)
+            return nxt(status=Status.VERIFIED, verified_at=event.at)
         case e.Merged(into=into):
-            return attrs.evolve(s, status=Status.MERGED, merged_into=into)
+            return nxt(status=Status.MERGED, merged_into=into)
         case e.DuplicateAttached(source=source):
-            return attrs.evolve(s, merged_from=(*s.merged_from, source))
+            return nxt(merged_from=(*s.merged_from, source))
         case e.DuplicateDismissed(of=of):
             left = tuple(n for n in s.possible_duplicates if n != of)
-            return attrs.evolve(s, possible_duplicates=left)
+            return nxt(possible_duplicates=left)
         case e.Classified(category=category, complexity=complexity):
-            return attrs.evolve(
-                s, status=Status.CLASSIFIED, category=category, complexity=complexity
-            )
+            return nxt(status=Status.CLASSIFIED, category=category, complexity=complexity)
         case e.Assigned() | e.Reassigned():
             assignment = Assignment(lead=event.lead, co=event.co, assigned_at=event.at)
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.ASSIGNED,
                 assignment=assignment,
                 reply_due=event.reply_due,
@@ -111,8 +113,8 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 pause_request=None,
             )
         case e.Returned():
-            return attrs.evolve(
-                s, status=Status.RETURNED, returns=s.returns + 1, co_dues=(), pause=None,
+            return nxt(
+                status=Status.RETURNED, returns=s.returns + 1, co_dues=(), pause=None,
                 pause_request=None,
             )  # fmt: skip
         case e.CoHandlerReported(department=department, text=text):
@@ -123,25 +125,23 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 else d
                 for d in s.co_dues
             )
-            return attrs.evolve(s, co_reports=(*s.co_reports, report), co_dues=dues)
+            return nxt(co_reports=(*s.co_reports, report), co_dues=dues)
         case e.PreliminaryReplied():
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.PRELIMINARY_REPLIED,
                 preliminary_reply=_reply(event),
                 completion_due=event.committed_due,
                 co_dues=_co_moved(s, event.co_dues),
             )
         case e.Replied():
-            return attrs.evolve(s, status=Status.REPLIED, final_reply=_reply(event))
+            return nxt(status=Status.REPLIED, final_reply=_reply(event))
         case e.DeadlineExtended(completion_due=due):
-            return attrs.evolve(s, completion_due=due, extensions=s.extensions + 1)
+            return nxt(completion_due=due, extensions=s.extensions + 1)
         case e.Redated():
             escalation = s.escalation
             if event.escalation_due is not None and escalation is not None:
                 escalation = attrs.evolve(escalation, due=event.escalation_due)
-            return attrs.evolve(
-                s,
+            return nxt(
                 reply_due=event.reply_due or s.reply_due,
                 completion_due=event.completion_due or s.completion_due,
                 escalation=escalation,
@@ -150,17 +150,17 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             escalation = Escalation(
                 leader=leader, reason=reason, at=event.at, due=due, proposal=proposal
             )
-            return attrs.evolve(s, escalation=escalation, escalations=s.escalations + 1)
+            return nxt(escalation=escalation, escalations=s.escalations + 1)
         case e.EscalationResolved(resolution=resolution):
             settled = attrs.evolve(
                 _escalation(s), resolution=resolution, resolved_at=event.at,
                 resolved_by=event.by.name,
             )  # fmt: skip
-            return attrs.evolve(s, escalation=settled)
+            return nxt(escalation=settled)
         case e.DeputyDesignated(deputy=deputy):
             escalation = _escalation(s)
             deputies = (*escalation.deputies, deputy)
-            return attrs.evolve(s, escalation=attrs.evolve(escalation, deputies=deputies))
+            return nxt(escalation=attrs.evolve(escalation, deputies=deputies))
         case e.LeaderMeetingHeld():
             escalation = _escalation(s)
             meeting = LeaderMeeting(
@@ -171,7 +171,7 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 at=event.at,
             )
             meetings = (*escalation.meetings, meeting)
-            return attrs.evolve(s, escalation=attrs.evolve(escalation, meetings=meetings))
+            return nxt(escalation=attrs.evolve(escalation, meetings=meetings))
         case e.SiteVisited():
             visit = SiteVisit(
                 visited_on=event.visited_on,
@@ -180,7 +180,7 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 findings=event.findings,
                 at=event.at,
             )
-            return attrs.evolve(s, site_visits=(*s.site_visits, visit))
+            return nxt(site_visits=(*s.site_visits, visit))
         case e.PauseRequested():
             request = PauseRequest(
                 reason=event.reason,
@@ -191,9 +191,9 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 department=event.department,
                 at=event.at,
             )
-            return attrs.evolve(s, pause_request=request)
+            return nxt(pause_request=request)
         case e.PauseDeclined():
-            return attrs.evolve(s, pause_request=None)
+            return nxt(pause_request=None)
         case e.Paused():
             pause = Pause(
                 reason=event.reason,
@@ -211,8 +211,7 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                     if d.due is not None and d.reported_at is None
                 ),
             )
-            return attrs.evolve(
-                s,
+            return nxt(
                 pause=pause,
                 pause_request=None,
                 reply_due=event.reply_due or s.reply_due,
@@ -222,35 +221,33 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
         case e.Resumed():
             if s.pause is None:
                 raise CorruptHistory(f"事项 {s.number} 的历史中，恢复计时之前没有暂停计时")
-            return attrs.evolve(
-                s, pause=None, pauses=s.pauses + 1,
+            return nxt(
+                pause=None, pauses=s.pauses + 1,
                 reply_due=event.reply_due or s.reply_due,
                 completion_due=event.completion_due or s.completion_due,
                 co_dues=_co_moved(s, event.co_dues),
             )  # fmt: skip
         case e.FollowedUp(follow_up=follow_up):
-            return attrs.evolve(s, status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
+            return nxt(status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
         case e.Reopened():
-            co = s.assignment.co if s.assignment else ()
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.ASSIGNED,
                 reply_due=event.reply_due,
                 completion_due=event.completion_due,
                 preliminary_reply=None,
                 final_reply=None,
                 reopenings=s.reopenings + 1,
-                co_dues=_co_dues(co, event.co_dues),
+                co_dues=_co_dues(s.assignment.co if s.assignment else (), event.co_dues),
                 pause=None,
                 pause_request=None,
             )
         case e.Characterized(reason=reason, red_line=red_line):
             characterization = Characterization(reason=reason, red_line=red_line, at=event.at)
-            return attrs.evolve(s, status=Status.CHARACTERIZED, characterization=characterization)
+            return nxt(status=Status.CHARACTERIZED, characterization=characterization)
         case e.Closed():
-            return attrs.evolve(s, status=Status.CLOSED, closed_at=event.at)
+            return nxt(status=Status.CLOSED, closed_at=event.at)
         case e.Noticed(key=key):
-            return attrs.evolve(s, notices=(*s.notices, (key, local_date(event.at))))
+            return nxt(notices=(*s.notices, (key, local_date(event.at))))
         case e.Registered():
             raise CorruptHistory(f"事项 {s.number} 被重复登记")
     raise CorruptHistory(f"未知事件 {event!r}")  # pragma: no cover

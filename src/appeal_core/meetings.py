@@ -17,7 +17,7 @@ import attrs
 from appeal_core.actor import Actor
 from appeal_core.desk_base import DeskBase, require_desk
 from appeal_core.errors import MeetingNotFound, ValidationError
-from appeal_core.handling import names, text
+from appeal_core.handling import names, optional_text, text
 from appeal_core.journal import Decision, JournalEvent, MeetingRecorded, TaskCreated, stream_key
 from appeal_core.tasks import tasks_stream
 
@@ -119,8 +119,8 @@ def record_meeting(
         meeting_id = f"{desk.district}-{held_on.year}-H{seq:02d}"
         minutes = MeetingRecorded(
             stream=stream, at=at, by=by, meeting=meeting_id, held_on=held_on,
-            chair=chair.strip(), attendees=who, decisions=made, items=discussed,
-            summary=summary.strip(),
+            chair=optional_text(chair, field="chair", limit=100), attendees=who, decisions=made,
+            items=discussed, summary=optional_text(summary, field="summary"),
         )  # fmt: skip
         created = tuple(
             TaskCreated(stream=task_stream, at=at, by=by, task=f"{meeting_id}-{k}",

@@ -16,6 +16,7 @@ from appeal_core.history import start
 from appeal_core.intake import QuarantineEntry, RejectedRow
 from appeal_core.policy import Policy
 from appeal_core.ports import UnitOfWork
+from appeal_core.text import clean_line
 
 #: At most this many possible duplicates are recorded on a new item (the most similar).
 MAX_FLAGGED = 5
@@ -26,8 +27,9 @@ def register_in(
 ) -> tuple[Appeal, Registered | None]:
     """The new item and its event; or the item already registered from the same source id
     (same district and channel) and None, so a re-import registers nothing twice."""
-    if command.source_id.strip():
-        known = uow.find_source(district, command.channel.value, command.source_id.strip())
+    source_id = clean_line(command.source_id)  # as decide_register stores it
+    if source_id:
+        known = uow.find_source(district, command.channel.value, source_id)
         if known is not None:
             return uow.state(known), None
     check_register(command, ctx)  # before reserving a number, so a refusal leaves no gap

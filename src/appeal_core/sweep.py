@@ -48,6 +48,7 @@ class ActionKind(enum.StrEnum):
     TASK_SUPERVISE = "task_supervise"  # 会商会议交办任务逾期
     TASK_SUPERVISE_AGAIN = "task_supervise_again"  # 会商会议交办任务二次督办
     TASK_CONFIRM = "task_confirm"  # 任务已报完成，待确认（给区服务企业办）
+    UNRECORDED = "unrecorded"  # 存储拒绝记录某些事项的通知（给区服务企业办）
 
     @property
     def label(self) -> str:
@@ -73,6 +74,7 @@ _LABELS = {
     ActionKind.TASK_SUPERVISE: "任务逾期督办",
     ActionKind.TASK_SUPERVISE_AGAIN: "任务二次督办",
     ActionKind.TASK_CONFIRM: "任务待确认",
+    ActionKind.UNRECORDED: "通知未能记录",
 }
 
 #: The actions that press a department (督办): each day's go on its 督办通知单.
@@ -224,6 +226,21 @@ def calendar_action(
         key=f"calendar:{on.isoformat()}",
         message="；".join(parts) + "。",
         provisional=True,
+        numbers=tuple(numbers),
+    )
+
+
+def unrecorded_action(on: date, failed: list[tuple[str, str]], policy: Policy) -> Action:
+    """The desk's notice that the store refused to record some items' notices (the others
+    were recorded): which items, and why the first one was refused."""
+    numbers = [number for number, _ in failed]
+    return Action(
+        kind=ActionKind.UNRECORDED,
+        number="",
+        target=policy.identity.desk,
+        key=f"unrecorded:{on.isoformat()}",
+        message=f"{len(numbers)} 件事项的督办通知未能记录（{_some(numbers)}），"
+        f"其余事项照常处理；原因：{failed[0][1]}。请运行 appeal audit verify 检查",
         numbers=tuple(numbers),
     )
 

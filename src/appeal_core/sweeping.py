@@ -1,6 +1,7 @@
 """``Desk.sweep``: run the daily sweep and record what it finds, once.
 
-Each item's notices become ``Noticed`` events on the item (one transaction per item); the
+Each item's notices become ``Noticed`` events on the item (one transaction per item; an item
+the store refuses, e.g. a tampered row, is named to the desk and does not stop the others); the
 district's (the calendar, the meeting's tasks) become ``Announced`` events in ``@D:notices``;
 the day's supervising notices of each department become a numbered supervision notice
 (``SupervisionNoticeIssued``) in the same stream.  The listeners get them all.
@@ -15,10 +16,11 @@ from appeal_core.actor import Actor
 from appeal_core.announcements import announcements, notices_stream
 from appeal_core.appeal import Appeal
 from appeal_core.desk_base import DeskBase, apply_events, require_desk
+from appeal_core.errors import AppealError
 from appeal_core.events import Event, Noticed
 from appeal_core.journal import JournalEvent
 from appeal_core.supervision_notice import issued, notices_for
-from appeal_core.sweep import Action, Known, _mark_guesses
+from appeal_core.sweep import Action, Known, _mark_guesses, unrecorded_action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.tasks import noticed, task_actions, tasks
 
@@ -35,12 +37,21 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
         by_item.setdefault(action.number, []).append(action)
     district_wide = by_item.pop("", [])
     recorded: list[Event | JournalEvent] = []
+    failed: list[tuple[str, str]] = []
     for number, item_actions in by_item.items():
-        with desk.store.unit_of_work() as uow:
-            state = uow.state(number)
-            events = _noticed(state, item_actions, at, by)
-            uow.append(number, state.version, events, apply_events(state, events))
+        try:  # one item the store refuses (e.g. a tampered row) must not stop the others
+            with desk.store.unit_of_work() as uow:
+                state = uow.state(number)
+                events = _noticed(state, item_actions, at, by)
+                uow.append(number, state.version, events, apply_events(state, events))
+        except AppealError as exc:
+            failed.append((number, str(exc)))
+            continue
         recorded.extend(events)
+    if failed:
+        district_wide.append(unrecorded_action(on, failed, policy))
+    refused = {number for number, _ in failed}
+    done = [a for a in actions if a.number and a.number not in refused]
     stream = notices_stream(desk.district)
     current = tasks(desk)
     with desk.store.unit_of_work() as uow:
@@ -64,10 +75,7 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
     recorded.extend((*fresh, *notices))
     if recorded:
         desk._notify(recorded)
-    return (
-        *(a for a in actions if a.number),
-        *(a for a in [*district_wide, *for_tasks] if a.key in fresh_keys),
-    )
+    return (*done, *(a for a in [*district_wide, *for_tasks] if a.key in fresh_keys))
 
 
 def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) -> list[Event]:

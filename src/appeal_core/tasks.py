@@ -18,7 +18,7 @@ import attrs
 from appeal_core.actor import Actor, Role
 from appeal_core.desk_base import DeskBase, require_desk
 from appeal_core.errors import LifecycleError, PermissionDenied, TaskNotFound
-from appeal_core.handling import text
+from appeal_core.handling import optional_text, text
 from appeal_core.journal import (
     JournalEvent,
     TaskConfirmed,
@@ -184,7 +184,7 @@ def confirm_task(desk: DeskBase, task_id: str, *, at: datetime, by: Actor, note:
             raise LifecycleError(
                 task.id, "确认任务完成", task.status.label, "须由责任部门先报告完成", what=WHAT
             )
-        return TaskConfirmed(stream=stream, at=at, by=by, task=task.id, note=note.strip())
+        return TaskConfirmed(stream=stream, at=at, by=by, task=task.id, note=optional_text(note))
 
     return _change(desk, task_id, make)
 

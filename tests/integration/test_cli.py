@@ -82,7 +82,8 @@ def test_errors_are_one_line_with_documented_exit_codes(run) -> None:  # type: i
     assert "企业名称不能为空" in run(
         "register", "--enterprise", " ", "--content", "x", "--channel", "app", code=3
     )
-    assert "Usage" in run("follow-up", n, code=2)
+    usage = run("follow-up", n, code=2)  # click's usage errors too: one line, with the hint
+    assert usage.count("\n") == 1 and usage.startswith("错误：") and "--help" in usage
 
 
 def test_sweep_report_and_documents(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

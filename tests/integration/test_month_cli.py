@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -78,7 +79,7 @@ def test_the_escalation_its_deputy_and_a_visit(run) -> None:  # type: ignore[no-
 
 
 class Inbox:
-    sent: list[object] = []
+    sent: ClassVar[list[object]] = []
 
     @hookimpl
     def appeal_notify(self, notice: object) -> None:

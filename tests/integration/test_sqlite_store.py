@@ -92,7 +92,10 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
     for source in ("H-1", "H-2"):
         desk.register(enterprise=ACME, content=f"来电{source}", channel=Channel.HOTLINE,
                       at=START, by=DESK, source_id=source)  # fmt: skip
-    items = [(memory.events(n), memory.state(n)) for n in memory.numbers()]
+    items = []
+    for n in memory.numbers():  # no Redated: it came with schema 7, no older file holds one
+        history = tuple(ev for ev in memory.events(n) if not isinstance(ev, e.Redated))
+        items.append((history, fold(history)))
     first, *rest = items[-1][0]
     assert isinstance(first, e.Registered)
     twice = attrs.evolve(first, source_id="H-1")  # the last one repeats H-1

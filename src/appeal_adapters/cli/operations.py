@@ -84,7 +84,7 @@ def quarantine() -> None:
 @click.option("--all", "include_settled", is_flag=True, help="包括已处理的")
 @pass_session
 def quarantine_list(session: Session, include_settled: bool) -> None:
-    entries = session.desk.store.quarantined(session.district, include_settled=include_settled)
+    entries = session.reader.store.quarantined(session.district, include_settled=include_settled)
     if session.as_json:
         session.say("", [_entry(e) for e in entries])
         return
@@ -118,7 +118,7 @@ def _entry(e: Any) -> dict[str, Any]:
 @click.argument("entry_id", type=int)
 @pass_session
 def quarantine_show(session: Session, entry_id: int) -> None:
-    e = session.desk.store.quarantine_entry(entry_id)
+    e = session.reader.store.quarantine_entry(entry_id)
     lines = [f"#{e.id} {e.channel.value} {e.source} 第{e.row}行：{e.reason}"]
     lines += [f"  {k}：{v}" for k, v in e.raw]
     if e.settled_at is not None:
@@ -167,7 +167,7 @@ def _corrected(entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
 @_corrections
 @pass_session
 def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
-    record = _corrected(session.desk.store.quarantine_entry(entry_id), fixed)
+    record = _corrected(session.reader.store.quarantine_entry(entry_id), fixed)
     firm = record.enterprise
     session.say(
         f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，{firm.phone or '无电话'}，"

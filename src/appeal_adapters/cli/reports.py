@@ -1,4 +1,4 @@
-"""Reports and documents from the command line: report, sheet, export, audit, demo."""
+"""Reports and documents from the command line: report, sheet, export, demo (audit: audit.py)."""
 
 from __future__ import annotations
 
@@ -78,8 +78,8 @@ def report(
     session: Session, month: str, docx: str | None, html: str | None, issue: str | None
 ) -> None:
     year, mon = parse_month(month)
-    figures = session.desk.report(year, mon)
-    options = briefing_options(session.desk, year, mon, issue)
+    figures = session.reader.report(year, mon)
+    options = briefing_options(session.reader, year, mon, issue)
     for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, figures, **options))
@@ -97,8 +97,9 @@ def report(
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出 .docx 文件")
 @pass_session
 def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
-    items = [session.desk.get(n) for n in numbers]
-    Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=session.desk.policy))
+    reader = session.reader
+    items = [reader.get(n) for n in numbers]
+    Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=reader.policy))
     session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
 
 
@@ -130,49 +131,18 @@ def export(
     if not xlsx and not csv_path:
         raise click.UsageError("请给出 --xlsx 或 --csv")
     items = select_items(
-        session.desk.store.states(session.district),
+        session.reader.store.states(session.district),
         month=parse_month(month) if month else None,
         department=department.strip(),
         unit=unit.strip(),
         status=parse_status(status.strip()) if status else None,
     )
     options = {"handling": handling, "unit": unit, "filler": person, "phone": phone,
-               "policy": session.desk.policy, "mask_phones": not unmasked}  # fmt: skip
+               "policy": session.reader.policy, "mask_phones": not unmasked}  # fmt: skip
     for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, items, **options))
     session.say(f"已导出 {len(items)} 件事项", {"items": len(items), "xlsx": xlsx, "csv": csv_path})
-
-
-@cli.group("audit", help="审计：事件日志的哈希链校验。The audit trail.")
-def audit() -> None:
-    """Audit commands."""
-
-
-@audit.command("verify", help="校验事件日志是否被改动、删除或调换顺序。Verify the hash chain.")
-@pass_session
-def audit_verify(session: Session) -> None:
-    check = getattr(session.desk.store, "verify", None)
-    if check is None:
-        session.say(
-            "该存储没有哈希链（内存存储），无需校验", {"ok": True, "count": 0, "chained": False}
-        )
-        return
-    result = check()
-    data = {
-        "ok": result.ok,
-        "count": result.count,
-        "first_bad": result.first_bad,
-        "number": result.number,
-        "what": result.what,
-    }
-    if result.ok:
-        session.say(f"事件日志完整：{result.count} 条记录，哈希链校验通过", data)
-        return
-    session.say(
-        f"事件日志异常：第 {result.first_bad} 条（事项 {result.number}）被{result.what}", data
-    )
-    raise SystemExit(11)
 
 
 @cli.command("demo", help="演示：样例文件办理两个月，生成全部文书与月度数据。Run the demo.")

@@ -54,6 +54,40 @@ class StoreBusy(StorageError, TimeoutError):
         super().__init__(f"数据库 {where} 被其他写入者占用超过 {waited_ms} 毫秒，请稍后重试")
 
 
+class StateMismatch(StorageError, RuntimeError):
+    """An item's stored current state is not the fold of its events: refuse to act on it."""
+
+    def __init__(self, number: str, detail: str) -> None:
+        self.number = number
+        self.detail = detail
+        super().__init__(
+            f"事项 {number} 的当前状态与其事件日志不符（{detail}）：当前状态表可能被直接改动，"
+            "已拒绝据此办理。请运行 appeal audit verify 查明，并报系统管理员处理"
+        )
+
+
+class ReadOnlyStore(StorageError, RuntimeError):
+    """A store opened read-only was asked to write."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"存储 {where} 以只读方式打开，不能写入（查询类命令只读打开存储）")
+
+
+class SchemaTooOld(StorageError, RuntimeError):
+    """A read-only opener found a schema older than this code (it never migrates)."""
+
+    def __init__(self, where: str, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        what = (
+            f"的结构版本为 {found}，低于本程序的 {supported}" if found else "尚未建立 appeal 的表"
+        )
+        super().__init__(
+            f"数据库 {where} {what}：只读打开不会建立或升级它；"
+            "请先以可写方式打开一次（如 appeal init）"
+        )
+
+
 class NumberingError(StorageError, ValueError):
     """Bulk-registered items would leave a gap or a duplicate in the item numbers."""
 
@@ -539,6 +573,14 @@ def migrate(cur: Any, dialect: Dialect, where: str, target: int = LATEST) -> int
     return int(found)
 
 
+def require_latest(where: str, found: int) -> None:
+    """Refuse, for a read-only opener (which never migrates), a schema other than ``LATEST``."""
+    if found > LATEST:
+        raise SchemaTooNew(where, found, LATEST)
+    if found < LATEST:
+        raise SchemaTooOld(where, found, LATEST)
+
+
 #: A JSON string literal with non-ASCII text kept, exactly as ``json.dumps(ensure_ascii=False)``.
 _text: Any = encode_basestring
 
@@ -790,12 +832,28 @@ def build_rows(
     return rows, list(rows.events()), new_appeals
 
 
+#: What ``VerifyReport.what`` names, in the words printed to a clerk.
+VERIFY_KINDS = {
+    "edited": "被修改",
+    "removed": "被删除",
+    "reordered": "被调换顺序",
+    "state": "当前状态与事件日志不符",
+    "projection": "统计数据与事件日志不符",
+    "truncated": "检查点之后的事件被删除",
+    "diverged": "与检查点不符",
+}
+
+
 @attrs.frozen
 class VerifyReport:
-    """The result of checking the hash chain: ok, rows checked, and the first bad row if any.
+    """The result of checking the log: ok, event rows checked, and the first problem if any.
 
-    ``what`` is ``"edited"``, ``"removed"`` or ``"reordered"``; ``first_bad`` is the global
-    sequence of that row and ``number`` its item (when it can still be told).
+    ``what`` is one of ``VERIFY_KINDS``: ``"edited"``, ``"removed"`` or ``"reordered"`` (a row
+    of the hash chain; ``first_bad`` is its global sequence), ``"state"`` (an item's stored
+    state is not the fold of its events), ``"projection"`` (a row the reports read is not its
+    recomputation), ``"truncated"`` or ``"diverged"`` (the log no longer holds what a
+    checkpoint recorded).  ``number`` is the item concerned (when it can still be told),
+    ``detail`` says what differs, ``items`` how many items' states were checked.
     """
 
     ok: bool
@@ -803,13 +861,35 @@ class VerifyReport:
     first_bad: int | None = None
     number: str | None = None
     what: str | None = None
+    detail: str | None = attrs.field(default=None, eq=False)
+    items: int = attrs.field(default=0, eq=False)
+
+    @property
+    def label(self) -> str:
+        """``what`` in Chinese (``""`` when all is well)."""
+        return VERIFY_KINDS.get(self.what or "", "")
 
     def __str__(self) -> str:
         if self.ok:
-            return f"事件日志完整：共 {self.count} 条，哈希链无误"
-        kind = {"edited": "被修改", "removed": "被删除", "reordered": "被调换顺序"}[self.what or ""]
+            checked = f"；{self.items} 件事项的当前状态和统计数据与事件相符" if self.items else ""
+            return f"事件日志完整：共 {self.count} 条，哈希链无误{checked}"
         item = f"（事项 {self.number}）" if self.number else ""
-        return f"事件日志第 {self.first_bad} 条{item}{kind}；此前 {self.count} 条无误"
+        detail = f"：{self.detail}" if self.detail else ""
+        if self.what in ("edited", "removed", "reordered"):
+            return f"事件日志第 {self.first_bad} 条{item}{self.label}；此前 {self.count} 条无误"
+        if self.what in ("state", "projection"):
+            whose = f"事项 {self.number} 的" if self.number else ""
+            table = "当前状态表" if self.what == "state" else "统计数据表"
+            return (
+                f"{whose}{self.label}{detail}。哈希链完整（共 {self.count} 条），"
+                f"{table}被直接改动过（或由规则不同的旧版本写入）；据此办理或统计都不可信"
+            )
+        if self.what == "truncated":
+            return (
+                f"事件日志第 {self.first_bad} 条（检查点所记的最后一条）已不存在：检查点之后有事件"
+                f"被删除、链头被回退{detail}；现存 {self.count} 条"
+            )
+        return f"事件日志{self.label}{detail}"
 
 
 def check_chain(rows: Iterable[Sequence[Any]], head: tuple[int, str], exists: Any) -> VerifyReport:

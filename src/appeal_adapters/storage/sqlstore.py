@@ -1,8 +1,9 @@
-"""The store and unit of work both SQL backends run: the driver-specific parts are four hooks.
+"""The store and unit of work both SQL backends run: the driver-specific parts are a few hooks.
 
 A unit of work stages appends in memory (checking versions as it goes) and writes them when it
 commits: it locks the chain head, re-checks versions, then inserts the chained event rows and
-the new states in the same transaction.
+the new states in the same transaction.  A store opened read-only (``read_only=True``) never
+migrates nor writes; its readers never wait for a writer.
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ from __future__ import annotations
 import calendar
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from appeal_adapters import serialization as ser
-from appeal_adapters.storage import sql
+from appeal_adapters.storage import audit, sql
+from appeal_adapters.storage import checkpoint as cp
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
-from appeal_core.timeutil import local_date
+from appeal_core.timeutil import SHANGHAI, local_date
 
 #: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
 COUNTS = (
@@ -32,11 +34,55 @@ COUNTS = (
 )  # fmt: skip
 
 
+class GuardedCursor:
+    """A DB-API cursor whose driver errors come out as the library's ``StorageError``.
+
+    ``translate(exc)`` gives the error to raise instead, or None to let ``exc`` through (a
+    constraint violation, which the unit of work's own checks already stand before).
+    """
+
+    def __init__(self, cur: Any, translate: Callable[[Exception], Exception | None]) -> None:
+        self._cur = cur
+        self._translate = translate
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return method(*args)
+        except Exception as exc:
+            better = self._translate(exc)
+            if better is None:
+                raise
+            raise better from exc
+
+    def execute(self, *args: Any) -> GuardedCursor:
+        """Run one statement."""
+        self._run(self._cur.execute, *args)
+        return self
+
+    def executemany(self, *args: Any) -> GuardedCursor:
+        """Run one statement for many rows."""
+        self._run(self._cur.executemany, *args)
+        return self
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        return self._run(self._cur.fetchone)
+
+    def fetchall(self) -> list[Any]:
+        """The remaining rows."""
+        return list(self._run(self._cur.fetchall))
+
+    def __getattr__(self, name: str) -> Any:  # rowcount, copy, close ...
+        return getattr(self._cur, name)
+
+
 class SqlStore:
     """Shared behaviour of the SQL stores; subclasses provide the connection hooks."""
 
     dialect: sql.Dialect
     where: str
+    #: True when opened with ``read_only=True``: no migration, no unit of work.
+    read_only: bool = False
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -54,6 +100,10 @@ class SqlStore:
         """A cursor for reads outside any unit of work."""
         raise NotImplementedError
 
+    def _snapshot(self) -> AbstractContextManager[Any]:
+        """A cursor whose reads all see one moment of the database (a read transaction)."""
+        raise NotImplementedError
+
     def _insert(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
     ) -> None:
@@ -69,9 +119,14 @@ class SqlStore:
 
     # -- the store port --------------------------------------------------------------------
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise sql.ReadOnlyStore(self.where)
+
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         """A transaction: appends land together on commit, or not at all."""
+        self._writable()
         with self._lock, self._transaction() as cur:
             uow = SqlUnitOfWork(self, cur)
             yield uow
@@ -82,8 +137,9 @@ class SqlStore:
         return load_events(self._cursor(), self.dialect, number)
 
     def state(self, number: str) -> Appeal:
-        """The item's current state."""
-        return load_state(self._cursor(), self.dialect, number)
+        """The item's current state, checked against its events (``StateMismatch`` when the
+        stored state is not their fold: the current-state table was changed behind the log)."""
+        return audit.load_checked(self._cursor(), self.dialect, number)[0]
 
     def journal(self, stream: str) -> tuple[JournalEvent, ...]:
         """A journal stream's events, oldest first; ``()`` when it has none."""
@@ -124,6 +180,7 @@ class SqlStore:
         item's events must start with its registration and count up to its state's version;
         raises ``NumberingError`` otherwise, keeping nothing of the batch.
         """
+        self._writable()
         with _collector_paused():
             pending = list(items)
             if not pending:
@@ -168,12 +225,29 @@ class SqlStore:
             self._insert(cur, table, columns, values, bulk)
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
-    def verify(self) -> sql.VerifyReport:
-        """Check the hash chain over every event row; report the first bad row, if any."""
-        cur, d = self._cursor(), self.dialect
+    def verify(
+        self, *, against: cp.Checkpoint | None = None, items: bool = True
+    ) -> sql.VerifyReport:
+        """Check the log in one snapshot and report the first problem, if any.
+
+        First the hash chain over every event row; then, with ``against``, that the log still
+        holds the checkpoint's last row with its hash (events deleted and the chain head moved
+        back are found so); then (unless ``items=False``) every item's stored state and report
+        rows against the fold and projection of its events, in batches.
+        """
+        with self._snapshot() as cur:
+            report = self._verify_chain(cur)
+            if report.ok and against is not None:
+                report = cp.compare(cur, self.dialect, against, report.count)
+            if report.ok and items:
+                report = audit.check_items(cur, self.dialect, report.count)
+        return report
+
+    def _verify_chain(self, cur: Any) -> sql.VerifyReport:
+        d = self.dialect
         cur.execute(HEAD)
         head_seq, head_hash = cur.fetchone()
-        rows = sql.batched(self._cursor(), d, VERIFY_ROWS)
+        rows = sql.batched(cur, d, VERIFY_ROWS)  # fetches each batch whole: ``cur`` is free
 
         def exists(digest: str) -> bool:
             cur.execute(d.sql("SELECT 1 FROM events WHERE hash = ?"), (digest,))
@@ -186,6 +260,17 @@ class SqlStore:
             number = row[0] if row else None
             report = sql.VerifyReport(False, report.count, report.first_bad, number, "removed")
         return report
+
+    def checkpoint(self, *, at: datetime | None = None, key: bytes | None = None) -> cp.Checkpoint:
+        """The chain head now, to keep outside the database (``verify(against=...)``).
+
+        ``at`` defaults to now (Asia/Shanghai); with ``key`` the checkpoint is signed
+        (HMAC-SHA256).  Write it with ``appeal_adapters.storage.checkpoint.write_checkpoint``.
+        """
+        when = at or datetime.now(SHANGHAI).replace(microsecond=0)
+        with self._snapshot() as cur:
+            taken = cp.take(cur, self.where, when)
+        return taken.signed(key) if key is not None else taken
 
     def overdue_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Open items past their reply deadline without any reply, or past their completion
@@ -325,6 +410,7 @@ class SqlUnitOfWork:
         self._staged: dict[str, sql.Staged] = {}
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
+        self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
@@ -341,11 +427,14 @@ class SqlUnitOfWork:
         return (*(item.prior or ()), *item.events)
 
     def state(self, number: str) -> Appeal:
-        """Staged or stored state."""
+        """Staged or stored state; a stored one is checked against its events
+        (``StateMismatch``), so no command decides on a forged current-state row."""
         item = self._staged.get(number)
         if item is not None and item.state is not None:
             return item.state
-        return load_state(self._cur, self._d, number)
+        state, events = audit.load_checked(self._cur, self._d, number)
+        self._loaded[number] = events
+        return state
 
     def append(
         self, number: str, expected_version: int, events: Sequence[Event], state: Appeal
@@ -354,7 +443,10 @@ class SqlUnitOfWork:
         item = self._staged.get(number)
         if item is None:
             version, lead = self._stored_version(number)
+            prior = self._loaded.get(number)
             item = sql.Staged(number, version, lead, [], state)
+            if prior is not None and len(prior) == version:
+                item.prior = prior  # the events ``state()`` read and checked
         current = item.base + len(item.events)
         if current != expected_version:
             raise ConcurrencyConflict(number, expected_version, current)

@@ -12,6 +12,7 @@ from appeal_core.testing.strategies import (
     contents,
     credit_codes,
     enterprises,
+    example_notice,
     mobile_phones,
     year_notices,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "contents",
     "credit_codes",
     "enterprises",
+    "example_notice",
     "mobile_phones",
     "year_notices",
 ]
