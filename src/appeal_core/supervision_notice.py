@@ -17,7 +17,7 @@ from datetime import date, datetime
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
 from appeal_core.deadlines import Workdays
-from appeal_core.errors import AppealNotFound, CalendarDataMissing
+from appeal_core.errors import AppealError, CalendarDataMissing
 from appeal_core.journal import NoticeLine, SupervisionNoticeIssued
 from appeal_core.office_hours import next_office_time
 from appeal_core.policy import Policy
@@ -88,7 +88,7 @@ def notices_for(
         if not action.task:
             try:
                 item = store.state(action.number)
-            except AppealNotFound:
+            except AppealError:  # gone, or refused by the store: its notice was not recorded
                 continue
         target = action.target
         cc = copies.setdefault(target, [])

@@ -62,10 +62,7 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
         _mark_guesses(for_tasks, counting, None)
         fresh = announcements([*district_wide, *for_tasks], known, stream=stream, at=at, by=by)
         fresh_keys = {a.key for a in fresh}
-        supervising = [
-            *(a for a in actions if a.number),
-            *(a for a in for_tasks if a.key in fresh_keys),
-        ]
+        supervising = [*done, *(a for a in for_tasks if a.key in fresh_keys)]
         notices = notices_for(
             supervising, store=desk.store, tasks=current, known=issued(known), stream=stream,
             day=on, at=at, by=by, calendar=calendar, policy=policy,
