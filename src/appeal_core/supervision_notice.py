@@ -11,17 +11,16 @@ and, at the second level, a copy to the district leader.  It is sent at the next
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
 from appeal_core.deadlines import Workdays
-from appeal_core.errors import AppealError, CalendarDataMissing
+from appeal_core.errors import CalendarDataMissing
 from appeal_core.journal import NoticeLine, SupervisionNoticeIssued
 from appeal_core.office_hours import next_office_time
 from appeal_core.policy import Policy
-from appeal_core.ports import Store
 from appeal_core.sweep import SECOND_LEVEL, SUPERVISING, Action, ActionKind, pending_deadline
 from appeal_core.tasks import Task
 
@@ -64,8 +63,8 @@ def _required_by(calendar: Workdays, day: date, policy: Policy) -> date:
 def notices_for(
     actions: Iterable[Action],
     *,
-    store: Store,
-    tasks: dict[str, Task],
+    items: Mapping[str, Appeal],
+    tasks: Mapping[str, Task],
     known: Iterable[SupervisionNoticeIssued],
     stream: str,
     day: date,
@@ -76,7 +75,9 @@ def notices_for(
 ) -> tuple[SupervisionNoticeIssued, ...]:
     """The notices of ``day`` for the supervising ``actions``: one per department, numbered
     after the year's ``known`` ones; lines already on a notice of that day are left out (a
-    second run the same day adds a supplementary notice only for new lines)."""
+    second run the same day adds a supplementary notice only for new lines).  ``items`` are
+    the states of the items the actions concern (one whose notice was not recorded is absent,
+    and so are its lines), ``tasks`` the meeting's tasks."""
     done = {line.key for n in known if n.day == day for line in n.lines}
     groups: dict[str, list[NoticeLine]] = {}
     copies: dict[str, list[str]] = {}
@@ -86,9 +87,8 @@ def notices_for(
             continue
         item = None
         if not action.task:
-            try:
-                item = store.state(action.number)
-            except AppealError:  # gone, or refused by the store: its notice was not recorded
+            item = items.get(action.number)
+            if item is None:  # its notice was not recorded (the store refused the item)
                 continue
         target = action.target
         cc = copies.setdefault(target, [])

@@ -38,13 +38,16 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
     district_wide = by_item.pop("", [])
     recorded: list[Event | JournalEvent] = []
     failed: list[tuple[str, str]] = []
+    states: dict[str, Appeal] = {}  # the items whose notices were recorded, as they are now
     for number, item_actions in by_item.items():
         try:  # one item the store refuses (e.g. a tampered row) must not stop the others
             with desk.store.unit_of_work() as uow:
                 state = uow.state(number)
                 events = _noticed(state, item_actions, at, by)
-                uow.append(number, state.version, events, apply_events(state, events))
+                states[number] = apply_events(state, events)
+                uow.append(number, state.version, events, states[number])
         except AppealError as exc:
+            states.pop(number, None)
             failed.append((number, str(exc)))
             continue
         recorded.extend(events)
@@ -64,7 +67,7 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
         fresh_keys = {a.key for a in fresh}
         supervising = [*done, *(a for a in for_tasks if a.key in fresh_keys)]
         notices = notices_for(
-            supervising, store=desk.store, tasks=current, known=issued(known), stream=stream,
+            supervising, items=states, tasks=current, known=issued(known), stream=stream,
             day=on, at=at, by=by, calendar=calendar, policy=policy,
         )  # fmt: skip
         if fresh or notices:
