@@ -92,10 +92,11 @@ def main() -> None:
     states = list(desk.store.states(desk.district))
     day = date(2026, 12, 1)
     actions = sweep(states, on=day, calendar=desk.calendar, policy=desk.policy)
+    items = {s.number: s for s in states}
     grouped = best(
         lambda: notices_for(
             actions,
-            store=desk.store,
+            items=items,
             tasks={},
             known=(),
             stream="@HM:notices",
