@@ -24,8 +24,11 @@ from appeal_core.policy import Policy
 from appeal_core.sweep import SECOND_LEVEL, SUPERVISING, Action, ActionKind, pending_deadline
 from appeal_core.tasks import Task
 
-#: Who a second-level notice is copied to when the policy names no leader for the department.
-LEADER = "区分管领导"
+
+def leader_title(policy: Policy) -> str:
+    """The district leader in charge as this district says it: 区分管领导, 县分管领导 ..."""
+    level = policy.identity.district[-1:]
+    return f"{level if level in ('区', '县', '市', '旗') else ''}分管领导"
 
 
 def _clip(value: str, limit: int = 60) -> str:
@@ -98,7 +101,7 @@ def notices_for(
             cc.append(action.target)  # the leader the item went up to
         if action.kind in SECOND_LEVEL:
             second.add(target)
-            cc.append(policy.leader_of(target) or LEADER)
+            cc.append(policy.leader_of(target) or leader_title(policy))
         groups.setdefault(target, []).append(_line(action, item, tasks.get(action.task)))
     seq = sum(1 for n in known if n.year == day.year)
     send_at = next_office_time(at, calendar, policy)

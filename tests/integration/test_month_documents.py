@@ -132,8 +132,11 @@ def test_every_month_document_carries_another_districts_identity() -> None:
     for name, data in documents(desk).items():
         text = texts_of(data)
         assert not HAIMEN.search(text), (name, HAIMEN.search(text))
-    body, _, _ = docx_text(documents(desk)["notice.docx"])
+    docs = documents(desk)
+    body, _, _ = docx_text(docs["notice.docx"])
     assert "清河县优化营商环境工作领导小组办公室" in body and "县企业服务中心" in body
+    assert "报县分管领导尚未协调解决" in docs["digest.txt"].decode("utf-8")
+    assert "抄送：县分管领导" in body or all(not n.cc for n in desk.supervision_notices())
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from appeal_adapters.minutes import read_minutes
 from appeal_adapters.notify import HookSender, Notice
 from appeal_core import SHANGHAI
 from appeal_core.agenda import Agenda
-from appeal_core.supervision_notice import notice_text
+from appeal_core.supervision_notice import leader_title, notice_text
 from appeal_core.tasks import Task
 
 
@@ -137,9 +137,9 @@ def meeting() -> None:
     """Meeting commands."""
 
 
-def _agenda_lines(agenda: Agenda) -> list[str]:
+def _agenda_lines(agenda: Agenda, leader: str) -> list[str]:
     lines = [f"{agenda.year}年{agenda.month}月会商会议议题"]
-    sections = (("报区分管领导后当月未协调解决", agenda.escalations),
+    sections = ((f"报{leader}后当月未协调解决", agenda.escalations),
                 ("多次退回或改派", agenda.transfers),
                 ("二次督办后仍逾期", agenda.supervised),
                 ("本月定性、提请复核", agenda.characterized))  # fmt: skip
@@ -163,7 +163,8 @@ def meeting_agenda(session: Session, month: str, held: date | None, docx: str | 
     year, mon = parse_month(month)
     agenda = session.desk.meeting_agenda(year, mon)
     _write(session, "agenda.docx", agenda, docx, held_on=held)
-    session.say("\n".join(_agenda_lines(agenda)), _plain(agenda))
+    leader = leader_title(session.desk.policy)
+    session.say("\n".join(_agenda_lines(agenda, leader)), _plain(agenda))
 
 
 @meeting.command("record", help="记录会议纪要（TOML 文件），议定事项成为督办任务。Record minutes.")

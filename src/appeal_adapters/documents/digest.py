@@ -19,6 +19,7 @@ from appeal_core.appeal import Channel
 from appeal_core.digest import Digest, DigestLine
 from appeal_core.identity import Identity
 from appeal_core.policy import Policy
+from appeal_core.supervision_notice import leader_title
 
 WEEKDAYS = "一二三四五六日"
 HEAD = ("编号", "企业及问题 / 任务", "责任单位", "事项", "日期")
@@ -46,9 +47,10 @@ def intake_sentence(digest: Digest, identity: Identity) -> str:
     )
 
 
-def sections(digest: Digest) -> list[Section]:
+def sections(digest: Digest, policy: Policy | None = None) -> list[Section]:
     """(heading, lines, what to say when empty), in print order."""
     nxt = digest.next_day.isoformat()
+    leader = leader_title(policy or Policy())
     return [
         (f"新收诉求（{len(digest.received_items)}件）", digest.received_items, "无。"),
         (f"今日到期（{len(digest.due_today)}项）", digest.due_today, "无。"),
@@ -56,7 +58,7 @@ def sections(digest: Digest) -> list[Section]:
         (f"新增逾期（{len(digest.went_overdue)}项，目前逾期共{digest.overdue}项）",
          digest.went_overdue, "无新增逾期。"),
         (f"待回访（{len(digest.awaiting_visit)}件）", digest.awaiting_visit, "无。"),
-        (f"报区分管领导尚未协调解决（{len(digest.escalations)}件）", digest.escalations, "无。"),
+        (f"报{leader}尚未协调解决（{len(digest.escalations)}件）", digest.escalations, "无。"),
         (f"暂停计时（{len(digest.paused)}件）", digest.paused, "无。"),
         (f"会商会议交办任务未完成（{len(digest.tasks)}项）", digest.tasks, "无。"),
     ]  # fmt: skip
@@ -72,7 +74,7 @@ def digest_text(digest: Digest, *, policy: Policy | None = None) -> str:
     """The digest as plain text (the terminal, the notifier's message)."""
     identity = (policy or Policy()).identity
     out = [f"{identity.desk}每日汇总 {day_label(digest)}", intake_sentence(digest, identity)]
-    for k, (title, lines, empty) in enumerate(sections(digest), start=1):
+    for k, (title, lines, empty) in enumerate(sections(digest, policy), start=1):
         out.append(f"{k}. {title}" + ("" if lines else f"：{empty}"))
         for line in lines:
             number, subject, who, what, due = _row(line)
@@ -92,7 +94,7 @@ def render_digest_docx(subject: Digest, *, policy: Policy | None = None, **_: An
     title = "民企诉求直通车每日汇总"
     head(doc, identity.office, title, aside=day_label(subject))
     para(doc, intake_sentence(subject, identity))
-    for k, (name, lines, empty) in enumerate(sections(subject), start=1):
+    for k, (name, lines, empty) in enumerate(sections(subject, policy), start=1):
         heading(doc, f"{k}. {name}")
         if lines:
             table(doc, HEAD, [_row(x) for x in lines], WIDTHS)
@@ -125,7 +127,7 @@ def render_digest_html(subject: Digest, *, policy: Policy | None = None, **_: An
              f'<p class="office">{e(clean(identity.office))}</p><h1>{e(title)}</h1>'
              f"<p>{e(intake_sentence(subject, identity))}</p>"]  # fmt: skip
     head_row = "".join(f"<th>{e(h)}</th>" for h in HEAD)
-    for k, (name, lines, empty) in enumerate(sections(subject), start=1):
+    for k, (name, lines, empty) in enumerate(sections(subject, policy), start=1):
         parts.append(f"<h2>{k}. {e(name)}</h2>")
         if not lines:
             parts.append(f"<p>{e(empty)}</p>")

@@ -21,6 +21,7 @@ from appeal_adapters.documents.word import save
 from appeal_core.agenda import Agenda, AgendaItem
 from appeal_core.meetings import Meeting
 from appeal_core.policy import Policy
+from appeal_core.supervision_notice import leader_title
 from appeal_core.tasks import Task
 
 ITEM_HEAD = ("序号", "事项编号", "企业及问题", "主办部门", "提请会商的原因")
@@ -49,7 +50,7 @@ def render_agenda(
     para(doc, f"根据民企诉求直通车会商会议制度，{identity.desk}梳理了本月直通车运作中"
               "部门层面难以协调解决的事项，提请会议研究会商。")  # fmt: skip
     sections = (
-        ("报区分管领导后当月未协调解决的事项", subject.escalations),
+        (f"报{leader_title(policy or Policy())}后当月未协调解决的事项", subject.escalations),
         ("多次退回或改派的事项", subject.transfers),
         ("二次督办后仍逾期未办的事项", subject.supervised),
         ("本月定性为无法解决、提请复核的事项", subject.characterized),
