@@ -53,6 +53,8 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
     known = {f.name for f in attrs.fields(Policy)} - {"identity"}
     flat: dict[str, Any] = {}
     for table, values in data.items():
+        if table == "mapping":  # the channels' header maps: read by channels.load_map
+            continue
         if not isinstance(values, Mapping):
             raise ValidationError(f"{source}: {table}", values, "应为一个表（[table]）")
         allowed = {f.name for f in attrs.fields(Identity)} if table == "identity" else known

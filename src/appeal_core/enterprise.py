@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import attrs
 
@@ -22,6 +23,7 @@ def credit_code_check_char(first17: str) -> str:
     return CODE_CHARSET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=8192)  # each row checks its code twice (reader, then Enterprise); codes repeat
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
@@ -50,7 +52,7 @@ def _text(value: str) -> str:
 
 #: Longest accepted value of each free-text field (the name's limit is checked with its own
 #: message below).
-LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500}
+LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500, "extension": 10}
 
 
 def _limited(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -78,6 +80,8 @@ class Enterprise:
     contact: str = attrs.field(default="", converter=_line, validator=_limited)
     phone: str = attrs.field(default="", converter=_line, validator=_limited)
     code_override: str = attrs.field(default="", converter=_text, validator=_limited)
+    #: The extension after ``phone`` (``转123``), kept apart so ``phone`` is a complete number.
+    extension: str = attrs.field(default="", converter=_line, validator=_limited)
 
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: str) -> None:

@@ -81,3 +81,10 @@ def cn_date(value: date | datetime | None, blank: str = BLANK_DATE) -> str:
 def percent(rate: float | None) -> str:
     """``66.7%``, or ``—`` when there is no value (never 0% or 100% by default)."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def phone_line(phone: str, extension: str = "", *, mask: bool = False) -> str:
+    """A phone as documents print it: ``0513-82111701 转 8023``; with ``mask`` the number is
+    masked (``0513-****1701 转 8023``: an extension is the enterprise's switchboard line)."""
+    number = mask_phone(phone) if mask else clean(phone)
+    return f"{number} 转 {clean(extension)}" if number and extension else number
