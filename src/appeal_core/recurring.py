@@ -61,7 +61,7 @@ STOP_WORDS = frozenset(
 )
 #: Characters a topic word does not start or end with.
 EDGE = frozenset(
-    "的了和与及等在对是有为把被将从向于很较更都也还就不无未没要难慢快多少大小高低个帮忙"
+    "的了和与及等在对是有为把被将从向于很较更都也还就不无未没要难慢快加多少大小高低个帮忙"
     "一二三四五六七八九十百千万两几"
 )
 
