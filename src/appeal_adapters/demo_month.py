@@ -23,8 +23,10 @@ from appeal_core.journal import Decision
 from appeal_core.tasks import TaskStatus
 
 DESK = Actor.desk("区服务企业办 顾科长")
-#: The consultation meeting of November, and the first day the demo writes digests for.
+#: The consultation meeting of November.
 MEETING_DAY = date(2026, 11, 26)
+#: The demo writes the digests of the last five working days.
+DIGEST_DAYS = 5
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -84,8 +86,10 @@ class MonthPlay:
             self.paused[n] = day + timedelta(days=7)
 
     def visit(self, item: Appeal, day: date) -> None:
-        """The lead of a complex item goes to the enterprise before its preliminary reply."""
+        """The lead of some complex items goes to the enterprise before its preliminary reply."""
         if item.site_visits or item.complexity is None or not item.complexity.needs_preliminary:
+            return
+        if zlib.crc32(item.number.encode()) % 3:  # one complex item in three
             return
         lead = Actor.of_department(item.lead or "", "经办人")
         self.desk.record_site_visit(item.number, visited_on=day, participants=("科室负责人",
@@ -164,16 +168,17 @@ class MonthPlay:
 
 def write_month(desk: Desk, plugins: AppealPlugins, out: Path, months: list[tuple[int, int]],
                 last: date) -> None:  # fmt: skip
-    """The month's documents into ``out``: each working day's digest from ten days before the
-    meeting as text (and the last as .docx/.html), the supervision notices of the last week,
-    the meetings' minutes, the agenda as things stand, the co-handling sections."""
+    """The month's documents into ``out``: the last five working days' digests as text (and the
+    last one as .docx/.html), the supervision notices of the last week, the meetings' minutes,
+    the agenda as things stand, the co-handling sections."""
     policy = desk.policy
-    texts, day = [], MEETING_DAY - timedelta(days=10)
-    while day <= last:
+    days, day = [], last
+    while len(days) < DIGEST_DAYS:  # the last week's working days, oldest first
         if desk.calendar.is_workday(day):
-            texts.append(digest_text(desk.digest(day), policy=policy))
-            final = day
-        day += timedelta(days=1)
+            days.insert(0, day)
+        day -= timedelta(days=1)
+    texts = [digest_text(desk.digest(d), policy=policy) for d in days]
+    final = days[-1]
     (out / "每日汇总.txt").write_text("\n".join(texts), encoding="utf-8")
     digest = desk.digest(final)
     for name, suffix in (("digest.docx", "docx"), ("digest.html", "html")):
