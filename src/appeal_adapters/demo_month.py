@@ -172,7 +172,8 @@ def write_month(desk: Desk, plugins: AppealPlugins, out: Path, months: list[tupl
     last one as .docx/.html), the supervision notices of the last week, the meetings' minutes,
     the agenda as things stand, the co-handling sections."""
     policy = desk.policy
-    days, day = [], last
+    days: list[date] = []
+    day = last
     while len(days) < DIGEST_DAYS:  # the last week's working days, oldest first
         if desk.calendar.is_workday(day):
             days.insert(0, day)
