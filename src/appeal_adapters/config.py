@@ -15,6 +15,7 @@ import attrs
 
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
+from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk import Desk
 from appeal_core.errors import ValidationError
 from appeal_core.identity import Identity
@@ -78,6 +79,42 @@ def _identity(values: Mapping[str, Any], source: str) -> Identity:
         return Identity(**values)
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
+
+
+def load_departments(path: str | Path, order: str | None = None) -> list[DepartmentEntry]:
+    """Read a department registry from a TOML file (format: docs/metrics.md, "The department
+    registry"): ``[[department]]`` tables with ``name``, ``short`` and ``aliases``, in the
+    district's official order; ``order`` (in the file, or given here) may instead ask for
+    ``pinyin`` or ``strokes`` order."""
+    from appeal_adapters.collation import ordered
+
+    name = Path(path).name
+    data = _read_toml(path, "departments_file")
+    rows = data.get("department", [])
+    if not isinstance(rows, list) or not rows:
+        raise ValidationError(f"{name}: department", rows, "应有至少一个 [[department]] 表")
+    entries = []
+    for k, row in enumerate(rows, 1):
+        if not isinstance(row, Mapping):
+            raise ValidationError(f"{name}: department", row, "应为一个表", row=k)
+        unknown = set(row) - {"name", "short", "aliases"}
+        if unknown:
+            raise ValidationError(f"{name}: department.{sorted(unknown)[0]}", row, "未知的设置项",
+                                  row=k)  # fmt: skip
+        try:
+            entries.append(DepartmentEntry(name=row.get("name", ""), short=row.get("short", ""),
+                                           aliases=row.get("aliases", ())))  # fmt: skip
+        except (ValidationError, TypeError) as exc:
+            reason = exc.reason if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(f"{name}: department", dict(row), reason, row=k) from exc
+    how = order or str(data.get("order", "official"))
+    place = {n: k for k, n in enumerate(ordered([e.name for e in entries], how), 1)}
+    placed = [attrs.evolve(e, order=place[e.name]) for e in entries]
+    try:
+        Registry.of(placed)
+    except ValidationError as exc:
+        raise ValidationError(f"{name}: {exc.field}", exc.value, exc.reason) from exc
+    return placed
 
 
 def plugin_notices(plugins: AppealPlugins | None = None) -> list[YearNotice]:

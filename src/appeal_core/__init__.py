@@ -2,6 +2,7 @@
 
 from appeal_core.actor import Actor, Department, Role
 from appeal_core.agenda import Agenda, AgendaItem
+from appeal_core.annual import AnnualLine, AnnualReport
 from appeal_core.appeal import (
     Appeal,
     Assignment,
@@ -28,7 +29,10 @@ from appeal_core.calendar import (
     china_calendar,
 )
 from appeal_core.cohandling import CoHandlingFigures, CoHandlingReport
+from appeal_core.corrections import Change, CorrectionEffect
 from appeal_core.deadlines import Deadline
+from appeal_core.definitions import MetricsRules
+from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk import Desk
 from appeal_core.digest import Digest, DigestLine
 from appeal_core.enterprise import Enterprise
@@ -41,9 +45,12 @@ from appeal_core.errors import (
     MeetingNotFound,
     PermissionDenied,
     QuarantineNotFound,
+    SealedMonthError,
     TaskNotFound,
+    UnknownDepartment,
     ValidationError,
 )
+from appeal_core.explain import Explanation, Line
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
 from appeal_core.intake import Assumption, IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
@@ -69,12 +76,15 @@ __all__ = [
     "Actor",
     "Agenda",
     "AgendaItem",
+    "AnnualLine",
+    "AnnualReport",
     "Appeal",
     "AppealError",
     "AppealNotFound",
     "Assignment",
     "Assumption",
     "CalendarDataMissing",
+    "Change",
     "Channel",
     "ChannelFigures",
     "Characterization",
@@ -84,16 +94,19 @@ __all__ = [
     "CoReport",
     "Complexity",
     "ConcurrencyConflict",
+    "CorrectionEffect",
     "CorruptHistory",
     "Deadline",
     "Decision",
     "Department",
+    "DepartmentEntry",
     "DepartmentFigures",
     "Desk",
     "Digest",
     "DigestLine",
     "Enterprise",
     "Escalation",
+    "Explanation",
     "FollowUp",
     "HolidayPeriod",
     "Identity",
@@ -101,9 +114,11 @@ __all__ = [
     "IntakeReport",
     "LeaderMeeting",
     "LifecycleError",
+    "Line",
     "Meeting",
     "MeetingNotFound",
     "MemoryStore",
+    "MetricsRules",
     "MonthlyReport",
     "OutsideCoverage",
     "Pause",
@@ -116,10 +131,12 @@ __all__ = [
     "RankingRules",
     "Recurring",
     "RedLine",
+    "Registry",
     "RejectedRow",
     "Reply",
     "Role",
     "Satisfaction",
+    "SealedMonthError",
     "SiteVisit",
     "SkippedRun",
     "Standings",
@@ -130,6 +147,7 @@ __all__ = [
     "TaskNotFound",
     "TaskStatus",
     "UnitOfWork",
+    "UnknownDepartment",
     "ValidationError",
     "WorkCalendar",
     "YearNotice",

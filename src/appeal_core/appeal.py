@@ -258,12 +258,17 @@ class Escalation:
 
 @attrs.frozen(kw_only=True)
 class FollowUp:
-    """The desk's visit afterwards (回访): satisfied? resolved? notes, date."""
+    """The desk's visit afterwards (回访): satisfied? resolved? notes, date.
+
+    ``reached`` is False for a visit where the enterprise could not be reached (无效回访): it
+    records no verdict (unsatisfied, unresolved) and the desk visits again.
+    """
 
     satisfaction: Satisfaction = attrs.field(converter=Satisfaction)
     resolved: bool
     visited_on: date
     notes: str = ""
+    reached: bool = True
 
     @property
     def satisfied(self) -> bool:

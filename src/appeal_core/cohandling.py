@@ -133,9 +133,9 @@ def _in_force(rows: Sequence[CoDueRow], cutoff: date) -> list[CoDueRow]:
     return list(latest.values())
 
 
-def co_counts(rows: Iterable[CoDueRow], year: int, month: int) -> dict[str, dict[str, int]]:
-    """Per co-handling department, the month's ``CO_COUNTS`` (the rule in the module doc)."""
-    first, last = month_bounds(year, month)
+def co_counts(rows: Iterable[CoDueRow], first: date, last: date) -> dict[str, dict[str, int]]:
+    """Per co-handling department, the ``CO_COUNTS`` of the month from ``first`` to ``last``
+    (its period, as the month's figures count it: the rule in the module doc)."""
     out: dict[str, dict[str, int]] = {}
     for r in _in_force(list(rows), last):
         reported = r.reported if r.reported is not None and r.reported <= last else None
@@ -163,8 +163,14 @@ def co_report_from_counts(
 
 
 def co_handling_report(
-    histories: Iterable[Sequence[e.Event]], *, year: int, month: int
+    histories: Iterable[Sequence[e.Event]],
+    *,
+    year: int,
+    month: int,
+    bounds: tuple[date, date] | None = None,
 ) -> CoHandlingReport:
-    """The month's co-handling section from the items' event histories."""
+    """The month's co-handling section from the items' event histories; ``bounds`` is the
+    month's period when the figures count another than the calendar month."""
+    first, last = bounds or month_bounds(year, month)
     rows = (r for h in histories if h for r in co_rows(h))
-    return co_report_from_counts(co_counts(rows, year, month), year=year, month=month)
+    return co_report_from_counts(co_counts(rows, first, last), year=year, month=month)

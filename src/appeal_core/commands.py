@@ -241,6 +241,7 @@ class RecordFollowUp:
     resolved: bool
     visited_on: date
     notes: str = ""
+    reached: bool = True  # False: the enterprise could not be reached (无效回访)
 
 
 @attrs.frozen(kw_only=True)
@@ -302,8 +303,9 @@ Command = (
 
 def reaches_back(command: Command | Register) -> tuple[date, ...]:
     """The earlier days a command dates a fact on besides its own time: a pause's start, a
-    resumption's day.  The hook point for sealed months: ``DeskBase.check_month_open`` is
-    asked about each, so nothing is back-dated into a month already sealed."""
+    resumption's day.  ``DeskBase.execute`` checks the earliest against the sealed months (as
+    the command's own day), so nothing is back-dated into a sealed month except as a
+    correction."""
     match command:
         case PauseClock(since=day) | RequestPause(since=day) | ResumeClock(on=day):
             return (day,) if day is not None else ()

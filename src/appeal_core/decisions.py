@@ -11,7 +11,7 @@ from appeal_core import commands as c
 from appeal_core import deadlines as dl
 from appeal_core import events as e
 from appeal_core.actor import Actor
-from appeal_core.appeal import Appeal, Complexity, FollowUp, Status
+from appeal_core.appeal import Appeal, Complexity, FollowUp, Satisfaction, Status
 from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.handling import co_dues, decide_handling, resume_first
@@ -277,7 +277,9 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 reason = f"该事项报{escalation.leader}协调，只有{who}可以协调解决"
                 raise PermissionDenied(str(ctx.by), rule.action, state.number, reason)
             return (e.EscalationResolved(**base, resolution=_text("resolution", resolution)),)
-        case c.RecordFollowUp(satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes):
+        case c.RecordFollowUp(
+            satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes, reached=reached
+        ):
             replied = local_date(state.final_reply.at) if state.final_reply else None
             if visited > ctx.today or (replied is not None and visited < replied):
                 raise ValidationError(
@@ -285,8 +287,16 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     visited.isoformat(),
                     f"回访日期应在答复日 {replied} 与今天 {ctx.today} 之间",
                 )
+            if not reached and (resolved or sat is not Satisfaction.UNSATISFIED):
+                raise ValidationError(
+                    "reached", reached, "未联系上企业的回访不能记录满意或已解决，请另行再次回访"
+                )
             follow = FollowUp(
-                satisfaction=sat, resolved=resolved, visited_on=visited, notes=_note("notes", notes)
+                satisfaction=sat,
+                resolved=resolved,
+                visited_on=visited,
+                notes=_note("notes", notes),
+                reached=reached,
             )
             return (e.FollowedUp(**base, follow_up=follow),)
         case c.Reopen(reason=reason):

@@ -12,6 +12,7 @@ from appeal_core.desk_base import DeskBase, require_desk
 from appeal_core.errors import ValidationError
 from appeal_core.events import Event
 from appeal_core.intake import IntakeRecord, IntakeReport, RejectedRow
+from appeal_core.journal import CorrectedItem, JournalEvent
 from appeal_core.registration import quarantine_in, register_in
 
 
@@ -35,6 +36,7 @@ class IntakeDesk(DeskBase):
         """
         ctx = self._context(at, by)
         require_desk(by, "登记事项", self.policy.identity.desk)
+        self.sealed_guard(ctx)  # a batch dated in a sealed month is refused before it starts
         registered: list[str] = []
         repeated: list[str] = []
         quarantined: list[int] = []
@@ -48,8 +50,9 @@ class IntakeDesk(DeskBase):
         }
 
         def flush() -> None:
-            events: list[Event] = []
+            events: list[Event | JournalEvent] = []
             with self.store.unit_of_work() as uow:
+                pending = self.sealed_guard(ctx, uow)
                 for row in batch:
                     if isinstance(row, RejectedRow):
                         key = (row.channel.value, row.source_id)
@@ -88,6 +91,10 @@ class IntakeDesk(DeskBase):
                     events.append(event)
                     if state.possible_duplicates:
                         flagged.append((state.number, state.possible_duplicates))
+                if pending is not None and events:
+                    items = [CorrectedItem(number=ev.number, first=1, last=1, action="登记")
+                             for ev in events if isinstance(ev, Event)]  # fmt: skip
+                    events.append(pending.record(uow, items))
             batch.clear()
             if events:
                 self._notify(events)
@@ -110,10 +117,13 @@ class IntakeDesk(DeskBase):
         """Register the corrected ``record`` for a quarantined row and settle the row."""
         ctx = self._context(at, by)
         require_desk(by, "从隔离区登记", self.policy.identity.desk)
+        self.sealed_guard(ctx)
         entry = self.store.quarantine_entry(entry_id)
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
+        recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = self.sealed_guard(ctx, uow)
             state, event = register_in(
                 uow, _command(record), ctx, district=self.district, policy=self.policy
             )
@@ -121,8 +131,13 @@ class IntakeDesk(DeskBase):
                 entry_id, status="admitted", number=state.number, note="已更正并登记",
                 at=at, by=str(by),
             )  # fmt: skip
-        if event is not None:
-            self._notify((event,))
+            if event is not None:
+                recorded.append(event)
+                if pending is not None:
+                    item = CorrectedItem(number=state.number, first=1, last=1, action="登记")
+                    recorded.append(pending.record(uow, (item,)))
+        if recorded:
+            self._notify(recorded)
         return state
 
     def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:

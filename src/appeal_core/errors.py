@@ -118,3 +118,35 @@ class MeetingNotFound(AppealError, LookupError):
     def __init__(self, meeting: str) -> None:
         self.meeting = meeting
         super().__init__(f"没有编号为 {meeting} 的会商会议，请用 appeal meeting list 查看")
+
+
+class UnknownDepartment(ValidationError):
+    """A department name the district's registry does not know (names the closest ones)."""
+
+    def __init__(self, field: str, value: str, closest: tuple[str, ...]) -> None:
+        self.closest = closest
+        hint = f"；是否是：{'、'.join(closest)}" if closest else ""
+        super().__init__(
+            field,
+            value,
+            f"部门名录中没有该部门{hint}。请改用名录中的名称或简称（appeal departments list），"
+            "新设部门请先载入部门名录",
+        )
+
+
+class SealedMonthError(ValidationError):
+    """A command dated on or before a sealed month's cut-off, not recorded as a correction."""
+
+    def __init__(self, year: int, month: int, cutoff: date, day: date) -> None:
+        self.year = year
+        self.month = month
+        self.cutoff = cutoff
+        self.day = day
+        super().__init__(
+            "at",
+            day.isoformat(),
+            f"{year}年{month}月的数据已封存（统计截止 {cutoff.isoformat()}），不能再办理日期在"
+            f"该日及以前的操作。如确需补录，请由区服务企业办作为更正办理并说明理由（命令行加"
+            f" --correction 理由；程序中 with desk.correction(理由, at=..., by=...)），"
+            "更正不改变已封存的数据，在下一期简报中列示",
+        )

@@ -77,16 +77,16 @@ def meeting(desk: DeskBase, meeting_id: str) -> Meeting:
 
 def _decision(desk: DeskBase, k: int, d: Decision, held_on: date) -> Decision:
     field = f"decisions[{k}]"
+    owner = text(f"{field}.owner", d.owner, limit=100)
+    if desk.registry:  # the district's registry: official names, typos refused
+        owner = desk.registry.resolve(owner, f"{field}.owner")
     if d.due < held_on:
         raise ValidationError(f"{field}.due", d.due.isoformat(), f"不能早于会议日期 {held_on}")
     items = tuple(dict.fromkeys(n.strip() for n in d.items if n.strip()))
     for number in items:
         if desk.get(number).district != desk.district:  # AppealNotFound when unknown
             raise ValidationError(f"{field}.items", number, f"不是{desk.district}的事项")
-    return Decision(
-        text=text(f"{field}.text", d.text), owner=text(f"{field}.owner", d.owner, limit=100),
-        due=d.due, items=items,
-    )  # fmt: skip
+    return Decision(text=text(f"{field}.text", d.text), owner=owner, due=d.due, items=items)
 
 
 def record_meeting(

@@ -339,13 +339,16 @@ def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> li
         and not (last.resolved and last.satisfied)
     ):
         verdict = "未解决" if not last.resolved else "不满意"
+        todo = "请重新交办或定性"
+        if not last.reached:
+            verdict, todo = "未联系上企业", "请再次回访"
         out.append(
             Action(
                 kind=ActionKind.REHANDLE,
                 number=n,
                 target=desk,
                 key=f"rehandle:{len(state.follow_ups)}",
-                message=f"事项 {n} 回访{verdict}，请重新交办或定性",
+                message=f"事项 {n} 回访{verdict}，{todo}",
             )
         )
     age = (on - local_date(state.registered_at)).days

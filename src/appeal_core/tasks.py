@@ -28,6 +28,7 @@ from appeal_core.journal import (
     stream_key,
 )
 from appeal_core.policy import Policy
+from appeal_core.registry import actor_in
 from appeal_core.sweep import Action, ActionKind, Chased, Known, chase
 from appeal_core.timeutil import local_date
 
@@ -162,6 +163,7 @@ def _change(desk: DeskBase, task_id: str, make: Callable[[Task, str], JournalEve
 def report_task(desk: DeskBase, task_id: str, *, text_: str, at: datetime, by: Actor) -> Task:
     """The owner department reports the task done."""
     desk._context(at, by)
+    by = actor_in(desk.registry, by)  # a department under its official name
 
     def make(task: Task, stream: str) -> JournalEvent:
         if by.role is not Role.DEPARTMENT or by.department != task.owner:

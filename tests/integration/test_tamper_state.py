@@ -116,7 +116,7 @@ def test_a_stale_version_is_refused_before_any_decision(sql_url: str) -> None:
     [
         ("DELETE FROM appeals WHERE number = ?", "state"),
         ("INSERT INTO m_visits SELECT 'HM-2026-9999', ord, district, lead, visited, resolved,"
-         " satisfaction FROM m_visits WHERE number = ?", "projection"),
+         " satisfaction, reached, superseded FROM m_visits WHERE number = ?", "projection"),
         ("UPDATE counters SET last_seq = last_seq - 1 WHERE 1 = 1 OR district = ?", "projection"),
     ],
 )  # fmt: skip

@@ -19,7 +19,6 @@ from appeal_core import (
     ValidationError,
 )
 from appeal_core import events as e
-from appeal_core.errors import AppealError
 from appeal_core.sweep import ActionKind
 
 DESK = Actor.desk()
@@ -212,22 +211,24 @@ def test_a_re_dated_calendar_keeps_the_paused_days() -> None:
     assert again is not None and (again.due, again.paused) == (item.reply_due.due, 3)
 
 
-class Sealed(Desk):
-    """A desk whose November is sealed: the hook ``check_month_open`` refuses it."""
-
-    def check_month_open(self, day: date, action: str) -> None:
-        if (day.year, day.month) == (2024, 11):
-            raise ValidationError("since", day.isoformat(), f"2024年11月已封账，不能{action}")
-
-
 def test_a_pause_cannot_reach_back_into_a_sealed_month() -> None:
-    desk = Sealed(MemoryStore())
+    from appeal_core.errors import SealedMonthError
+    from appeal_core.journal import Corrected
+
+    desk = Desk(MemoryStore())
     n = new_item(desk, "2024-11-28")  # due 12-03
-    with pytest.raises(ValidationError, match="已封账，不能暂停计时"):
-        desk.pause(n, reason="materials", until=d("2024-12-10"), document="补正通知",
-                   since=d("2024-11-29"), at=at("2024-12-02"), by=DESK)  # fmt: skip
+    desk.close_month(2024, 11, at=at("2024-12-02", 8), by=DESK)
+    stop = {"reason": "materials", "until": d("2024-12-10"), "document": "补正通知"}
+    with pytest.raises(SealedMonthError, match="2024年11月的数据已封存"):
+        desk.pause(n, since=d("2024-11-29"), at=at("2024-12-02"), by=DESK, **stop)  # type: ignore[arg-type]
     assert desk.history(n)[-1].__class__ is e.Assigned  # nothing written
-    desk.pause(n, reason="materials", until=d("2024-12-10"), document="补正通知",
-               since=d("2024-12-02"), at=at("2024-12-02"), by=DESK)  # fmt: skip
-    with pytest.raises(AppealError):
+    # as a correction, with its reason, the back-dated day is recorded and listed
+    with desk.correction("企业11月29日已被要求补正材料，当时漏录", at=at("2024-12-02"), by=DESK):
+        desk.pause(n, since=d("2024-11-29"), at=at("2024-12-02"), by=DESK, **stop)  # type: ignore[arg-type]
+    assert desk.get(n).paused
+    (corrected,) = [ev for ev in desk.store.journal("@HM:months") if isinstance(ev, Corrected)]
+    assert corrected.effective == d("2024-11-29") and corrected.items[0].number == n
+    with pytest.raises(SealedMonthError):
         desk.resume(n, on=d("2024-11-30"), at=at("2024-12-03"), by=DESK)
+    assert not desk.resume(n, on=d("2024-12-02"), at=at("2024-12-03"), by=DESK).paused
+    assert desk.verify_month(2024, 11).ok  # the sealed month is as it was

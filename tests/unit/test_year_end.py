@@ -308,3 +308,13 @@ def test_after_loading_and_re_dating_every_deadline_is_what_the_full_calendar_gi
         want = reply_deadline(full, desk.policy, item.reply_due.start, complex_=False)
         assert (item.reply_due.due, item.reply_due.provisional) == (want.due, False)
     assert desk.provisional() == () and desk.calendar_impact() == ()
+
+
+def test_a_year_after_a_missing_one_is_refused_and_nothing_is_stored() -> None:
+    desk = Desk(MemoryStore())
+    with pytest.raises(ValidationError, match="缺少 2027 年"):
+        desk.load_notice(example_notice(2028), at=at("2026-12-01"), by=CLERK)
+    assert desk.notices() == () and desk.calendar.add_workdays(date(2026, 12, 30), 1)
+    desk.load_notice(NOTICE_2027, at=at("2026-12-01"), by=CLERK)
+    desk.load_notice(example_notice(2028), at=at("2026-12-01"), by=CLERK)
+    assert [e.notice.year for e in desk.notices()] == [2027, 2028]

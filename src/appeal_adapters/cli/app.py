@@ -185,6 +185,13 @@ def on_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--json", "as_json", is_flag=True, help="输出 JSON，供脚本使用 / JSON output for scripts."
 )
+@click.option(
+    "--correction",
+    default=None,
+    metavar="REASON",
+    help="作为更正办理（日期在已封存月份内的操作须说明理由，由区服务企业办记录）"
+    " / record the command as a correction of a sealed month, with the reason.",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -194,6 +201,7 @@ def cli(
     acting: str,
     outside: str,
     as_json: bool,
+    correction: str | None,
 ) -> None:
     """民营企业诉求直通车：登记、交办、答复、回访、销号与月度通报。
 
@@ -206,6 +214,7 @@ def cli(
         acting=acting,
         as_json=as_json,
         outside=outside,
+        correction=correction,
     )
     ctx.obj = session
     ctx.call_on_close(session.close)

@@ -224,6 +224,7 @@ def resolve(session: Session, number: str, on: date | None, resolution: str) -> 
 )
 @click.option("--unsatisfied", "satisfaction", flag_value="unsatisfied", help="不满意")
 @click.option("--resolved/--unresolved", default=None, help="问题是否解决")
+@click.option("--unreached", is_flag=True, help="未联系上企业（无效回访，之后须再次回访）")
 @click.option("--notes", default="", help="其他说明")
 @click.option("--visited", type=DATE, default=None, help="回访日期（默认办理日期）")
 def follow_up(
@@ -232,12 +233,16 @@ def follow_up(
     on: date | None,
     satisfaction: str | None,
     resolved: bool | None,
+    unreached: bool,
     notes: str,
     visited: date | None,
 ) -> None:
-    if satisfaction is None or resolved is None:
+    if unreached and (satisfaction is not None or resolved):
+        raise click.UsageError("未联系上企业（--unreached）时不填满意度和 --resolved")
+    if not unreached and (satisfaction is None or resolved is None):
         raise click.UsageError(
             "请注明 --satisfied/--basically-satisfied/--unsatisfied 和 --resolved/--unresolved"
+            "（未联系上企业时用 --unreached）"
         )
     item = session.desk.follow_up(
         number,
@@ -247,6 +252,7 @@ def follow_up(
         visited_on=visited,
         at=session.when(number, on),
         by=session.actor,
+        reached=not unreached,
     )
     _done(session, item, "已回访")
 

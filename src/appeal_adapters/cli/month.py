@@ -12,8 +12,8 @@ import attrs
 import click
 
 from appeal_adapters.cli.app import DATE, cli, on_option
+from appeal_adapters.cli.figures import parse_month
 from appeal_adapters.cli.items import pass_session
-from appeal_adapters.cli.reports import parse_month
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_adapters.documents import render
 from appeal_adapters.documents.digest import digest_text

@@ -60,11 +60,14 @@ class Session:
     acting: str
     as_json: bool
     outside: str = "weekdays"
+    #: ``--correction REASON``: commands dated in a sealed month are recorded as corrections.
+    correction: str | None = None
     _desk: Desk | None = None
     _reader: Desk | None = None
     _plugins: AppealPlugins | None = None
     #: The item an acting command is about and its version when ``when`` took the time.
     _seen: tuple[str, int] | None = None
+    _correcting: Any = None
 
     @property
     def plugins(self) -> AppealPlugins:
@@ -78,6 +81,13 @@ class Session:
         """The desk over the chosen store (opened for writing), calendar and policy."""
         if self._desk is None:
             self._desk = self._build(read_only=False)
+            if self.correction is not None:
+                # recorded now, by the desk (``--as`` names who acted in the command itself)
+                clerk = Actor.desk(self.actor.name if self.actor.role is Role.DESK else "")
+                self._correcting = self._desk.correction(
+                    self.correction, at=instant(None), by=clerk
+                )
+                self._correcting.__enter__()
         return self._desk
 
     @property
@@ -125,7 +135,10 @@ class Session:
         return parse_actor(self.acting)
 
     def close(self) -> None:
-        """Close the stores that were opened."""
+        """Close the stores that were opened (ending a correction block first)."""
+        if self._correcting is not None:
+            self._correcting.__exit__(None, None, None)
+            self._correcting = None
         for desk in (self._desk, self._reader):
             if desk is not None:
                 desk.store.close()

@@ -1,10 +1,16 @@
-"""The built-in renderer plugin: the 附件1 sheet, the 附件2 list, the monthly briefing, and the
-month's documents: the meeting's agenda and minutes, the daily digest, the supervision notice."""
+"""The built-in renderer plugin: the 附件1 sheet, the 附件2 list, the monthly briefing, its
+appendix (every item behind every figure), the annual assessment, and the month's documents:
+the meeting's agenda and minutes, the daily digest, the supervision notice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from appeal_adapters.documents.assessment import (
+    render_annual_docx,
+    render_annual_xlsx,
+    render_explain_xlsx,
+)
 from appeal_adapters.documents.briefing import render_briefing, render_briefing_html
 from appeal_adapters.documents.common import Renderer
 from appeal_adapters.documents.digest import (
@@ -24,6 +30,9 @@ BUILT_IN = (
     Renderer(name="summary_list.csv", kind="summary_list", fn=render_summary_csv),
     Renderer(name="briefing.docx", kind="briefing", fn=render_briefing),
     Renderer(name="briefing.html", kind="briefing", fn=render_briefing_html),
+    Renderer(name="explain.xlsx", kind="explain", fn=render_explain_xlsx),
+    Renderer(name="annual.xlsx", kind="annual", fn=render_annual_xlsx),
+    Renderer(name="annual.docx", kind="annual", fn=render_annual_docx),
     Renderer(name="agenda.docx", kind="agenda", fn=render_agenda),
     Renderer(name="minutes.docx", kind="minutes", fn=render_minutes),
     Renderer(name="digest.docx", kind="digest", fn=render_digest_docx),

@@ -249,8 +249,40 @@ def _fill_metrics(cur: Any, dialect: Dialect) -> None:
                 cur.executemany(dialect.sql(statement), values)
 
 
+def _fill_definitions(cur: Any, dialect: Dialect) -> None:
+    """Migration 8: ``superseded`` of the visits and ``kept`` of the completion deadlines of
+    the items that can have them (two visits, or two completion deadlines in one cycle)."""
+    cur.execute(
+        "SELECT number FROM m_visits GROUP BY number HAVING count(*) > 1 UNION "
+        "SELECT number FROM m_completions GROUP BY number, cycle HAVING count(*) > 1"
+    )
+    numbers = sorted({number for (number,) in cur.fetchall()})
+    for k in range(0, len(numbers), 500):
+        chunk = numbers[k : k + 500]
+        marks = ", ".join("?" * len(chunk))
+        cur.execute(
+            dialect.sql(
+                f"SELECT number, body FROM events WHERE number IN ({marks})"
+                " ORDER BY number, version"
+            ),
+            chunk,
+        )
+        histories: dict[str, list[e.Event]] = {}
+        for number, body in cur.fetchall():
+            histories.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+        visits, completions = [], []
+        for number, history in histories.items():
+            p = project(history)
+            visits += [(dialect.day(v.superseded), number, v.order) for v in p.visits]
+            completions += [(int(r.kept), number, r.cycle, r.order) for r in p.completions]
+        text = "UPDATE m_visits SET superseded = ? WHERE number = ? AND ord = ?"
+        cur.executemany(dialect.sql(text), visits)
+        text = "UPDATE m_completions SET kept = ? WHERE number = ? AND cycle = ? AND ord = ?"
+        cur.executemany(dialect.sql(text), completions)
+
+
 def _fill_co_dues(cur: Any, dialect: Dialect) -> None:
-    """Migration 8: the co-handlers' deadline rows of every stored item, from its history."""
+    """Migration 9: the co-handlers' deadline rows of every stored item, from its history."""
     text = (
         "SELECT created_seq, number FROM appeals WHERE created_seq > ? ORDER BY created_seq LIMIT ?"
     )
@@ -503,6 +535,29 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     ),
     (
         8,
+        "the figures' definitions (口径): visits not reaching the enterprise, visits replaced "
+        "after re-handling, completion deadlines extended after they had passed",
+        (
+            "ALTER TABLE m_visits ADD COLUMN reached INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE m_visits ADD COLUMN superseded {date}",
+            "ALTER TABLE m_completions ADD COLUMN kept INTEGER NOT NULL DEFAULT 0",
+            _fill_definitions,
+            "DROP INDEX m_visits_month",
+            """CREATE INDEX m_visits_month
+                ON m_visits (visited, district, lead, resolved, satisfaction, reached,
+                             superseded)""",
+            "DROP INDEX m_completions_due",
+            """CREATE INDEX m_completions_due
+                ON m_completions (due, district, changed, replaced, started, ended, final_reply,
+                                  lead, kept)""",
+            """CREATE INDEX m_cycles_finished
+                ON m_cycles (final_reply, district, lead, completion_due, completion_changed,
+                             number, cycle)
+                WHERE final_reply IS NOT NULL""",
+        ),
+    ),
+    (
+        9,
         "co-handlers' report deadlines (the co-handling section of the monthly figures)",
         (
             """CREATE TABLE m_co_dues (
@@ -532,14 +587,15 @@ UPDATED_COLUMNS = APPEAL_COLUMNS[2:-1]
 M4_ITEM_COLUMNS = ("number", "district", "channel", "registered", "assigned_or_answered",
                   "answered", "ended")  # fmt: skip
 #: Columns of the schema-4 metrics tables (later ones were appended by migration 5).
-M4_WIDTH = {"m_cycles": 12, "m_completions": 6}
+M4_WIDTH = {"m_cycles": 12, "m_completions": 6, "m_visits": 7}
 M4_TABLES = ("m_items", "m_cycles", "m_completions", "m_visits")
 M_CYCLE_COLUMNS = ("number", "cycle", "district", "lead", "assigned", "started", "reply_due",
                    "first_reply", "final_reply", "ended", "active_until", "long_open",
                    "completion_due", "completion_changed", "reply_changed")  # fmt: skip
 M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced",
-                        "lead", "started", "ended", "final_reply")  # fmt: skip
-M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction")
+                        "lead", "started", "ended", "final_reply", "kept")  # fmt: skip
+M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction",
+                   "reached", "superseded")  # fmt: skip
 M_REPLY_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced", "lead",
                    "started", "ended", "first_reply")  # fmt: skip
 M_CO_COLUMNS = ("number", "cycle", "department", "ord", "district", "changed", "due", "replaced",
@@ -784,14 +840,12 @@ def metric_rows(rows: Rows, p: Projection) -> None:
              day(c.ended), day(until), int(long_open), day(last.due if last else None),
              day(last.changed if last else None), day(reply.changed if reply else c.started))
         )  # fmt: skip
-    completions = p.completions
-    for k, r in enumerate(completions):
+    for r in p.completions:
         c = cycles[r.cycle - 1]
-        following = completions[k + 1] if k + 1 < len(completions) else None
-        replaced = following.changed if following and following.cycle == r.cycle else None
         rows.m_completions.append(
             (number, r.cycle, r.order, district, day(r.changed), day(r.due),
-             day(replaced), c.lead, day(c.started), day(c.ended), day(c.final_reply))
+             day(r.replaced), c.lead, day(c.started), day(c.ended), day(c.final_reply),
+             int(r.kept))
         )  # fmt: skip
     replies = p.reply_dues
     for k, d in enumerate(replies):
@@ -805,7 +859,7 @@ def metric_rows(rows: Rows, p: Projection) -> None:
     for v in p.visits:
         rows.m_visits.append(
             (number, v.order, district, v.lead, day(v.visited), int(v.resolved),
-             v.satisfaction.value)
+             v.satisfaction.value, int(v.reached), day(v.superseded))
         )  # fmt: skip
 
 

@@ -8,7 +8,6 @@ migrates nor writes; its readers never wait for a writer.
 
 from __future__ import annotations
 
-import calendar
 import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,18 +19,14 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.storage import audit, sql
 from appeal_adapters.storage import checkpoint as cp
 from appeal_core.appeal import Appeal, Channel
+from appeal_core.definitions import MetricsRules, period
 from appeal_core.duplicates import enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
+from appeal_core.metrics import COUNTS, month_bounds
 from appeal_core.timeutil import SHANGHAI, local_date
-
-#: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
-COUNTS = (
-    "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
-    "visited", "resolved", "satisfied", "overdue_open", "stock",
-)  # fmt: skip
 
 
 class GuardedCursor:
@@ -141,9 +136,36 @@ class SqlStore:
         stored state is not their fold: the current-state table was changed behind the log)."""
         return audit.load_checked(self._cursor(), self.dialect, number)[0]
 
+    def histories(self, numbers: Iterable[str]) -> Iterator[tuple[str, tuple[Event, ...]]]:
+        """``(number, events)`` of many items, read 500 at a time (one query each), in the
+        order given; an unknown number has no events (``()``)."""
+        cur, pending = self._cursor(), list(numbers)
+        for k in range(0, len(pending), 500):
+            chunk = pending[k : k + 500]
+            marks = ", ".join("?" * len(chunk))
+            cur.execute(
+                self.dialect.sql(
+                    f"SELECT number, body FROM events WHERE number IN ({marks})"
+                    " ORDER BY number, version"
+                ),
+                chunk,
+            )
+            found: dict[str, list[Event]] = {}
+            for number, body in cur.fetchall():
+                found.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+            for number in chunk:
+                yield number, tuple(found.get(number, ()))
+
     def journal(self, stream: str) -> tuple[JournalEvent, ...]:
         """A journal stream's events, oldest first; ``()`` when it has none."""
         return load_journal(self._cursor(), self.dialect, stream)
+
+    def journal_version(self, stream: str) -> int:
+        """How many events a journal stream has (one indexed look-up: desks re-read a stream
+        only when it grew)."""
+        cur = self._cursor()
+        cur.execute(self.dialect.sql(JOURNAL_VERSION), (stream,))
+        return int(cur.fetchone()[0] or 0)
 
     def numbers(self, district: str | None = None) -> tuple[str, ...]:
         """Item numbers in registration order."""
@@ -329,19 +351,70 @@ class SqlStore:
             found.update(number for (number,) in cur.fetchall())
         return sorted(found)
 
+    def month_numbers(
+        self,
+        first: date,
+        last: date,
+        district: str | None = None,
+        *,
+        lead: str | None = None,
+        kinds: Sequence[str] = ("visit", "cycle", "reply", "completion", "finished", "stock"),
+    ) -> list[str]:
+        """Items with a metrics row the month ``first``..``last`` may count (visits, cycle
+        starts, reply and completion deadlines and final replies in it, stock at its cut-off),
+        optionally of one
+        lead department: the candidates an explanation reads (``appeal_core.explain``)."""
+        lo, hi = first.isoformat(), last.isoformat()
+        short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
+        where = "".join(
+            f" AND {{t}}{column} = ?" for column, value in (("district", district), ("lead", lead))
+            if value is not None
+        )  # fmt: skip
+        tail = tuple(v for v in (district, lead) if v is not None)
+        queries = {
+            "visit": (MONTH_VISIT_NUMBERS, (lo, hi), ""),
+            "cycle": (MONTH_CYCLE_NUMBERS, (lo, hi), ""),
+            "reply": (MONTH_REPLY_NUMBERS, (lo, hi, hi), ""),
+            "completion": (MONTH_COMPLETION_NUMBERS, (lo, hi, hi), ""),
+            "finished": (MONTH_FINISHED_NUMBERS, (lo, hi), "c."),
+        }
+        cur, found = self._cursor(), set[str]()
+        for kind in kinds:
+            if kind == "stock":
+                stock: tuple[tuple[str, tuple[str, ...]], ...] = (
+                    (STOCK_SHORT, (short_from, hi, hi)), (STOCK_LONG, (hi, hi)))  # fmt: skip
+                for text, params in stock:
+                    cur.execute(self.dialect.sql(text.format(where=where.format(t="c."))),
+                                (*params, *tail))  # fmt: skip
+                    found.update(n for (n,) in cur.fetchall())
+                continue
+            text, params, prefix = queries[kind]
+            cur.execute(self.dialect.sql(text.format(where=where.format(t=prefix))),
+                        (*params, *tail))  # fmt: skip
+            found.update(n for (n,) in cur.fetchall())
+        return sorted(found)
+
     def month_counts(
-        self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
+        self,
+        year: int,
+        month: int,
+        district: str | None = None,
+        *,
+        weight: float = 1.0,
+        rules: MetricsRules | None = None,
+        bounds: tuple[date, date] | None = None,
     ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
         """The monthly report's counts, computed in SQL over the metrics tables.
 
         Returns ``(per_department, channels)`` for ``appeal_core.metrics.report_from_counts``:
         per lead department a dict of the ``COUNTS`` (``satisfied`` counts a satisfied visit 1
-        and a basically satisfied one ``weight``, the policy's ``basically_satisfied_weight``;
-        the others are ints), and per channel ``[received, assigned_or_answered, answered]``.
-        Exactly ``appeal_core.metrics.aggregate`` over the same items (docs/metrics.md).
+        and a basically satisfied one the rules' weight; the others are ints), and per channel
+        ``[received, assigned_or_answered, answered]``.  ``rules`` are the definitions (口径;
+        default: the seed's, with ``weight`` for 基本满意) and ``bounds`` the period (default:
+        by the rules).  Exactly ``appeal_core.metrics.aggregate`` over the same items.
         """
-        first = date(year, month, 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
+        rules = rules or MetricsRules(basically_satisfied_weight=weight)
+        first, last = bounds or period(rules, rules, year, month)
         lo, hi = first.isoformat(), last.isoformat()
         short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
         cur, d = self._cursor(), self.dialect
@@ -349,7 +422,7 @@ class SqlStore:
         tail: tuple[str, ...] = () if district is None else (district,)
         per_dept: dict[str, dict[str, float]] = {}
 
-        def run(text: str, params: tuple[str, ...], prefix: str = "") -> list[Any]:
+        def run(text: str, params: tuple[Any, ...], prefix: str = "") -> list[Any]:
             cur.execute(d.sql(text.format(where=where.format(t=prefix))), (*params, *tail))
             return list(cur.fetchall())
 
@@ -358,15 +431,20 @@ class SqlStore:
             for key, value in counts.items():
                 entry[key] += int(value or 0)
 
-        for lead, n, resolved, full, basic in run(MONTH_VISITS, (lo, hi)):
+        visits = (lo, hi, int(rules.valid_visits_only), int(rules.revisit_final), hi)
+        weight = rules.basically_satisfied_weight
+        for lead, n, resolved, full, basic in run(MONTH_VISITS, visits):
             add(lead, visited=n, resolved=resolved)
             per_dept[lead]["satisfied"] += int(full or 0) + weight * int(basic or 0)
         for lead, n in run(MONTH_ASSIGNED, (lo, hi)):
             add(lead, assigned=n)
         for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, reply_due=n, replied_on_time=on_time)
-        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi)):
+        keep = int(rules.extension_keeps_miss)
+        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, keep, hi, hi)):
             add(lead, completion_due=n, completed_on_time=on_time)
+        for lead, n in run(MONTH_LATE, (lo, hi, hi, hi), "c."):
+            add(lead, completed_late=n)
         late = (hi, hi, hi, hi, hi, hi, hi, hi)
         for text, params in (
             (MONTH_STOCK_SHORT, (short_from, hi, hi)),
@@ -380,12 +458,18 @@ class SqlStore:
         return dict(sorted(per_dept.items())), channels
 
     def co_handling_counts(
-        self, year: int, month: int, district: str | None = None
+        self,
+        year: int,
+        month: int,
+        district: str | None = None,
+        *,
+        bounds: tuple[date, date] | None = None,
     ) -> dict[str, dict[str, int]]:
         """The co-handling section's counts per co-handling department, in SQL over
-        ``m_co_dues``: exactly ``appeal_core.cohandling.co_counts`` over the same items."""
-        lo = date(year, month, 1).isoformat()
-        hi = date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+        ``m_co_dues``: exactly ``appeal_core.cohandling.co_counts`` over the same items
+        (``bounds``: the month's period, by default the calendar month)."""
+        first, last = bounds or month_bounds(year, month)
+        lo, hi = first.isoformat(), last.isoformat()
         where = "" if district is None else " AND district = ?"
         tail: tuple[str, ...] = () if district is None else (district,)
         cur, out = self._cursor(), dict[str, dict[str, int]]()
@@ -541,6 +625,11 @@ class SqlUnitOfWork:
         staged.events.extend(events)
         self._journal[stream] = staged
 
+    def journal_version(self, stream: str) -> int:
+        """How many events a journal stream has, staged ones included."""
+        staged = self._journal.get(stream)
+        return staged.base + len(staged.events) if staged else self._journal_version(stream)
+
     def _journal_version(self, stream: str) -> int:
         self._cur.execute(self._d.sql(JOURNAL_VERSION), (stream,))
         return int(self._cur.fetchone()[0] or 0)
@@ -667,10 +756,13 @@ DUE_FROM = """SELECT created_seq, number FROM appeals WHERE is_open = 1
     AND (reply_due >= ? OR completion_due >= ? OR escalation_due >= ?){where}"""
 # The monthly report over the metrics tables: ``appeal_core.metrics._counts_for`` in SQL.
 # Facts dated after the cut-off (the month's last day) are not known yet.
+# Visits of the month, less those the definitions leave out: not reaching the enterprise
+# (``valid_visits_only``), replaced by the visit after re-handling (``revisit_final``).
 MONTH_VISITS = """SELECT lead, count(*), sum(resolved),
     sum(CASE WHEN satisfaction = 'satisfied' THEN 1 ELSE 0 END),
     sum(CASE WHEN satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)
-    FROM m_visits WHERE visited >= ? AND visited <= ?{where} GROUP BY lead"""
+    FROM m_visits WHERE visited >= ? AND visited <= ? AND (reached = 1 OR ? = 0)
+    AND (? = 0 OR superseded IS NULL OR superseded > ?){where} GROUP BY lead"""
 MONTH_ASSIGNED = """SELECT lead, count(*) FROM m_cycles
     WHERE started >= ? AND started <= ? AND assigned = 1{where} GROUP BY lead"""
 # The cycle's reply deadline in force at the cut-off (set by then, not yet re-dated), due in the
@@ -681,13 +773,26 @@ MONTH_REPLY_DUE = """SELECT lead, count(*),
     AND started <= ?
     AND NOT (ended IS NOT NULL AND ended <= due AND (first_reply IS NULL OR first_reply > ?)){where}
     GROUP BY lead"""
-# The cycle's completion deadline in force at the cut-off: set by then and not yet replaced.
+# The cycle's completion deadline in force at the cut-off: set by then and not yet replaced
+# (or, under ``extension_keeps_miss``, replaced by an extension only after it had passed).
 MONTH_COMPLETION_DUE = """SELECT lead, count(*),
     sum(CASE WHEN final_reply <= due THEN 1 ELSE 0 END) FROM m_completions
-    WHERE due >= ? AND due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
-    AND started <= ?
+    WHERE due >= ? AND due <= ? AND changed <= ?
+    AND (replaced IS NULL OR replaced > ? OR (? = 1 AND kept = 1)) AND started <= ?
     AND NOT (ended IS NOT NULL AND ended <= due AND (final_reply IS NULL OR final_reply > ?)){where}
     GROUP BY lead"""
+# Cycles finished (final reply) in the month after their completion deadline in force at the
+# cut-off (逾期办理).
+_IN_FORCE = """(CASE WHEN c.completion_changed IS NULL THEN NULL
+    WHEN c.completion_changed <= ? THEN c.completion_due
+    ELSE (SELECT x.due FROM m_completions x WHERE x.number = c.number AND x.cycle = c.cycle
+          AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1) END)"""
+MONTH_LATE = f"""SELECT c.lead, count(*) FROM m_cycles c
+    WHERE c.final_reply >= ? AND c.final_reply <= ? AND c.final_reply > {_IN_FORCE}{{where}}
+    GROUP BY c.lead"""
+MONTH_FINISHED_NUMBERS = (
+    "SELECT c.number FROM m_cycles c WHERE c.final_reply >= ? AND c.final_reply <= ?{where}"
+)
 # The item's current cycle at the cut-off, still open: started <= cut-off < active_until.  Its
 # reply and completion deadlines then are its latest ones when those were set by the cut-off
 # (nearly always); otherwise the latest row set by then is looked up.
@@ -708,6 +813,12 @@ _SHORT = "c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_unti
 _LONG = "c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
 MONTH_STOCK_SHORT = _STOCK.format(cond=_SHORT)
 MONTH_STOCK_LONG = _STOCK.format(cond=_LONG)
+MONTH_VISIT_NUMBERS = "SELECT number FROM m_visits WHERE visited >= ? AND visited <= ?{where}"
+MONTH_CYCLE_NUMBERS = "SELECT number FROM m_cycles WHERE started >= ? AND started <= ?{where}"
+MONTH_REPLY_NUMBERS = """SELECT number FROM m_reply_dues
+    WHERE due >= ? AND due <= ? AND changed <= ?{where}"""
+MONTH_COMPLETION_NUMBERS = """SELECT number FROM m_completions
+    WHERE due >= ? AND due <= ? AND changed <= ?{where}"""
 STOCK_SHORT = "SELECT c.number FROM m_cycles c WHERE " + _SHORT + "{where}"
 STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
 # The co-handling section (``appeal_core.cohandling``): a report deadline in force at the
