@@ -196,9 +196,24 @@ def walk_every_journal_event(desk: Desk, at: datetime = START) -> tuple[str, ...
     day = held.date() + timedelta(days=14)  # the item overdue: a supervision notice; a task due
     noon = datetime.combine(day, time(23), SHANGHAI)
     desk.sweep(day, at=noon, by=DESK)
-    desk.load_notice(_notice_loaded("", 2030).notice, at=noon, by=DESK, source="2030.toml",
+    desk.load_notice(_notice_loaded("", 2027).notice, at=noon, by=DESK, source="2027.toml",
                      force=True, reason="测试")  # fmt: skip
-    return tuple(stream_key(desk.district, k) for k in ("calendar", "notices", "meetings", "tasks"))
+    _months(desk, noon)
+    kinds = ("calendar", "notices", "meetings", "tasks", "months", "policy", "departments")
+    return tuple(stream_key(desk.district, k) for k in kinds)
+
+
+def _months(desk: Desk, now: datetime) -> None:
+    """A sealed month, a correction into it, an amendment of the definitions, a registry."""
+    from appeal_core.departments import DepartmentEntry
+
+    desk.close_month(2026, 10, at=now, by=DESK)
+    with desk.correction("10月30日来电当时漏录", at=now, by=DESK):
+        register(desk, datetime(2026, 10, 30, 9, tzinfo=SHANGHAI), "漏录的来电")
+    desk.amend_rules(desk.policy.metrics_rules, effective="2026-12", at=now, by=DESK,
+                     reason="测试：口径不变，仅记录一次变更")  # fmt: skip
+    entries = [DepartmentEntry(name=name, order=k) for k, name in enumerate(DEPARTMENTS, 1)]
+    desk.load_departments(entries, at=now, by=DESK, source="departments.toml")
 
 
 def _redated(desk: Desk) -> str:
