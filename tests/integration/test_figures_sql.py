@@ -95,12 +95,13 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         "CREATE INDEX m_visits_month ON m_visits (visited, district, lead, resolved, satisfaction)",
         "CREATE INDEX m_completions_due ON m_completions (due, district, changed, replaced,"
         " started, ended, final_reply, lead)",
+        "DROP INDEX m_co_dues_due", "DROP TABLE m_co_dues",  # schema 9 (the co-handling rows)
         "UPDATE schema_version SET version = 7",
     ):  # fmt: skip
         conn.execute(statement)
     conn.close()
     store = SQLiteStore(str(path))
-    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone() == (8,)
+    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone() == (9,)
     histories = [ev for ev, _ in items]
     for policy in (Policy(), Policy(revisit_final=True, extension_keeps_miss=True)):
         for year, month in ((2024, 10), (2024, 11), (2024, 12)):

@@ -1,8 +1,19 @@
 """The ``appeal`` command line (extra ``appeal[cli]``): the desk's daily work from a shell."""
 
-from appeal_adapters.cli import audit, figures, holidays, items, months, operations, reports
+from appeal_adapters.cli import (
+    audit,
+    figures,
+    handling,
+    holidays,
+    items,
+    month,
+    months,
+    operations,
+    reports,
+)
 from appeal_adapters.cli.app import cli, main
 
 __all__ = [
-    "audit", "cli", "figures", "holidays", "items", "main", "months", "operations", "reports",
+    "audit", "cli", "figures", "handling", "holidays", "items", "main", "month", "months",
+    "operations", "reports",
 ]  # fmt: skip
