@@ -7,13 +7,22 @@ from appeal_adapters.cli import (
     holidays,
     items,
     month,
-    months,
     operations,
     reports,
+    rules,
 )
 from appeal_adapters.cli.app import cli, main
 
 __all__ = [
-    "audit", "cli", "figures", "handling", "holidays", "items", "main", "month", "months",
-    "operations", "reports",
+    "audit",
+    "cli",
+    "figures",
+    "handling",
+    "holidays",
+    "items",
+    "main",
+    "month",
+    "operations",
+    "reports",
+    "rules",
 ]  # fmt: skip
