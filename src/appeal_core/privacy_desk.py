@@ -161,6 +161,16 @@ def _forget(desk: DeskBase, before: date, at: datetime, by: Actor) -> Quarantine
     return event
 
 
+def erased_action(event: ContactErased) -> Action:
+    """The sweep's report of one erasure by the retention rule (already recorded)."""
+    how = "按保存期限" if event.rule == "retention" else "应本人要求"
+    return Action(
+        kind=ActionKind.ERASED, number="", target="", key=f"erased:{event.contact}",
+        message=f"联系人 {event.contact} 的个人信息已{how}删除（事项 {'、'.join(event.numbers)}）",
+        numbers=event.numbers,
+    )  # fmt: skip
+
+
 def unerased_action(on: date, failed: Sequence[tuple[str, str]], policy: Policy) -> Action:
     """The desk's notice that some contacts due for erasure could not be erased (the others
     were): which, and why the first one was refused."""

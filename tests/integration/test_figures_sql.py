@@ -93,7 +93,7 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         "DROP INDEX appeals_contact", "DROP TABLE contacts", "DROP TABLE key_master",
         "DROP TABLE chain_rewrites", "ALTER TABLE appeals DROP COLUMN contact_id",
         "ALTER TABLE appeals DROP COLUMN ended_on", "ALTER TABLE quarantine DROP COLUMN key_id",
-        # schema 9's
+        # schema 10's
 
         "DROP INDEX m_visits_month", "DROP INDEX m_completions_due", "DROP INDEX m_cycles_finished",
         "ALTER TABLE m_visits DROP COLUMN reached", "ALTER TABLE m_visits DROP COLUMN superseded",
@@ -101,6 +101,7 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         "CREATE INDEX m_visits_month ON m_visits (visited, district, lead, resolved, satisfaction)",
         "CREATE INDEX m_completions_due ON m_completions (due, district, changed, replaced,"
         " started, ended, final_reply, lead)",
+        "DROP INDEX m_co_dues_due", "DROP TABLE m_co_dues",  # schema 9 (the co-handling rows)
         "UPDATE schema_version SET version = 7",
     ):  # fmt: skip
         conn.execute(statement)

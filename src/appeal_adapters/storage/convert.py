@@ -1,4 +1,4 @@
-"""Converting a store written before personal data was encrypted (schema migration 9).
+"""Converting a store written before personal data was encrypted (schema migration 10).
 
 Every registration gets its contact id (a contact already met in the district, by phone and
 name, or a new one named after the item), the labels of its personal notes and, when a note asked
