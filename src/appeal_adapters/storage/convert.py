@@ -23,6 +23,7 @@ from appeal_adapters.storage import sql
 from appeal_adapters.storage.contacts import ContactKeys
 from appeal_core import events as e
 from appeal_core.enterprise import Enterprise
+from appeal_core.history import fold
 from appeal_core.policy import Policy
 from appeal_core.privacy import (
     asks_confidentiality,
@@ -194,34 +195,35 @@ def _quarantine(run: _Conversion) -> None:
 
 
 def _states(run: _Conversion) -> None:
-    """Each item's contact and end day in its row, and its stored state sealed like its events."""
+    """Each item's state folded again from its (converted) events, sealed like them, with its
+    contact and end day in its row: a state written by an older version may lack what this one
+    folds (the conversion rewrites every state anyway, so it writes the fold)."""
     cur, d = run.cur, run.dialect
     text = (
-        "SELECT a.created_seq, a.number, a.state, e.body FROM appeals a"
-        " JOIN events e ON e.number = a.number AND e.version = 1"
-        " WHERE a.created_seq > ? ORDER BY a.created_seq LIMIT ?"
+        "SELECT created_seq, number, state FROM appeals WHERE created_seq > ?"
+        " ORDER BY created_seq LIMIT ?"
     )
     for chunk in sql.chunks(cur, d, text, _BATCH):  # each chunk read whole: cur is free
+        numbers = [number for _, number, _ in chunk]
+        marks = ", ".join("?" * len(numbers))
+        cur.execute(
+            d.sql(
+                f"SELECT number, body FROM events WHERE number IN ({marks}) ORDER BY number, version"
+            ),
+            numbers,
+        )
+        bodies: dict[str, list[str]] = {}
+        for number, body in cur.fetchall():
+            bodies.setdefault(number, []).append(body)
+        open_ = run.keys().open if run.make is not None else None
         updates = []
-        for created, _, stored, body in chunk:
-            first = ser.loads(body)
-            firm = first.get("enterprise", {})
-            contact = str(firm.get("contact_id", ""))
-            if stored == sql.JUST_REGISTERED:
-                updates.append((contact, None, stored, created))
-                continue
-            data = ser.loads(stored)
-            data["enterprise"]["contact_id"] = contact
-            if firm.get("confidential"):
-                data["enterprise"]["confidential"] = True
-            if first.get("personal_notes"):
-                data["personal_notes"] = first["personal_notes"]
-            if not contact:
-                data["enterprise"].pop("contact_id")
-            state = ser.state_from_dict(data)
+        for created, number, stored in chunk:
+            state = fold(sql.read_event(body, open_) for body in bodies[number])
             contact = contact_of(state)
+            seal = None
             if contact and run.make is not None:
                 run.ensure({contact: (state.district, state.enterprise)})
-                seal_dict(data, contact, run.keys().ring.seal)
-            updates.append((contact, d.day(ended_on(state)), ser.dumps_state(data), created))
+                seal = run.keys().seal
+            text_ = stored if stored == sql.JUST_REGISTERED else sql.state_text(state, seal)
+            updates.append((contact, d.day(ended_on(state)), text_, created))
         cur.executemany(d.sql(UPDATE_ROW), updates)
