@@ -207,9 +207,7 @@ def _states(run: _Conversion) -> None:
         numbers = [number for _, number, _ in chunk]
         marks = ", ".join("?" * len(numbers))
         cur.execute(
-            d.sql(
-                f"SELECT number, body FROM events WHERE number IN ({marks}) ORDER BY number, version"
-            ),
+            d.sql(f"SELECT number, body FROM events WHERE number IN ({marks}) ORDER BY 1, version"),
             numbers,
         )
         bodies: dict[str, list[str]] = {}
