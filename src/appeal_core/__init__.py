@@ -4,6 +4,7 @@ from appeal_core.actor import Actor, Department, Role
 from appeal_core.appeal import (
     Appeal,
     Assignment,
+    Assumption,
     Channel,
     Characterization,
     Complexity,
@@ -38,7 +39,7 @@ from appeal_core.errors import (
 )
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
-from appeal_core.intake import Assumption, IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
+from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport

@@ -16,6 +16,7 @@ from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
+from appeal_core.review import decide_review
 from appeal_core.timeutil import local_date, require_aware
 
 
@@ -84,6 +85,7 @@ def decide_register(
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
         notes=command.notes,
+        assumptions=command.assumptions,
     )
 
 
@@ -113,6 +115,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
     base = _Base(number=state.number, at=ctx.at, by=ctx.by)
     dept = ctx.by.department
     match command:
+        case c.ConfirmAssumption() | c.CorrectAssumption():
+            return decide_review(state, command, at=ctx.at, by=ctx.by)
         case c.DismissDuplicate(of=of):
             if of not in state.possible_duplicates:
                 flagged = "、".join(state.possible_duplicates) or "无"

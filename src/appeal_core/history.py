@@ -17,6 +17,7 @@ from appeal_core.appeal import (
     Status,
 )
 from appeal_core.errors import AppealError
+from appeal_core.review import corrected, without
 from appeal_core.timeutil import local_date
 
 
@@ -40,6 +41,7 @@ def start(event: e.Registered) -> Appeal:
         updated_at=event.at,
         possible_duplicates=event.possible_duplicates,
         notes=event.notes,
+        assumptions=event.assumptions,
     )
 
 
@@ -66,6 +68,14 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
         case e.DuplicateDismissed(of=of):
             left = tuple(n for n in s.possible_duplicates if n != of)
             return attrs.evolve(s, possible_duplicates=left)
+        case e.AssumptionConfirmed(field=field):
+            return attrs.evolve(s, assumptions=without(s.assumptions, field))
+        case e.AssumptionCorrected(field=field, value=value):
+            try:
+                fixed = corrected(s, field, value)
+            except ValueError as exc:
+                raise CorruptHistory(f"事项 {s.number} 的更正事件无效：{exc}") from exc
+            return attrs.evolve(fixed, assumptions=without(s.assumptions, field))
         case e.Classified(category=category, complexity=complexity):
             return attrs.evolve(
                 s, status=Status.CLASSIFIED, category=category, complexity=complexity
