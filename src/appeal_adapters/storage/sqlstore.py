@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from appeal_adapters import serialization as ser
 from appeal_adapters.storage import sql
 from appeal_core.appeal import Appeal, Channel
-from appeal_core.duplicates import enterprise_key
+from appeal_core.duplicates import Candidate, Signature, candidate, enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
@@ -221,6 +221,23 @@ class SqlStore:
             raise QuarantineNotFound(entry_id)
         return _entry(row)
 
+    def pending_review(
+        self, district: str, *, after: str | None = None, limit: int | None = None
+    ) -> tuple[Appeal, ...]:
+        """Items with assumptions awaiting review, in registration order (``appeals_review``),
+        after the item ``after``, at most ``limit``."""
+        cur, start = self._cursor(), 0
+        if after is not None:
+            cur.execute(self.dialect.sql(CREATED), (after,))
+            row = cur.fetchone()
+            if row is None:
+                raise AppealNotFound(after)
+            start = int(row[0])
+        text = REVIEW + ("" if limit is None else " LIMIT ?")
+        params = (district, start) if limit is None else (district, start, int(limit))
+        cur.execute(self.dialect.sql(text), params)
+        return tuple(sql.state_of(stored, first) for stored, first in cur.fetchall())
+
     def month_counts(
         self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
     ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
@@ -282,6 +299,7 @@ class SqlUnitOfWork:
         self._staged: dict[str, sql.Staged] = {}
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
+        self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
@@ -331,6 +349,80 @@ class SqlUnitOfWork:
         self._cur.execute(self._d.sql(FIND_SOURCE), key)
         row = self._cur.fetchone()
         return None if row is None else str(row[0])
+
+    def reserve_seqs(self, district: str, year: int, count: int) -> int:
+        """``count`` consecutive sequences (one counter update); the first."""
+        self._cur.execute(self._d.sql(RESERVE), (district, year, count, count))
+        first = int(self._cur.fetchone()[0]) - count + 1
+        self._reserved.update((district, year, s) for s in range(first, first + count))
+        return first
+
+    def find_sources(
+        self, district: str, channel: str, source_ids: Collection[str]
+    ) -> dict[str, str]:
+        """The items registered from these ids, staged or stored (``appeals_source``)."""
+        wanted = [s for s in source_ids if s]
+        staged = self._sources
+        found = {
+            s: staged[(district, channel, s)] for s in wanted if (district, channel, s) in staged
+        }
+        for chunk in _chunks([s for s in wanted if s not in found]):
+            text = FIND_SOURCES.format(marks=", ".join("?" * len(chunk)))
+            self._cur.execute(self._d.sql(text), (district, channel, *chunk))
+            found.update(self._cur.fetchall())
+        return found
+
+    def duplicate_candidates(
+        self, district: str, keys: Collection[str], since: date
+    ) -> list[Candidate]:
+        """Open items since ``since`` sharing a key, by the ``appeals_enterprise``,
+        ``appeals_code`` and ``appeals_phone`` indexes; staged changes applied."""
+        columns = {"name": "enterprise_key", "code": "credit_code", "phone": "phone_key"}
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            kind, _, value = key.partition(":")
+            if kind in columns and value:
+                wanted.setdefault(kind, []).append(key if kind == "name" else value)
+        found: dict[str, Candidate] = {}
+        day = self._d.day(since)
+        for kind, values in wanted.items():
+            for chunk in _chunks(values):
+                text = CANDIDATES.format(column=columns[kind], marks=", ".join("?" * len(chunk)))
+                self._cur.execute(self._d.sql(text), (district, day, *chunk))
+                for row in self._cur.fetchall():
+                    found.setdefault(row[0], _candidate(row))
+        for number, item in self._staged.items():  # staged changes (rare while registering)
+            found.pop(number, None)
+            state = item.state
+            if state is None or state.district != district or not state.status.is_open:
+                continue
+            mine = candidate(state)
+            if mine.registered_on >= since and not set(keys).isdisjoint(mine.signature.keys):
+                found[number] = mine
+        return list(found.values())
+
+    def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
+        """Write new items now, inside the transaction (binary ``COPY`` on PostgreSQL for a
+        large batch): their sequences must come from ``reserve_seqs`` of this unit."""
+        staged = []
+        for event, state, sig in items:
+            seat = (state.district, state.year, state.seq)
+            if seat not in self._reserved or state.number in self._staged:
+                raise sql.NumberingError(
+                    f"事项 {state.number} 的序号 {state.seq} 不是本次预留的序号，不能登记"
+                )
+            self._reserved.discard(seat)
+            item = _new_item((event,), state)
+            item.grams = sig.grams
+            staged.append(item)
+        if not staged:
+            return
+        cur = self._cur
+        cur.execute(self._d.sql(HEAD + self._d.for_update))
+        head_seq, head_hash = cur.fetchone()
+        rows = sql.Rows(staged, head_seq, head_hash, self._d.day)
+        with _collector_paused():
+            self._store._write(cur, rows, bulk=len(staged) >= BULK_MIN)
 
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
         """Open items of one enterprise registered since ``since``, staged ones included, in
@@ -454,6 +546,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _candidate(row: Sequence[Any]) -> Candidate:
+    number, year, seq, registered, name, code, phone, grams = row
+    day = registered if isinstance(registered, date) else date.fromisoformat(registered)
+    return Candidate(
+        number=number, year=int(year), seq=int(seq), registered_on=day,
+        signature=Signature(name, code, phone, bytes(grams or b"")),
+    )  # fmt: skip
+
+
 def _new_item(events: Sequence[Event], state: Appeal) -> sql.Staged:
     first = events[0] if events else None
     if not isinstance(first, Registered) or first.number != state.number:
@@ -510,6 +616,19 @@ FIND_SOURCE = """SELECT number FROM appeals
 OPEN_OF = """SELECT created_seq, number, version FROM appeals
     WHERE district = ? AND enterprise_key = ? AND is_open = 1 AND registered_on >= ?"""
 CREATED = "SELECT created_seq FROM appeals WHERE number = ?"
+RESERVE = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?, ?)
+    ON CONFLICT (district, year) DO UPDATE SET last_seq = counters.last_seq + ?
+    RETURNING last_seq"""
+FIND_SOURCES = """SELECT source_id, number FROM appeals
+    WHERE district = ? AND channel = ? AND source_id IN ({marks}) AND source_id <> ''"""
+# The partial indexes' conditions are spelled out so SQLite uses them.
+CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
+    grams FROM appeals WHERE district = ? AND is_open = 1 AND registered_on >= ?
+    AND {column} IN ({marks}) AND {column} <> ''"""
+REVIEW = f"""SELECT a.state, e.body FROM {sql.STATE_FROM}
+    WHERE a.review_pending = 1 AND a.district = ? AND a.created_seq > ? ORDER BY a.created_seq"""
+#: From this many items on, ``register_many`` writes through the bulk path (``COPY``).
+BULK_MIN = 64
 QUARANTINE_INSERT = (
     f"INSERT INTO quarantine ({', '.join(sql.QUARANTINE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(sql.QUARANTINE_COLUMNS))}) RETURNING id"
