@@ -27,7 +27,7 @@ from appeal_core import commands as c
 from appeal_core import events as e
 from appeal_core import journal as j
 from appeal_core.actor import Actor
-from appeal_core.appeal import Appeal, Channel, Complexity
+from appeal_core.appeal import Appeal, Assumption, Channel, Complexity
 from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.desk import Desk
 from appeal_core.duplicates import enterprise_key
@@ -43,6 +43,7 @@ from appeal_core.intake import IntakeRecord, QuarantineEntry, RejectedRow
 from appeal_core.journal import stream_key
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
+from appeal_core.testing.intake_contract import IntakeContract
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
 from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, contents, enterprises
 from appeal_core.timeutil import SHANGHAI
@@ -51,6 +52,14 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 SETTLED = START + timedelta(days=1, hours=6, minutes=30)  # when a quarantined row is settled
 ACME = Enterprise(name="海淀测试科技有限公司", contact="张三", phone="13800000000")
 OTHER = Enterprise(name="朝阳示例制造有限公司", contact="王五", phone="13900000000")
+#: A hotline record read under two assumptions (a landline's area code, a date's time).
+GUESSED = Enterprise(name="通州示例物流有限公司", phone="0513-82118899")
+GUESSES = (
+    Assumption(field="enterprise.phone", original="82118899", assumed="0513-82118899",
+               reason="固定电话未写区号，按本区区号 0513 补全"),
+    Assumption(field="reported_at", original="2026-11-01", assumed="2026-11-01 00:00",
+               reason="来电时间只有日期，按当日 0 时登记"),
+)  # fmt: skip
 
 
 class _Boom(Exception):
@@ -127,10 +136,15 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     second = register(desk, next(clock), "园区停车位不足，员工停车困难")
     assert first in second.possible_duplicates, second.possible_duplicates
     desk.dismiss_duplicate(second.number, of=first, at=next(clock), by=DESK)
-    return (a, b, d, dup, first, second.number)
+    guessed = desk.register(enterprise=GUESSED, content="厂区积水", channel=Channel.HOTLINE,
+                            at=next(clock), by=DESK, reported_at=START - timedelta(days=1),
+                            assumptions=GUESSES).number  # fmt: skip
+    desk.confirm(guessed, field="enterprise.phone", note="已电话核实", at=next(clock), by=DESK)
+    desk.correct(guessed, field="reported_at", value="2026-11-01 15:30", at=next(clock), by=DESK)
+    return (a, b, d, dup, first, second.number, guessed)
 
 
-class StoreContract:
+class StoreContract(IntakeContract):
     """Plain tests every store must pass; subclass with a ``Test`` name and give ``make_store``."""
 
     def make_store(self) -> Store:
