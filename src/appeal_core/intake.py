@@ -92,6 +92,8 @@ class IntakeReport:
     known: tuple[str, ...] = ()
     #: The rows among ``repeated`` and ``known`` that repeat an earlier row of this import.
     reexported: tuple[Reexport, ...] = ()
+    #: The registered items that carry assumptions: they wait in the review queue.
+    assumed: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:

@@ -52,6 +52,7 @@ class IntakeRun:
         self.flagged: list[tuple[str, tuple[str, ...]]] = []
         self.known: list[str] = []
         self.reexported: list[Reexport] = []
+        self.assumed: list[str] = []
         self._rows = array("q")  # the file row of each registered item (-1: none)
         self._blocks: list[tuple[int, int]] = []  # (first seq, index in registered), ascending
         self._last_seq = 0
@@ -74,6 +75,7 @@ class IntakeRun:
             flagged=tuple(self.flagged),
             known=tuple(self.known),
             reexported=tuple(self.reexported),
+            assumed=tuple(self.assumed),
         )
 
     def batch(self, rows: Sequence[Row]) -> list[Event]:
@@ -135,6 +137,8 @@ class IntakeRun:
         self._rows.append(-1 if row is None else row)
         if state.possible_duplicates:
             self.flagged.append((state.number, state.possible_duplicates))
+        if state.assumptions:
+            self.assumed.append(state.number)
 
     def _earlier_row(self, uow: UnitOfWork, number: str) -> tuple[bool, int | None]:
         """Whether this import registered ``number`` (from an earlier batch), and its row."""

@@ -40,6 +40,12 @@ def label(field: str) -> str:
     return FIELDS.get(field, field)
 
 
+def field_named(name: str) -> str:
+    """The field a clerk names: its identifier (``enterprise.phone``) or its Chinese name."""
+    name = name.strip()
+    return next((f for f, text in FIELDS.items() if text == name), name)
+
+
 def _text(field: str, limit: int, *, required: bool = False) -> Callable[[str], str]:
     return lambda value: check_text(value, field, limit=limit, required=required)
 
@@ -111,7 +117,7 @@ def decide_review(
 ) -> tuple[e.Event, ...]:
     """The events of a confirmation (one per field) or a correction, or a typed refusal."""
     if isinstance(command, c.ConfirmAssumption):
-        field = command.field.strip()
+        field = field_named(command.field)
         if field:
             fields: Iterable[str] = (_pending(state, field).field,)
         else:
@@ -126,7 +132,7 @@ def decide_review(
                 state.number, "复核确认", state.status.label, "该事项没有待复核的推定"
             )
         return events
-    assumption = _pending(state, command.field.strip())
+    assumption = _pending(state, field_named(command.field))
     field = assumption.field
     canonical = _CANONICAL.get(field)
     if canonical is None:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from appeal_adapters.cli.app import cli, on_option
@@ -13,7 +14,7 @@ from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Enterprise
 from appeal_core.fields import check_text, normalize_phone
-from appeal_core.intake import IntakeRecord
+from appeal_core.intake import IntakeRecord, Reexport
 
 
 @cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
@@ -56,17 +57,41 @@ def intake(session: Session, file: str, channel: str, on: date | None) -> None:
             by=session.actor,
             progress=lambda done: progress.update(task, completed=done),
         )
-    session.say(
+    lines = [
         f"{Path(file).name}：登记 {len(report.registered)} 件，已存在 {len(report.repeated)} 件，"
         f"隔离 {len(report.quarantined)} 行，疑似重复 {len(report.flagged)} 件"
-        + ("（用 appeal quarantine list 查看隔离行）" if report.quarantined else ""),
+        + ("（用 appeal quarantine list 查看隔离行）" if report.quarantined else "")
+    ]
+    if report.assumed:
+        lines.append(f"其中 {len(report.assumed)} 件含推定值，待复核（appeal review list）")
+    if report.reexported:
+        lines.append(f"文件中重复导出 {len(report.reexported)} 行，未重复登记：")
+        lines += [f"  {_reexport(r)}" for r in report.reexported[:REEXPORTS_SHOWN]]
+        if len(report.reexported) > REEXPORTS_SHOWN:
+            lines.append(
+                f"  ……另有 {len(report.reexported) - REEXPORTS_SHOWN} 行（--json 可列出全部）"
+            )
+    session.say(
+        "\n".join(lines),
         {
             "registered": report.registered,
             "repeated": report.repeated,
             "quarantined": report.quarantined,
             "flagged": report.flagged,
+            "known": report.known,
+            "assumed": report.assumed,
+            "reexported": [attrs.asdict(r) for r in report.reexported],
         },
     )
+
+
+#: How many re-exported rows ``intake`` prints (``--json`` lists them all).
+REEXPORTS_SHOWN = 20
+
+
+def _reexport(r: Reexport) -> str:
+    became = r.number or f"隔离行 #{r.entry}"
+    return f"第{r.row}行同第{r.earlier_row}行（编号 {r.source_id}，{became}）"
 
 
 @cli.group("quarantine", help="隔离区：格式有误的行。Rows a channel could not accept.")

@@ -198,9 +198,11 @@ class IntakeContract:
                                    reason="电话号码无效", source_id=source_id)  # fmt: skip
 
             before = desk.intake([record("H-0", 2)], source="old.csv", at=START, by=DESK)
-            rows = [record("H-1", 2), record("H-2", 3, "招工难"), bad("H-9", 4), record("H-0", 5),
-                    record("H-1", 6), bad("H-9", 7), bad("H-2", 8), record("H-0", 9),
-                    record("H-3", 10, "  "), record("H-2", 11)]  # fmt: skip
+            rows: list[IntakeRecord | RejectedRow] = [
+                record("H-1", 2), record("H-2", 3, "招工难"), bad("H-9", 4), record("H-0", 5),
+                record("H-1", 6), bad("H-9", 7), bad("H-2", 8), record("H-0", 9),
+                record("H-3", 10, "  "), record("H-2", 11),
+            ]  # fmt: skip
             report = desk.intake(rows, source="new.csv", at=START + HOUR, by=DESK, batch_size=3)
             old = before.registered[0]
             h1, h2 = report.registered

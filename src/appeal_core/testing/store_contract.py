@@ -45,7 +45,14 @@ from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
 from appeal_core.testing.intake_contract import IntakeContract
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
-from appeal_core.testing.strategies import DEPARTMENTS, actors, channels, contents, enterprises
+from appeal_core.testing.strategies import (
+    DEPARTMENTS,
+    actors,
+    assumptions,
+    channels,
+    contents,
+    enterprises,
+)
 from appeal_core.timeutil import SHANGHAI
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
@@ -521,14 +528,21 @@ class StoreComparisonMachine(RuleBasedStateMachine):
         return self.now
 
     @rule(target=numbers, district=st.sampled_from(["HM", "CY"]), enterprise=enterprises(),
-          content=contents(), channel=channels(), data=st.data())  # fmt: skip
+          content=contents(), channel=channels(), guesses=assumptions(),
+          data=st.data())  # fmt: skip
     def register(
-        self, district: str, enterprise: Enterprise, content: str, channel: Channel, data: Any
-    ) -> str:
+        self, district: str, enterprise: Enterprise, content: str, channel: Channel,
+        guesses: tuple[Assumption, ...], data: Any,
+    ) -> str:  # fmt: skip
         at = self._tick(data)
         state = self._both(
             lambda d: d.register(
-                enterprise=enterprise, content=content, channel=channel, at=at, by=DESK
+                enterprise=enterprise,
+                content=content,
+                channel=channel,
+                at=at,
+                by=DESK,
+                assumptions=guesses,
             ),
             district,
         )
@@ -558,6 +572,7 @@ class StoreComparisonMachine(RuleBasedStateMachine):
                     ),
                     source_id=source_id,
                     row=k,
+                    assumptions=data.draw(assumptions(), label="assumptions"),
                 )
             )
         batch = data.draw(st.integers(1, 3), label="batch")
@@ -626,6 +641,17 @@ class StoreComparisonMachine(RuleBasedStateMachine):
             event = e.Verified(number=number, at=self.now, by=DESK)
             with raises(ConcurrencyConflict), store.unit_of_work() as uow:
                 uow.append(number, state.version + skew, (event,), evolve(state, event))
+
+    @invariant()
+    def same_review_queues(self) -> None:
+        for district in ("HM", "CY"):
+            queues = [self.desks[(name, district)].review_queue() for name in ("store", "oracle")]
+            assert queues[0] == queues[1], district
+            if queues[0]:
+                after = queues[0][0].number
+                assert self.desks[("store", district)].review_queue(
+                    after=after, limit=2
+                ) == self.desks[("oracle", district)].review_queue(after=after, limit=2)
 
     @invariant()
     def same_numbers_states_and_events(self) -> None:
