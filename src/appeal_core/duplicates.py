@@ -215,7 +215,7 @@ def flag(
     *,
     on: date,
     window_days: int = 30,
-    threshold: float = 0.3,
+    threshold: float = 0.2,
     ignore_phones: Collection[str] = (),
 ) -> tuple[DuplicateCandidate, ...]:
     """Candidates of the same enterprise (``link``), registered within ``window_days`` before
@@ -246,7 +246,7 @@ def possible_duplicates(
     *,
     on: date,
     window_days: int = 30,
-    threshold: float = 0.3,
+    threshold: float = 0.2,
     ignore_phones: Collection[str] = (),
 ) -> tuple[DuplicateCandidate, ...]:
     """``flag`` over item states: the open ones among ``earlier`` that the record may repeat."""
