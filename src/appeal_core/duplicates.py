@@ -33,10 +33,15 @@ _LITTLE = sys.byteorder == "little"
 NAME_OVERLAP = 0.5
 
 
+def _nfkc(text: str) -> str:
+    """``text`` in NFKC (full-width to half-width); the quick check passes most texts as is."""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def normalize_text(text: str) -> str:
     """Text folded for comparison: NFKC (full-width to half-width), lower case, no punctuation."""
     folded = _NOISE.sub("", text)
-    if not unicodedata.is_normalized("NFKC", folded):  # the quick check: most texts pass it
+    if not unicodedata.is_normalized("NFKC", folded):
         folded = _NOISE.sub("", unicodedata.normalize("NFKC", folded))
     return folded.lower()
 
@@ -44,14 +49,13 @@ def normalize_text(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def enterprise_key(enterprise: Enterprise) -> str:
     """The index key of an enterprise's name: ``name:`` and the folded name."""
-    name = unicodedata.normalize("NFKC", enterprise.name)
-    return f"name:{_NAME_NOISE.sub('', name).lower()}"
+    return f"name:{_NAME_NOISE.sub('', _nfkc(enterprise.name)).lower()}"
 
 
 def phone_key(phone: str) -> str:
     """The phone's key: a mobile's 11 digits, a landline's local number (no area code, no
     extension), a 400/800 number's digits; '' for fewer than 7 digits."""
-    head = _EXTENSION.sub("", unicodedata.normalize("NFKC", phone))
+    head = _EXTENSION.sub("", _nfkc(phone))
     digits = "".join(ch for ch in head if ch.isdigit())
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
@@ -92,6 +96,13 @@ def grams(text: str) -> bytes:
 def gram_codes(packed: bytes) -> Collection[int]:
     """The codes of ``grams(...)``, without copying on little-endian machines."""
     return _words(packed)
+
+
+@functools.lru_cache(maxsize=2048)
+def _code_set(packed: bytes) -> frozenset[int]:
+    """The codes of ``grams(...)`` as a set: the same open items meet many new rows (an
+    enterprise's earlier items, a batch's own), so the last 2,048 are kept (about 15 MB)."""
+    return frozenset(_words(packed))
 
 
 @attrs.frozen
@@ -192,8 +203,8 @@ def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
 
 def dice(a: bytes, b: bytes) -> float:
     """Dice coefficient of two ``grams`` sets, from 0 (nothing shared) to 1."""
-    total = len(a) // 4 + len(b) // 4
-    return 2 * len(set(gram_codes(a)).intersection(gram_codes(b))) / total if total else 0.0
+    total = (len(a) + len(b)) >> 2
+    return 2 * len(_code_set(a) & _code_set(b)) / total if total else 0.0
 
 
 def similarity(a: str, b: str) -> float:
@@ -220,19 +231,23 @@ def flag(
 ) -> tuple[DuplicateCandidate, ...]:
     """Candidates of the same enterprise (``link``), registered within ``window_days`` before
     ``on``, whose text is at least ``threshold`` similar; most similar first, then oldest."""
-    codes = set(gram_codes(mine.grams))
-    size = len(codes)
+    codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
+    size = len(mine.grams) >> 2
+    earliest = on.toordinal() - window_days
     found: list[tuple[float, int, int, str]] = []
     for other in candidates:
         theirs = other.signature
-        if not 0 <= (on - other.registered_on).days <= window_days:
+        if not earliest <= other.registered_on.toordinal() <= earliest + window_days:
             continue
-        total = size + theirs.size
-        if not total or 2 * min(size, theirs.size) < threshold * total:
+        count = len(theirs.grams) >> 2
+        total = size + count
+        if not total or 2 * min(size, count) < threshold * total:
             continue  # too different in length to reach the threshold
         if link(mine, theirs, ignore_phones) is None:
             continue
-        score = 2 * len(codes.intersection(gram_codes(theirs.grams))) / total
+        if codes is None:
+            codes = frozenset(_words(mine.grams))
+        score = 2 * len(codes & _code_set(theirs.grams)) / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))
     found.sort()

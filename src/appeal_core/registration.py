@@ -104,28 +104,31 @@ def _register_fresh(
     district: str,
     policy: Policy,
 ) -> None:
-    ignore = {phone_key(policy.identity.phone)} - {""}  # the desk's own number links nobody
-    wanted = {k for _, sig in fresh for k in _keys(sig, ignore)}
+    ignore = {f"phone:{phone_key(policy.identity.phone)}"}  # the desk's own number links nobody
+    keys = [[k for k in sig.keys if k not in ignore] for _, sig in fresh]
+    wanted = {k for mine in keys for k in mine}
     since = ctx.today - timedelta(days=policy.duplicate_window_days)
     pool: dict[str, list[Candidate]] = {}
     for found in port.duplicate_candidates(district, wanted, since):
-        for key in _keys(found.signature, ignore):
+        for key in found.signature.keys:
             if key in wanted:
                 pool.setdefault(key, []).append(found)
-    year = ctx.today.year
+    year, today = ctx.today.year, ctx.today
+    ignore_phones = {k.removeprefix("phone:") for k in ignore}
     first_seq = port.reserve_seqs(district, year, len(fresh))
     items: list[tuple[Registered, Appeal, Signature]] = []
     for n, (i, sig) in enumerate(fresh):
         seq = first_seq + n
         number = policy.format_number(district, year, seq)
-        seen = {cand.number: cand for key in _keys(sig, ignore) for cand in pool.get(key, ())}
-        flagged = flag(
+        mine = keys[n]
+        seen = {cand.number: cand for key in mine for cand in pool.get(key, ())}
+        flagged = seen and flag(
             sig,
             seen.values(),
-            on=ctx.today,
+            on=today,
             window_days=policy.duplicate_window_days,
             threshold=policy.duplicate_threshold,
-            ignore_phones=ignore,
+            ignore_phones=ignore_phones,
         )
         event = decide_register(
             commands[i],
@@ -133,19 +136,15 @@ def _register_fresh(
             number=number,
             district=district,
             seq=seq,
-            possible_duplicates=tuple(f.number for f in flagged[:MAX_FLAGGED]),
+            possible_duplicates=tuple(f.number for f in flagged[:MAX_FLAGGED]) if flagged else (),
         )
         state = start(event)
         items.append((event, state, sig))
         outcomes[i] = Outcome(number=number, event=event, state=state)
-        me = Candidate(number=number, year=year, seq=seq, registered_on=ctx.today, signature=sig)
-        for key in _keys(sig, ignore):
+        me = Candidate(number=number, year=year, seq=seq, registered_on=today, signature=sig)
+        for key in mine:
             pool.setdefault(key, []).append(me)
     port.register_many(items)
-
-
-def _keys(sig: Signature, ignore: Collection[str]) -> tuple[str, ...]:
-    return tuple(k for k in sig.keys if k.removeprefix("phone:") not in ignore)
 
 
 def register_in(

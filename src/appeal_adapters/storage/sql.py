@@ -19,7 +19,7 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
 from appeal_core.appeal import Appeal, Channel, Status
-from appeal_core.duplicates import enterprise_key, grams, phone_key, signature
+from appeal_core.duplicates import Signature, enterprise_key, grams, phone_key, signature
 from appeal_core.history import start
 from appeal_core.projection import ItemRow, Projection, project
 from appeal_core.timeutil import local_date
@@ -530,7 +530,7 @@ class Staged:
     events: list[Any]
     state: Appeal | None
     prior: tuple[e.Event, ...] | None = None  # the stored events (loaded when writing)
-    grams: bytes | None = None  # a new item's bigram codes, when already computed
+    signature: Signature | None = None  # a new item's duplicate signature, when computed
 
 
 @attrs.define
@@ -574,13 +574,14 @@ class Rows:
             if item.state is None:  # a journal stream: its events only
                 continue
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
-                values = appeal_values(item.state, None, day)
+                values = appeal_values(item.state, None, day, item.signature)
             else:
                 projection = project((*(item.prior or ()), *item.events))
                 metric_rows(self, projection)
                 values = appeal_values(item.state, projection.item, day)
             if item.base == 0:
-                text = item.grams if item.grams is not None else grams(item.state.content)
+                sig = item.signature
+                text = sig.grams if sig is not None else grams(item.state.content)
                 yield (created, item.number, *values, text)
             else:
                 self.changed_appeals.append((*values[:-1], item.number))
@@ -613,9 +614,12 @@ class Rows:
         )
 
 
-def appeal_values(state: Appeal, item: ItemRow | None, day: DayValue = _iso) -> tuple[Any, ...]:
+def appeal_values(
+    state: Appeal, item: ItemRow | None, day: DayValue = _iso, sig: Signature | None = None
+) -> tuple[Any, ...]:
     """The current-state columns after ``created_seq`` and ``number``, up to ``source_id`` (see
-    ``APPEAL_COLUMNS``; a new item's ``grams`` follow).
+    ``APPEAL_COLUMNS``; a new item's ``grams`` follow).  ``sig`` is the item's duplicate
+    signature when the caller has it (its keys are then not computed again).
 
     ``item`` is the item's metrics row (``appeal_core.projection``); ``None`` for a
     just-registered item, which has none of its dates yet.  ``day`` gives a date column's value
@@ -635,10 +639,10 @@ def appeal_values(state: Appeal, item: ItemRow | None, day: DayValue = _iso) -> 
         None if item is None else day(item.assigned_or_answered),
         None if item is None else day(item.answered),
         ser.dumps_state(_state_to_dict(state)) if state.version > 1 else JUST_REGISTERED,
-        enterprise_key(state.enterprise),
+        enterprise_key(state.enterprise) if sig is None else sig.name,
         int(bool(state.assumptions)),
         state.enterprise.credit_code,
-        phone_key(state.enterprise.phone),
+        phone_key(state.enterprise.phone) if sig is None else sig.phone,
         state.source_id,
     )
     if state.assignment is None and state.escalation is None:  # not yet assigned: no dates

@@ -413,7 +413,7 @@ class SqlUnitOfWork:
                 )
             self._reserved.discard(seat)
             item = _new_item((event,), state)
-            item.grams = sig.grams
+            item.signature = sig
             staged.append(item)
         if not staged:
             return
