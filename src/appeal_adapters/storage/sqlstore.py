@@ -361,16 +361,30 @@ class SqlUnitOfWork:
         self, district: str, channel: str, source_ids: Collection[str]
     ) -> dict[str, str]:
         """The items registered from these ids, staged or stored (``appeals_source``)."""
-        wanted = [s for s in source_ids if s]
-        staged = self._sources
-        found = {
-            s: staged[(district, channel, s)] for s in wanted if (district, channel, s) in staged
-        }
-        for chunk in _chunks([s for s in wanted if s not in found]):
-            text = FIND_SOURCES.format(marks=", ".join("?" * len(chunk)))
-            self._cur.execute(self._d.sql(text), (district, channel, *chunk))
-            found.update(self._cur.fetchall())
+        staged = {s: self._sources.get((district, channel, s)) for s in source_ids if s}
+        found = {s: n for s, n in staged.items() if n is not None}
+        missing = [s for s in staged if s not in found]
+        for rows in self._by_keys(FIND_SOURCES, missing, (district, channel), "source_id"):
+            found.update(rows)
         return found
+
+    def _by_keys(
+        self, query: str, keys: list[str], params: tuple[Any, ...], column: str
+    ) -> Iterator[list[Any]]:
+        """The rows of ``query`` for each of ``keys`` in ``column``: SQLite looks up an ``IN``
+        list (500 at a time); PostgreSQL one key after another from an array (``LATERAL``),
+        whose plan does not depend on table statistics a large import leaves behind."""
+        if not keys:
+            return
+        if self._d.name == sql.POSTGRES.name:
+            inner = self._d.sql(query.format(column=column, match="= k.key"))
+            self._cur.execute(BY_KEYS_PG.format(query=inner), (keys, *params))
+            yield self._cur.fetchall()
+            return
+        for chunk in _chunks(keys):
+            text = query.format(column=column, match=f"IN ({', '.join('?' * len(chunk))})")
+            self._cur.execute(text, (*params, *chunk))
+            yield self._cur.fetchall()
 
     def duplicate_candidates(
         self, district: str, keys: Collection[str], since: date
@@ -386,10 +400,8 @@ class SqlUnitOfWork:
         found: dict[str, Candidate] = {}
         day = self._d.day(since)
         for kind, values in wanted.items():
-            for chunk in _chunks(values):
-                text = CANDIDATES.format(column=columns[kind], marks=", ".join("?" * len(chunk)))
-                self._cur.execute(self._d.sql(text), (district, day, *chunk))
-                for row in self._cur.fetchall():
+            for rows in self._by_keys(CANDIDATES, values, (district, day), columns[kind]):
+                for row in rows:
                     found.setdefault(row[0], _candidate(row))
         for number, item in self._staged.items():  # staged changes (rare while registering)
             found.pop(number, None)
@@ -619,12 +631,16 @@ CREATED = "SELECT created_seq FROM appeals WHERE number = ?"
 RESERVE = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?, ?)
     ON CONFLICT (district, year) DO UPDATE SET last_seq = counters.last_seq + ?
     RETURNING last_seq"""
-FIND_SOURCES = """SELECT source_id, number FROM appeals
-    WHERE district = ? AND channel = ? AND source_id IN ({marks}) AND source_id <> ''"""
+# Lookups by many keys (``_by_keys``): ``{match}`` is an IN list, or ``= k.key`` on PostgreSQL.
 # The partial indexes' conditions are spelled out so SQLite uses them.
+FIND_SOURCES = """SELECT source_id, number FROM appeals
+    WHERE district = ? AND channel = ? AND {column} {match} AND source_id <> ''"""
 CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
     grams FROM appeals WHERE district = ? AND is_open = 1 AND registered_on >= ?
-    AND {column} IN ({marks}) AND {column} <> ''"""
+    AND {column} {match} AND {column} <> ''"""
+# ``OFFSET 0`` keeps the planner from flattening the subquery into a join it might scan.
+BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
+    CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
 REVIEW = f"""SELECT a.state, e.body FROM {sql.STATE_FROM}
     WHERE a.review_pending = 1 AND a.district = ? AND a.created_seq > ? ORDER BY a.created_seq"""
 #: From this many items on, ``register_many`` writes through the bulk path (``COPY``).
