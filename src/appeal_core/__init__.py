@@ -39,12 +39,13 @@ from appeal_core.errors import (
 )
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
-from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
+from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, Reexport, RejectedRow
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
-from appeal_core.ports import Store, UnitOfWork
+from appeal_core.ports import BatchUnitOfWork, ReviewIndex, Store, UnitOfWork
+from appeal_core.review import ReviewEntry
 from appeal_core.sweep import Action, ActionKind
 from appeal_core.timeutil import SHANGHAI
 
@@ -59,6 +60,7 @@ __all__ = [
     "AppealNotFound",
     "Assignment",
     "Assumption",
+    "BatchUnitOfWork",
     "CalendarDataMissing",
     "Channel",
     "ChannelFigures",
@@ -87,8 +89,11 @@ __all__ = [
     "QuarantineEntry",
     "QuarantineNotFound",
     "RedLine",
+    "Reexport",
     "RejectedRow",
     "Reply",
+    "ReviewEntry",
+    "ReviewIndex",
     "Role",
     "Satisfaction",
     "SkippedRun",
