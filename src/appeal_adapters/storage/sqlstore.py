@@ -364,26 +364,38 @@ class SqlUnitOfWork:
         staged = {s: self._sources.get((district, channel, s)) for s in source_ids if s}
         found = {s: n for s, n in staged.items() if n is not None}
         missing = [s for s in staged if s not in found]
-        for rows in self._by_keys(FIND_SOURCES, missing, (district, channel), "source_id"):
+        for rows in self._by_keys(FIND_SOURCES, (district, channel), [("source_id", missing)]):
             found.update(rows)
         return found
 
     def _by_keys(
-        self, query: str, keys: list[str], params: tuple[Any, ...], column: str
+        self, query: str, params: tuple[Any, ...], lookups: Sequence[tuple[str, list[str]]]
     ) -> Iterator[list[Any]]:
-        """The rows of ``query`` for each of ``keys`` in ``column``: SQLite looks up an ``IN``
-        list (500 at a time); PostgreSQL one key after another from an array (``LATERAL``),
-        whose plan does not depend on table statistics a large import leaves behind."""
-        if not keys:
-            return
+        """The rows of ``query`` (after ``params``) for each key of each ``(column, keys)``, in
+        one statement (a ``UNION ALL`` over the columns): SQLite looks the keys up as ``IN``
+        lists (500 a column per statement); PostgreSQL one after another from an array
+        (``LATERAL``), a plan that stays an index lookup per key whatever statistics a large
+        import has left behind."""
+        lookups = [(column, keys) for column, keys in lookups if keys]
         if self._d.name == sql.POSTGRES.name:
-            inner = self._d.sql(query.format(column=column, match="= k.key"))
-            self._cur.execute(BY_KEYS_PG.format(query=inner), (keys, *params))
-            yield self._cur.fetchall()
+            parts, values = [], []
+            for column, keys in lookups:
+                inner = self._d.sql(query.format(column=column, match="= k.key"))
+                parts.append(BY_KEYS_PG.format(query=inner))
+                values += [keys, *params]
+            if parts:
+                self._cur.execute(" UNION ALL ".join(parts), values)
+                yield self._cur.fetchall()
             return
-        for chunk in _chunks(keys):
-            text = query.format(column=column, match=f"IN ({', '.join('?' * len(chunk))})")
-            self._cur.execute(text, (*params, *chunk))
+        for start in range(0, max((len(keys) for _, keys in lookups), default=0), 500):
+            parts, values = [], []
+            for column, keys in lookups:
+                chunk = keys[start : start + 500]
+                if chunk:
+                    match = f"IN ({', '.join('?' * len(chunk))})"
+                    parts.append(query.format(column=column, match=match))
+                    values += [*params, *chunk]
+            self._cur.execute(" UNION ALL ".join(parts), values)
             yield self._cur.fetchall()
 
     def duplicate_candidates(
@@ -399,10 +411,10 @@ class SqlUnitOfWork:
                 wanted.setdefault(kind, []).append(key if kind == "name" else value)
         found: dict[str, Candidate] = {}
         day = self._d.day(since)
-        for kind, values in wanted.items():
-            for rows in self._by_keys(CANDIDATES, values, (district, day), columns[kind]):
-                for row in rows:
-                    found.setdefault(row[0], _candidate(row))
+        lookups = [(columns[kind], values) for kind, values in wanted.items()]
+        for rows in self._by_keys(CANDIDATES, (district, day), lookups):
+            for row in rows:
+                found.setdefault(row[0], _candidate(row))
         for number, item in self._staged.items():  # staged changes (rare while registering)
             found.pop(number, None)
             state = item.state
@@ -556,11 +568,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-
-
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _candidate(row: Sequence[Any]) -> Candidate:
