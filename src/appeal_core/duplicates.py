@@ -99,10 +99,17 @@ def gram_codes(packed: bytes) -> Collection[int]:
 
 
 @functools.lru_cache(maxsize=2048)
-def _code_set(packed: bytes) -> frozenset[int]:
-    """The codes of ``grams(...)`` as a set: the same open items meet many new rows (an
+def _code_set(packed: bytes) -> tuple[frozenset[int], int]:
+    """The codes of ``grams(...)`` as a set, and a 1,024-bit sketch of them (bit ``k`` set when
+    a code folds to ``k``): two texts share at most as many codes as their sketches share bits,
+    which rules most pairs out without counting.  The same open items meet many new rows (an
     enterprise's earlier items, a batch's own), so the last 2,048 are kept (about 15 MB)."""
-    return frozenset(_words(packed))
+    codes = frozenset(_words(packed))
+    bits = bytearray(128)
+    for code in codes:
+        k = (code ^ (code >> 16)) & 1023
+        bits[k >> 3] |= 1 << (k & 7)
+    return codes, int.from_bytes(bits, "little")
 
 
 @attrs.frozen
@@ -204,7 +211,7 @@ def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
 def dice(a: bytes, b: bytes) -> float:
     """Dice coefficient of two ``grams`` sets, from 0 (nothing shared) to 1."""
     total = (len(a) + len(b)) >> 2
-    return 2 * len(_code_set(a) & _code_set(b)) / total if total else 0.0
+    return 2 * len(_code_set(a)[0] & _code_set(b)[0]) / total if total else 0.0
 
 
 def similarity(a: str, b: str) -> float:
@@ -231,7 +238,7 @@ def flag(
 ) -> tuple[DuplicateCandidate, ...]:
     """Candidates of the same enterprise (``link``), registered within ``window_days`` before
     ``on``, whose text is at least ``threshold`` similar; most similar first, then oldest."""
-    codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
+    mine_codes: tuple[frozenset[int], int] | None = None  # when a candidate passes the checks
     size = len(mine.grams) >> 2
     earliest = on.toordinal() - window_days
     found: list[tuple[float, int, int, str]] = []
@@ -245,9 +252,12 @@ def flag(
             continue  # too different in length to reach the threshold
         if link(mine, theirs, ignore_phones) is None:
             continue
-        if codes is None:
-            codes = frozenset(_words(mine.grams))
-        score = 2 * len(codes & _code_set(theirs.grams)) / total
+        if mine_codes is None:
+            mine_codes = _code_set(mine.grams)
+        codes, sketch = _code_set(theirs.grams)
+        if 2 * (sketch & mine_codes[1]).bit_count() < threshold * total:
+            continue  # fewer shared sketch bits than the threshold needs shared codes
+        score = 2 * len(codes & mine_codes[0]) / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))
     found.sort()

@@ -43,6 +43,8 @@ class SqlStore:
         #: Parsed states by number, with their version: the duplicate check reads the same open
         #: items of an enterprise again and again, and a version names one state for good.
         self._parsed: dict[str, tuple[int, Appeal]] = {}
+        #: Duplicate candidates by number, with the row they were made from (``_candidates``).
+        self._candidates: dict[str, tuple[Any, Candidate]] = {}
 
     # -- hooks a backend provides ----------------------------------------------------------
 
@@ -369,13 +371,17 @@ class SqlUnitOfWork:
         return found
 
     def _by_keys(
-        self, query: str, params: tuple[Any, ...], lookups: Sequence[tuple[str, list[str]]]
+        self,
+        query: str,
+        params: tuple[Any, ...],
+        lookups: Sequence[tuple[str, list[str]]],
+        outer: str = "{inner}",
     ) -> Iterator[list[Any]]:
         """The rows of ``query`` (after ``params``) for each key of each ``(column, keys)``, in
-        one statement (a ``UNION ALL`` over the columns): SQLite looks the keys up as ``IN``
-        lists (500 a column per statement); PostgreSQL one after another from an array
-        (``LATERAL``), a plan that stays an index lookup per key whatever statistics a large
-        import has left behind."""
+        one statement (a ``UNION ALL`` over the columns), placed in ``outer``.  SQLite looks
+        the keys up as ``IN`` lists (500 a column per statement); PostgreSQL one after another
+        from an array (``LATERAL``), a plan that stays an index lookup per key whatever
+        statistics a large import has left behind."""
         lookups = [(column, keys) for column, keys in lookups if keys]
         if self._d.name == sql.POSTGRES.name:
             parts, values = [], []
@@ -384,7 +390,7 @@ class SqlUnitOfWork:
                 parts.append(BY_KEYS_PG.format(query=inner))
                 values += [keys, *params]
             if parts:
-                self._cur.execute(" UNION ALL ".join(parts), values)
+                self._cur.execute(outer.format(inner=" UNION ALL ".join(parts)), values)
                 yield self._cur.fetchall()
             return
         for start in range(0, max((len(keys) for _, keys in lookups), default=0), 500):
@@ -395,7 +401,7 @@ class SqlUnitOfWork:
                     match = f"IN ({', '.join('?' * len(chunk))})"
                     parts.append(query.format(column=column, match=match))
                     values += [*params, *chunk]
-            self._cur.execute(" UNION ALL ".join(parts), values)
+            self._cur.execute(outer.format(inner=" UNION ALL ".join(parts)), values)
             yield self._cur.fetchall()
 
     def duplicate_candidates(
@@ -409,12 +415,11 @@ class SqlUnitOfWork:
             kind, _, value = key.partition(":")
             if kind in columns and value:
                 wanted.setdefault(kind, []).append(key if kind == "name" else value)
-        found: dict[str, Candidate] = {}
         day = self._d.day(since)
         lookups = [(columns[kind], values) for kind, values in wanted.items()]
-        for rows in self._by_keys(CANDIDATES, (district, day), lookups):
-            for row in rows:
-                found.setdefault(row[0], _candidate(row))
+        chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATES)
+        rows = [row for chunk in chunks for row in chunk]
+        found = self._candidates(rows)
         for number, item in self._staged.items():  # staged changes (rare while registering)
             found.pop(number, None)
             state = item.state
@@ -424,6 +429,28 @@ class SqlUnitOfWork:
             if mine.registered_on >= since and not set(keys).isdisjoint(mine.signature.keys):
                 found[number] = mine
         return list(found.values())
+
+    def _candidates(self, rows: list[Any]) -> dict[str, Candidate]:
+        """Candidates from their rows (``CANDIDATES``); a text's bigram codes never change, so
+        they are read once per item (``GRAMS``) and kept with the candidate (20,000 at most)."""
+        known = self._store._candidates
+        missing = {row[0] for row in rows if row[0] not in known}
+        texts: dict[str, bytes] = {}
+        for chunk in self._by_keys(GRAMS, (), [("number", sorted(missing))]):
+            texts.update((number, bytes(blob or b"")) for number, blob in chunk)
+        found: dict[str, Candidate] = {}
+        for row in rows:
+            number = row[0]
+            cached = known.get(number)
+            if cached is not None and cached[0] == row:
+                found[number] = cached[1]
+                continue
+            text = texts[number] if cached is None else cached[1].signature.grams
+            if len(known) >= 20_000:
+                known.clear()
+            found[number] = _candidate(row, text)
+            known[number] = (row, found[number])
+        return found
 
     def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
         """Write new items now, inside the transaction (binary ``COPY`` on PostgreSQL for a
@@ -570,12 +597,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _candidate(row: Sequence[Any]) -> Candidate:
-    number, year, seq, registered, name, code, phone, grams = row
+def _candidate(row: Sequence[Any], grams: bytes) -> Candidate:
+    number, year, seq, registered, name, code, phone = row
     day = registered if isinstance(registered, date) else date.fromisoformat(registered)
     return Candidate(
         number=number, year=int(year), seq=int(seq), registered_on=day,
-        signature=Signature(name, code, phone, bytes(grams or b"")),
+        signature=Signature(name, code, phone, grams),
     )  # fmt: skip
 
 
@@ -642,9 +669,13 @@ RESERVE = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?, ?)
 # The partial indexes' conditions are spelled out so SQLite uses them.
 FIND_SOURCES = """SELECT source_id, number FROM appeals
     WHERE district = ? AND channel = ? AND {column} {match} AND source_id <> ''"""
-CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
-    grams FROM appeals WHERE district = ? AND is_open = 1 AND registered_on >= ?
-    AND {column} {match} AND {column} <> ''"""
+# The items are found by their keys in the indexes alone (``created_seq`` is SQLite's rowid), and
+# each is read once, however many of its keys matched (``IN`` takes each value once).
+CANDIDATE_SEQS = """SELECT created_seq FROM appeals WHERE district = ? AND is_open = 1
+    AND registered_on >= ? AND {column} {match} AND {column} <> ''"""
+CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key
+    FROM appeals WHERE created_seq IN ({inner})"""
+GRAMS = "SELECT number, grams FROM appeals WHERE {column} {match}"
 # ``OFFSET 0`` keeps the planner from flattening the subquery into a join it might scan.
 BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
     CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
