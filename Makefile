@@ -33,6 +33,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)  # every benchmark with its defaults (long: 1,000,000-item runs)
 	$(PY) benchmarks/bench_calendar.py
+	$(PY) benchmarks/bench_year_end.py
 	$(PY) benchmarks/bench_intake.py
 	$(PY) benchmarks/bench_storage.py
 	$(PY) benchmarks/duplicate_eval.py

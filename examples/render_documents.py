@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from appeal_adapters import load_plugins
@@ -60,8 +60,8 @@ def main(folder: Path) -> None:
     report = desk.report(2024, 11)
     folder.mkdir(parents=True, exist_ok=True)
     header = {"unit": "区服务企业办", "filler": "小王", "phone": "82111701"}
-    previous, end = desk.report(2024, 10), date(2024, 11, 30)
-    month = {"issue": 11, "items": items, "previous": previous, "on": end}
+    previous, stock = desk.report(2024, 10), desk.supervision_list(2024, 11)
+    month = {"issue": 11, "supervision": stock, "previous": previous}
     outputs = {
         "sheet.docx": render(plugins, "sheet.docx", items[0]),
         "sheets.docx": render(plugins, "sheet.docx", items),

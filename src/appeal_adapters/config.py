@@ -15,6 +15,7 @@ import attrs
 
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
+from appeal_core.desk import Desk
 from appeal_core.errors import ValidationError
 from appeal_core.identity import Identity
 from appeal_core.policy import Policy
@@ -77,6 +78,35 @@ def _identity(values: Mapping[str, Any], source: str) -> Identity:
         raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
 
 
+def plugin_notices(plugins: AppealPlugins | None = None) -> list[YearNotice]:
+    """The holiday notices installed plugins supply (``appeal_calendar_data``), in the order
+    they apply: for one year, the plugin registered last wins."""
+    plugins = plugins or load_plugins()
+    results = plugins.hook.appeal_calendar_data()  # pluggy lists the last-registered first
+    return [n for group in reversed(results) for n in group]
+
+
+def open_desk(
+    url: str,
+    *,
+    district: str = "HM",
+    policy: Policy | None = None,
+    plugins: AppealPlugins | None = None,
+    outside: OutsideCoverage | str = OutsideCoverage.WEEKDAYS,
+) -> Desk:
+    """A desk over the store at ``url``: its calendar is chinese-calendar's data, the plugins'
+    notices and the notices loaded into that store (as for every process that opens it)."""
+    plugins = plugins or load_plugins()
+    store = plugins.open_store(url)
+    return Desk(
+        store,
+        district=district,
+        policy=policy,
+        notices=plugin_notices(plugins),
+        outside=outside,
+    )
+
+
 def build_calendar(
     *,
     plugins: AppealPlugins | None = None,
@@ -88,8 +118,6 @@ def build_calendar(
 
     Files come last, so a desk's own file wins over a plugin for the same year.
     """
-    plugins = plugins or load_plugins()
-    results = plugins.hook.appeal_calendar_data()  # pluggy lists the last-registered first
-    notices: list[YearNotice] = [n for group in reversed(results) for n in group]
+    notices = plugin_notices(plugins)
     notices.extend(load_notice(path) for path in notice_files)
     return china_calendar(notices=notices, overrides=overrides or {}, outside=outside)

@@ -18,6 +18,7 @@ from pathlib import Path
 from appeal_adapters.channels import channel
 from appeal_adapters.documents import render
 from appeal_adapters.plugins import AppealPlugins, load_plugins
+from appeal_adapters.reporting import briefing_options, report_json
 from appeal_core import SHANGHAI, Actor, Appeal, Desk, MonthlyReport, Status
 from appeal_core.intake import IntakeRecord, RejectedRow
 from appeal_core.sweep import pending_deadline
@@ -258,28 +259,20 @@ def write_outputs(
                "handling": True, "policy": policy}  # fmt: skip
     (out / "汇总清单.xlsx").write_bytes(render(plugins, "summary_list.xlsx", items, **options))
     (out / "汇总清单.csv").write_bytes(render(plugins, "summary_list.csv", items, **options))
-    reports, previous = [], None
-    for issue, (year, month) in enumerate(months, start=1):
+    reports = []
+    for year, month in months:
         report = desk.report(year, month)
-        end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        supervision = [
-            i for i in items if (p := pending_deadline(i)) and p[1].due <= end and i.status.is_open
-        ]
-        opts = {"issue": issue, "previous": previous, "items": supervision, "on": end,
-                "policy": policy}  # fmt: skip
+        opts = briefing_options(desk, year, month, None)
         (out / f"简报-{year}-{month:02d}.docx").write_bytes(
             render(plugins, "briefing.docx", report, **opts)
         )
         (out / f"简报-{year}-{month:02d}.html").write_bytes(
             render(plugins, "briefing.html", report, **opts)
         )
-        from appeal_adapters.cli.reports import report_json
-
         (out / f"月度数据-{year}-{month:02d}.json").write_text(
             json.dumps(report_json(report), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         reports.append(report)
-        previous = report
     verify = getattr(desk.store, "verify", None)
     result = verify() if verify else None
     text = (
@@ -303,9 +296,9 @@ def run_demo(
     data = data or Path(__file__).resolve().parents[2] / "examples" / "data"
     store = plugins.open_store(db)
     try:
-        from appeal_adapters.config import build_calendar
+        from appeal_adapters.config import plugin_notices
 
-        desk = Desk(store, district="HM", calendar=build_calendar(plugins=plugins))
+        desk = Desk(store, district="HM", notices=plugin_notices(plugins))
         count = len(store.numbers("HM"))
         if count:
             echo(f"存储 {db} 已有 {count} 件事项，直接使用（删除该文件可重新演示）")

@@ -45,6 +45,7 @@ from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
 from appeal_core.ports import BatchUnitOfWork, ReviewIndex, Store, UnitOfWork
+from appeal_core.ranking import Place, RankingRules, Standings
 from appeal_core.review import ReviewEntry
 from appeal_core.sweep import Action, ActionKind
 from appeal_core.timeutil import SHANGHAI
@@ -85,9 +86,11 @@ __all__ = [
     "MonthlyReport",
     "OutsideCoverage",
     "PermissionDenied",
+    "Place",
     "Policy",
     "QuarantineEntry",
     "QuarantineNotFound",
+    "RankingRules",
     "RedLine",
     "Reexport",
     "RejectedRow",
@@ -97,6 +100,7 @@ __all__ = [
     "Role",
     "Satisfaction",
     "SkippedRun",
+    "Standings",
     "Status",
     "Store",
     "UnitOfWork",

@@ -90,7 +90,7 @@ class WorkCalendar:
 
     __slots__ = (
         *("_base", "_cum", "_first", "_fo", "_last", "_lo"),
-        *("_names", "_nth", "_outside", "_tail", "_total", "_work"),
+        *("_names", "_nth", "_outside", "_tail", "_total", "_unsure", "_work"),
     )
     _first: date
     _last: date
@@ -104,6 +104,7 @@ class WorkCalendar:
     _total: int  # working days in the coverage
     _tail: int  # Mon–Fri days up to the last covered day, counted from ordinal 1
     _outside: OutsideCoverage
+    _unsure: frozenset[int]  # covered years whose data is a provisional local arrangement
 
     def __init__(
         self,
@@ -112,6 +113,7 @@ class WorkCalendar:
         work: bytearray,
         names: Mapping[int, str],
         outside: OutsideCoverage,
+        unsure: frozenset[int] = frozenset(),
     ) -> None:
         """Internal: takes the finished day table; use ``china_calendar`` or ``from_days``."""
         fo, counts = first.toordinal(), list(accumulate(work))
@@ -128,6 +130,7 @@ class WorkCalendar:
         put(self, "_total", counts[-1])
         put(self, "_tail", _weekdays_upto(last.toordinal()))
         put(self, "_outside", outside)
+        put(self, "_unsure", unsure)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"WorkCalendar is immutable, cannot set {name}")
@@ -236,9 +239,23 @@ class WorkCalendar:
         return tuple(SkippedRun(date.fromordinal(a), date.fromordinal(b), r) for a, b, r in runs)
 
     def is_provisional(self, start: date, end: date) -> bool:
-        """True when a day of [start, end] is outside coverage (the answer counted Mon–Fri only)."""
-        low, high = sorted((start.toordinal(), end.toordinal()))
-        return low < self._fo or high > self._lo
+        """True when a day of [start, end] is outside coverage (the answer counted Mon–Fri only)
+        or in a year whose data is a provisional local arrangement (``provisional_years``)."""
+        low, high = sorted((start, end))
+        if low.toordinal() < self._fo or high.toordinal() > self._lo:
+            return True
+        return any(year in self._unsure for year in range(low.year, high.year + 1))
+
+    @property
+    def provisional_years(self) -> frozenset[int]:
+        """Covered years whose holidays come from a provisional local arrangement, not a notice."""
+        return self._unsure
+
+    def missing_years(self, start: date, end: date) -> tuple[int, ...]:
+        """The years of [start, end] the calendar has no holiday data for, in order."""
+        low, high = sorted((start, end))
+        first, last = self._first.year, self._last.year
+        return tuple(y for y in range(low.year, high.year + 1) if not first <= y <= last)
 
     # -- the slow paths: outside the tables, negative n, and the checks ------------------------
 
@@ -304,17 +321,22 @@ def china_calendar(
     notices: Iterable[YearNotice] = (),
     overrides: Mapping[date, bool] = _NO_DAYS,
     outside: OutsideCoverage | str = OutsideCoverage.RAISE,
+    provisional_years: Iterable[int] = (),
 ) -> WorkCalendar:
     """The mainland China calendar: chinese-calendar's data, then ``notices``, then ``overrides``.
 
     A notice replaces its whole year or adds one (for one year the last notice given wins); an
-    override sets one day (True = work).
+    override sets one day (True = work).  ``provisional_years`` names years whose notice is a
+    local arrangement loaded without the State Council's text: deadlines across them are marked
+    provisional, like those outside coverage.
     """
     policy = _policy(outside)
-    given = tuple(notices)
-    if not given and not overrides:
+    given, unsure = tuple(notices), frozenset(provisional_years)
+    if not given and not overrides and not unsure:
         return _default_calendar(policy)
-    return _build(given, overrides).with_outside(policy)
+    built = _build(given, overrides).with_outside(policy)
+    object.__setattr__(built, "_unsure", unsure)
+    return built
 
 
 @functools.cache

@@ -150,6 +150,14 @@ class Extend:
 
 
 @attrs.frozen(kw_only=True)
+class Redate:
+    """Count the item's counted deadlines again with the desk's current calendar."""
+
+    number: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class Escalate:
     """Take the item to the district leader in charge."""
 
@@ -218,6 +226,7 @@ Command = (
     | ReplyPreliminary
     | ReplyFinal
     | Extend
+    | Redate
     | Escalate
     | Resolve
     | RecordFollowUp

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar as _month_calendar
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from appeal_core.errors import ValidationError
-from appeal_core.policy import Policy
+
+if TYPE_CHECKING:
+    from appeal_core.policy import Policy
 
 
 class Workdays(Protocol):
@@ -20,14 +22,18 @@ class Workdays(Protocol):
     def workdays_between(self, start: date, end: date, /) -> int: ...
     def skipped(self, start: date, end: date, /) -> tuple[object, ...]: ...
     def is_provisional(self, start: date, end: date, /) -> bool: ...
+    def missing_years(self, start: date, end: date, /) -> tuple[int, ...]: ...
 
 
 @attrs.frozen(kw_only=True)
 class Deadline:
     """A due date with the rule that produced it and a Chinese explanation.
 
-    ``provisional`` is True when the calendar had no holiday notice for part of the span and
-    answered from weekdays alone; such a date may move once the notice is loaded.
+    ``provisional`` is True when the date was *counted* across days the calendar had no holiday
+    notice for (it answered from weekdays alone) or only a provisional local arrangement; such a
+    date may move once the notice is loaded.  A date a person gave (a committed date, an
+    extension) is never provisional.  ``workdays`` is the count of a counted deadline (0 for a
+    date a person gave), so it can be counted again with better data.
     """
 
     due: date
@@ -35,6 +41,7 @@ class Deadline:
     start: date
     explanation: str
     provisional: bool = False
+    workdays: int = 0
 
     def __str__(self) -> str:
         mark = "（暂定）" if self.provisional else ""
@@ -46,8 +53,15 @@ def _skipped_text(calendar: Workdays, start: date, end: date) -> str:
     return "；其间不计：" + "，".join(str(r) for r in runs) if runs else ""
 
 
-def _provisional_text(provisional: bool) -> str:
-    return "。该期限按周一至周五暂算，待载入当年节假日安排后确定" if provisional else ""
+def _provisional_text(calendar: Workdays, start: date, end: date) -> str:
+    """Why a counted date is provisional (no notice, or only a local arrangement), or ``""``."""
+    if not calendar.is_provisional(start, end):
+        return ""
+    missing = calendar.missing_years(start, end)
+    if missing:
+        years = "、".join(str(y) for y in missing)
+        return f"。缺少 {years} 年的节假日安排，该期限按周一至周五暂算，载入后将重新计算"
+    return "。该期限按本地临时节假日安排暂算，待载入国务院办公厅通知后重新计算"
 
 
 def workday_deadline(
@@ -58,9 +72,17 @@ def workday_deadline(
     provisional = calendar.is_provisional(start, due)
     text = (
         f"{what}：自 {start.isoformat()} 起算（当日不计），第 {workdays} 个工作日为 "
-        f"{due.isoformat()}{_skipped_text(calendar, start, due)}{_provisional_text(provisional)}"
+        f"{due.isoformat()}{_skipped_text(calendar, start, due)}"
+        f"{_provisional_text(calendar, start, due)}"
     )
-    return Deadline(due=due, rule=rule, start=start, explanation=text, provisional=provisional)
+    return Deadline(
+        due=due,
+        rule=rule,
+        start=start,
+        explanation=text,
+        provisional=provisional,
+        workdays=workdays,
+    )
 
 
 def reply_deadline(
@@ -94,30 +116,25 @@ def committed_deadline(
     note = ""
     if limit is not None:
         cap = calendar.add_workdays(assigned_on, limit)
-        if committed > cap:
+        unsure = calendar.is_provisional(assigned_on, cap)
+        if committed > cap and not unsure:
             raise ValidationError(
                 "committed_due",
                 committed.isoformat(),
                 f"「{category}」类事项法定时限为 {limit} 个工作日，最迟 {cap.isoformat()}",
             )
-        note = f"，未超过「{category}」类法定时限 {limit} 个工作日（{cap.isoformat()}）"
-    provisional = calendar.is_provisional(assigned_on, committed)
-    text = (
-        f"办结期限：主办部门承诺于 {committed.isoformat()} 前办结{note}"
-        f"{_provisional_text(provisional)}"
-    )
-    return Deadline(
-        due=committed,
-        rule="committed",
-        start=assigned_on,
-        explanation=text,
-        provisional=provisional,
-    )
+        if unsure:  # the cap itself is counted across days without a notice: never refuse on it
+            note = (
+                f"；「{category}」类法定时限 {limit} 个工作日暂按周一至周五算至 {cap.isoformat()}"
+                "，待载入当年节假日安排后请核对"
+            )
+        else:
+            note = f"，未超过「{category}」类法定时限 {limit} 个工作日（{cap.isoformat()}）"
+    text = f"办结期限：主办部门承诺于 {committed.isoformat()} 前办结{note}"
+    return Deadline(due=committed, rule="committed", start=assigned_on, explanation=text)
 
 
-def extended_deadline(
-    calendar: Workdays, current: Deadline, new_due: date, reason: str
-) -> Deadline:
+def extended_deadline(current: Deadline, new_due: date, reason: str) -> Deadline:
     """A completion deadline moved by an approved extension, with its reason."""
     if new_due <= current.due:
         raise ValidationError(
@@ -125,14 +142,10 @@ def extended_deadline(
         )
     if not reason.strip():
         raise ValidationError("reason", reason, "延期必须说明理由")
-    provisional = calendar.is_provisional(current.start, new_due)
     text = (
         f"办结期限：经批准由 {current.due.isoformat()} 延至 {new_due.isoformat()}，理由：{reason}"
-        f"{_provisional_text(provisional)}"
     )
-    return Deadline(
-        due=new_due, rule="extended", start=current.start, explanation=text, provisional=provisional
-    )
+    return Deadline(due=new_due, rule="extended", start=current.start, explanation=text)
 
 
 def last_workday_of_month(calendar: Workdays, year: int, month: int) -> date:
@@ -158,7 +171,8 @@ def escalation_deadline(calendar: Workdays, escalated_on: date) -> Deadline:
     provisional = calendar.is_provisional(escalated_on, due)
     text = (
         f"协调期限：{escalated_on.isoformat()} 报区分管领导牵头办会，原则上当月协调解决，"
-        f"期限为当月最后一个工作日 {due.isoformat()}{rolled}{_provisional_text(provisional)}"
+        f"期限为当月最后一个工作日 {due.isoformat()}{rolled}"
+        f"{_provisional_text(calendar, escalated_on, due)}"
     )
     return Deadline(
         due=due, rule="escalation", start=escalated_on, explanation=text, provisional=provisional

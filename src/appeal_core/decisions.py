@@ -16,6 +16,7 @@ from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
+from appeal_core.redating import moves
 from appeal_core.review import decide_review
 from appeal_core.timeutil import local_date, require_aware
 
@@ -107,7 +108,7 @@ def _departments(lead: str, co: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
 
 def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ...]:
     """The events ``command`` produces on ``state``, or a typed error and no events."""
-    rule = check_allowed(state, command, ctx.by)
+    rule = check_allowed(state, command, ctx.by, ctx.policy.identity.desk)
     if ctx.at < state.updated_at:
         raise ValidationError(
             "at", ctx.at.isoformat(), f"早于该事项上一次办理时间 {state.updated_at.isoformat()}"
@@ -201,8 +202,21 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     state.status.label,
                     "该事项尚无办结期限（复杂事项须先作出初步答复并承诺办结时间）",
                 )
-            due = dl.extended_deadline(ctx.calendar, state.completion_due, new_due, reason)
+            due = dl.extended_deadline(state.completion_due, new_due, reason)
             return (e.DeadlineExtended(**base, completion_due=due, reason=reason.strip()),)
+        case c.Redate(reason=reason):
+            moved = {m.field: m.new for m in moves(state, ctx.calendar, ctx.policy)}
+            if not moved:
+                raise ValidationError("number", state.number, "该事项的期限不受日历变化影响")
+            return (
+                e.Redated(
+                    **base,
+                    reason=_text("reason", reason),
+                    reply_due=moved.get("reply_due"),
+                    completion_due=moved.get("completion_due"),
+                    escalation_due=moved.get("escalation_due"),
+                ),
+            )
         case c.Escalate(leader=leader, reason=reason):
             if state.escalation is not None and state.escalation.is_open:
                 raise LifecycleError(
@@ -277,7 +291,7 @@ def decide_merge(
     duplicate: Appeal, primary: Appeal, command: c.Merge, ctx: Context
 ) -> tuple[e.Event, ...]:
     """Merge ``duplicate`` into ``primary``: one event on each; the primary keeps its clock."""
-    check_allowed(duplicate, command, ctx.by)
+    check_allowed(duplicate, command, ctx.by, ctx.policy.identity.desk)
     if duplicate.number == primary.number:
         raise ValidationError("into", primary.number, "不能把事项合并到它自己")
     if not primary.status.is_open:

@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from appeal_core import calendar_desk, review
 from appeal_core import commands as c
-from appeal_core import review
 from appeal_core.actor import Actor
+from appeal_core.announcements import announce
 from appeal_core.appeal import Appeal, Assumption, Channel, Complexity, RedLine, Satisfaction
+from appeal_core.calendar import YearNotice
 from appeal_core.desk_base import Listener, apply_events, require_desk
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import ValidationError
 from appeal_core.events import Event, Noticed
+from appeal_core.journal import JournalEvent, NoticeLoaded
 from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
+from appeal_core.redating import Moved
+from appeal_core.supervision import Supervised, supervision_list
 from appeal_core.sweep import Action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
@@ -209,23 +214,69 @@ class Desk(IntakeDesk):
         A notice already recorded is not proposed again, so a second run the same day returns
         nothing; the recorded notices reach people through the listeners.
         """
-        require_desk(by, "执行每日督办")
+        require_desk(by, "执行每日督办", self.policy.identity.desk)
         actions = sweep_actions(
             self.store.states(self.district), on=on, calendar=self.calendar, policy=self.policy
         )
         by_item: dict[str, list[Action]] = {}
         for action in actions:
             by_item.setdefault(action.number, []).append(action)
-        recorded: list[Event] = []
+        district_wide = by_item.pop("", [])
+        recorded: list[Event | JournalEvent] = []
         for number, item_actions in by_item.items():
             with self.store.unit_of_work() as uow:
                 state = uow.state(number)
                 events = _noticed(state, item_actions, at, by)
                 uow.append(number, state.version, events, apply_events(state, events))
             recorded.extend(events)
+        announced = announce(self.store, self.district, district_wide, at=at, by=by)
+        recorded.extend(announced)
         if recorded:
             self._notify(recorded)
-        return actions
+        fresh = {a.key for a in announced}
+        return tuple(a for a in actions if a.number or a.key in fresh)
+
+    # -- the calendar (docs/calendar.md) ---------------------------------------------------
+
+    def notices(self) -> tuple[NoticeLoaded, ...]:
+        """Every holiday notice loaded into the store for this district, oldest first."""
+        return calendar_desk.loaded(self)
+
+    def load_notice(
+        self,
+        notice: YearNotice,
+        *,
+        at: datetime,
+        by: Actor,
+        source: str = "",
+        force: bool = False,
+        reason: str = "",
+    ) -> tuple[Moved, ...]:
+        """Load a year's holiday notice into the store (every process then uses it); returns
+        the impact report.  A notice that is plainly not the State Council's is refused unless
+        ``force`` with a ``reason`` (it is then a provisional local arrangement)."""
+        return calendar_desk.load_notice(
+            self, notice, at=at, by=by, source=source, force=force, reason=reason
+        )
+
+    def calendar_impact(self, since: date | None = None) -> tuple[Moved, ...]:
+        """What the calendar in force moves: open items' counted deadlines to re-date."""
+        return calendar_desk.calendar_impact(self, since)
+
+    def redate(
+        self,
+        numbers: Sequence[str] | None = None,
+        *,
+        at: datetime,
+        by: Actor,
+        reason: str = "",
+    ) -> tuple[Moved, ...]:
+        """Re-date the listed items (default: every item of the impact report)."""
+        return calendar_desk.redate(self, numbers, at=at, by=by, reason=reason)
+
+    def provisional(self) -> tuple[Appeal, ...]:
+        """Open items with a provisional deadline (counted without a State Council notice)."""
+        return tuple(calendar_desk.provisional_items(self))
 
     def report(self, year: int, month: int) -> MonthlyReport:
         """The month's figures per lead department, from the event log (docs/metrics.md)."""
@@ -238,6 +289,10 @@ class Desk(IntakeDesk):
             )
         histories = (self.store.events(n) for n in self.store.numbers(self.district))
         return monthly_report(histories, year=year, month=month, policy=self.policy)
+
+    def supervision_list(self, year: int, month: int) -> tuple[Supervised, ...]:
+        """The month's stock items at its cut-off, overdue first (``appeal_core.supervision``)."""
+        return supervision_list(self.store, self.district, year, month, self.calendar)
 
     def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""

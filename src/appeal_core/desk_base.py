@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
 from appeal_core import commands as c
 from appeal_core.actor import Actor, Role
 from appeal_core.appeal import Appeal
+from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice
 from appeal_core.deadlines import Workdays
 from appeal_core.decisions import Context, decide, decide_merge
 from appeal_core.errors import PermissionDenied, ValidationError
 from appeal_core.events import Event
 from appeal_core.history import evolve
+from appeal_core.holidays import calendar_stream, district_calendar
+from appeal_core.journal import JournalEvent, NoticeLoaded
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
 from appeal_core.registration import register_in
 
-Listener = Callable[[Sequence[Event]], None]
+#: Called with the committed events of each command: item events and journal events.
+Listener = Callable[[Sequence[Event | JournalEvent]], None]
 
 
 class DeskBase:
-    """Store, district, calendar, policy and listeners, and the generic command entry."""
+    """Store, district, calendar, policy and listeners, and the generic command entry.
+
+    Without ``calendar`` the desk uses the district's calendar in force: chinese-calendar's
+    data, then ``notices`` (e.g. from a plugin), then the notices loaded into the store (read
+    again whenever another process loads one).  Beyond its years, deadlines are counted from
+    Monday to Friday and marked provisional (``outside="weekdays"``, the default), or refused
+    (``outside="raise"``).  A ``calendar`` given is used as it is.
+    """
 
     def __init__(
         self,
@@ -31,18 +43,37 @@ class DeskBase:
         calendar: Workdays | None = None,
         policy: Policy | None = None,
         listeners: Iterable[Listener] = (),
+        notices: Iterable[YearNotice] = (),
+        outside: OutsideCoverage | str = OutsideCoverage.WEEKDAYS,
     ) -> None:
         if not district.strip():
             raise ValidationError("district", district, "区县代码不能为空")
-        if calendar is None:
-            from appeal_core.calendar import china_calendar
-
-            calendar = china_calendar()
         self.store = store
         self.district = district.strip()
-        self.calendar = calendar
         self.policy = policy or Policy()
         self.listeners = list(listeners)
+        self._given = calendar
+        self._notices = tuple(notices)
+        try:
+            self._outside = OutsideCoverage(outside)
+        except ValueError:
+            raise ValidationError("outside", outside, "应为 'raise' 或 'weekdays'") from None
+        self._built: tuple[tuple[NoticeLoaded, ...], WorkCalendar] | None = None
+
+    @property
+    def calendar(self) -> Workdays:
+        """The work calendar commands count with (the one given, or the district's in force)."""
+        if self._given is not None:
+            return self._given
+        loaded = cast(tuple[NoticeLoaded, ...], self.store.journal(calendar_stream(self.district)))
+        if self._built is None or self._built[0] != loaded:
+            built = district_calendar(loaded, base=self._notices, outside=self._outside)
+            self._built = (loaded, built)
+        return self._built[1]
+
+    @calendar.setter
+    def calendar(self, calendar: Workdays) -> None:
+        self._given = calendar
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -59,7 +90,7 @@ class DeskBase:
     def _context(self, at: datetime, by: Actor) -> Context:
         return Context(at=at, by=by, calendar=self.calendar, policy=self.policy)
 
-    def _notify(self, events: Sequence[Event]) -> None:
+    def _notify(self, events: Sequence[Event | JournalEvent]) -> None:
         for listener in self.listeners:
             listener(events)
 
@@ -100,10 +131,10 @@ class DeskBase:
     # -- one method per use case -----------------------------------------------------------
 
 
-def require_desk(by: Actor, action: str) -> None:
-    """Refuse, naming the action, what only the desk (区服务企业办) may do."""
+def require_desk(by: Actor, action: str, desk: str = "区服务企业办") -> None:
+    """Refuse, naming the action, what only the desk may do (``desk``: the district's name)."""
     if by.role is not Role.DESK:
-        raise PermissionDenied(str(by), action, None, "只有区服务企业办可以办理")
+        raise PermissionDenied(str(by), action, None, f"只有{desk}可以办理")
 
 
 def apply_events(state: Appeal, events: Sequence[Event]) -> Appeal:

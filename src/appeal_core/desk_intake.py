@@ -34,7 +34,7 @@ class IntakeDesk(DeskBase):
         quarantine with the reason.  Nothing a channel brings is dropped.
         """
         ctx = self._context(at, by)
-        require_desk(by, "登记事项")
+        require_desk(by, "登记事项", self.policy.identity.desk)
         if batch_size < 1:
             raise ValidationError("batch_size", batch_size, "应为正整数")
         run = IntakeRun(self.store, ctx, district=self.district, policy=self.policy, source=source)
@@ -56,7 +56,7 @@ class IntakeDesk(DeskBase):
     def admit(self, entry_id: int, record: IntakeRecord, *, at: datetime, by: Actor) -> Appeal:
         """Register the corrected ``record`` for a quarantined row and settle the row."""
         ctx = self._context(at, by)
-        require_desk(by, "从隔离区登记")
+        require_desk(by, "从隔离区登记", self.policy.identity.desk)
         entry = self.store.quarantine_entry(entry_id)
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
@@ -75,7 +75,7 @@ class IntakeDesk(DeskBase):
     def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:
         """Settle a quarantined row without registering it (e.g. a test row), saying why."""
         self._context(at, by)  # checks ``at`` carries its time zone
-        require_desk(by, "处理隔离区记录")
+        require_desk(by, "处理隔离区记录", self.policy.identity.desk)
         if not note.strip():
             raise ValidationError("note", note, "请说明不予登记的理由")
         entry = self.store.quarantine_entry(entry_id)

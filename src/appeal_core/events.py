@@ -164,6 +164,19 @@ class DeadlineExtended(BaseEvent):
 
 
 @attrs.frozen(kw_only=True)
+class Redated(BaseEvent):
+    """Counted deadlines counted again with better calendar data (a notice was loaded).
+
+    Only the deadlines given are replaced; ``reason`` names the notice.
+    """
+
+    reason: str
+    reply_due: Deadline | None = None
+    completion_due: Deadline | None = None
+    escalation_due: Deadline | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Escalated(BaseEvent):
     """The item went up to the district leader in charge (报区分管领导牵头办会)."""
 
@@ -233,6 +246,7 @@ Event = (
     | Replied
     | CoHandlerReported
     | DeadlineExtended
+    | Redated
     | Escalated
     | EscalationResolved
     | FollowedUp
@@ -259,6 +273,7 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Replied,
     CoHandlerReported,
     DeadlineExtended,
+    Redated,
     Escalated,
     EscalationResolved,
     FollowedUp,

@@ -108,6 +108,16 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             return attrs.evolve(s, status=Status.REPLIED, final_reply=_reply(event))
         case e.DeadlineExtended(completion_due=due):
             return attrs.evolve(s, completion_due=due, extensions=s.extensions + 1)
+        case e.Redated():
+            escalation = s.escalation
+            if event.escalation_due is not None and escalation is not None:
+                escalation = attrs.evolve(escalation, due=event.escalation_due)
+            return attrs.evolve(
+                s,
+                reply_due=event.reply_due or s.reply_due,
+                completion_due=event.completion_due or s.completion_due,
+                escalation=escalation,
+            )
         case e.Escalated(leader=leader, reason=reason, due=due):
             escalation = Escalation(leader=leader, reason=reason, at=event.at, due=due)
             return attrs.evolve(s, escalation=escalation, escalations=s.escalations + 1)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from appeal_core.appeal import Channel
 from appeal_core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -29,6 +30,18 @@ def _text(field: str, limit: int = 200) -> Any:
             raise ValidationError(f"identity.{field}", value, f"应为不超过{limit}字的单行文本")
 
     return check
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """(key, text) pairs from pairs or a mapping; keys must be channel names."""
+    items = value.items() if isinstance(value, dict) else value
+    pairs = tuple((str(k), str(v)) for k, v in items)
+    known = {c.value for c in Channel}
+    for key, _ in pairs:
+        if key not in known:
+            reason = f"应为渠道名称：{'、'.join(sorted(known))}"
+            raise ValidationError("identity.channel_names", key, reason)
+    return pairs
 
 
 def _distribution(value: Any) -> tuple[tuple[str, str], ...]:
@@ -74,10 +87,18 @@ class Identity:
         converter=_distribution,
     )  # fmt: skip
 
+    #: The channels' names as this district prints them, where they differ from the seed's
+    #: (e.g. its own app: ``{"app": "某某企服通APP"}``).
+    channel_names: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+
     @area_code.validator
     def _check_area_code(self, _: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not _AREA_CODE.match(value):
             raise ValidationError("identity.area_code", value, "区号应为 0 开头的 3 或 4 位数字")
+
+    def channel_label(self, channel: Channel) -> str:
+        """The channel's name on this district's forms (问题来源)."""
+        return dict(self.channel_names).get(channel.value, channel.label)
 
     @property
     def desk_contact(self) -> str:

@@ -57,5 +57,20 @@ class NoticeLoaded(JournalEvent):
     reason: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class Announced(JournalEvent):
+    """A notice to people about the district rather than one item (``@D:notices``).
+
+    The sweep records, for instance, that the calendar lacks next year's holidays and which
+    items that affects; ``key`` makes it once only (per day), like an item's ``Noticed``.
+    """
+
+    kind: str
+    key: str
+    target: str
+    message: str
+    numbers: tuple[str, ...] = ()
+
+
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
-JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (NoticeLoaded,)
+JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (NoticeLoaded, Announced)

@@ -54,6 +54,7 @@ TRANSITIONS: Mapping[type[c.Command], Rule] = {
     c.ReplyPreliminary: _rule("作出初步答复", {S.ASSIGNED}, DEPT, S.PRELIMINARY_REPLIED),
     c.ReplyFinal:       _rule("答复",         set(HANDLING), DEPT, S.REPLIED),
     c.Extend:           _rule("延期",         set(HANDLING), D, None),
+    c.Redate:           _rule("重新计算期限", OPEN, D, None),
     c.Escalate:         _rule("报区分管领导", ESCALABLE, D, None),
     c.Resolve:          _rule("协调解决",     AFTER_ASSIGNMENT | {S.CHARACTERIZED}, LEADER, None),
     c.RecordFollowUp:   _rule("回访",         {S.REPLIED, S.FOLLOWED_UP}, D, S.FOLLOWED_UP),
@@ -77,11 +78,13 @@ def rule_for(command: c.Command) -> Rule:
     return TRANSITIONS[type(command)]
 
 
-def check_allowed(state: Appeal, command: c.Command, by: Actor) -> Rule:
-    """Refuse, with a message a clerk can act on, what the table does not allow."""
+def check_allowed(state: Appeal, command: c.Command, by: Actor, desk: str = "") -> Rule:
+    """Refuse, with a message a clerk can act on, what the table does not allow (``desk`` is
+    the district's name for its desk, from the policy's identity)."""
     rule = rule_for(command)
     if by.role is not rule.role:
-        raise PermissionDenied(str(by), rule.action, state.number, f"只有{rule.role.label}可以办理")
+        who = desk if rule.role is Role.DESK and desk else rule.role.label
+        raise PermissionDenied(str(by), rule.action, state.number, f"只有{who}可以办理")
     if state.status not in rule.allowed_from:
         hint = _FINAL_HINTS.get(state.status) or "可办理的状态：" + "、".join(
             s.label for s in Status if s in rule.allowed_from

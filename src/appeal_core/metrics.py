@@ -17,6 +17,7 @@ from appeal_core import events as e
 from appeal_core.appeal import Channel, Satisfaction
 from appeal_core.policy import Policy
 from appeal_core.projection import Projection, project
+from appeal_core.ranking import RankingRules, Standings, standings
 
 COUNTS = (
     "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
@@ -106,15 +107,16 @@ class MonthlyReport:
     total: DepartmentFigures
     channels: tuple[ChannelFigures, ...]
     weights: tuple[float, float, float]
+    rules: RankingRules = attrs.field(factory=RankingRules)
+
+    def standings(self) -> Standings:
+        """The ranking by the district's rules, with the red and black lists (``ranking``)."""
+        return standings(self.departments, self.weights, self.rules)
 
     def ranking(self) -> tuple[DepartmentFigures, ...]:
-        """Departments by score (no score last), then by name."""
-
-        def key(d: DepartmentFigures) -> tuple[bool, float, str]:
-            s = d.score(self.weights)
-            return (s is None, -(s or 0.0), d.department)
-
-        return tuple(sorted(self.departments, key=key))
+        """Departments in print order: ranked by published score (ties: the configured order,
+        then the name), then those with too few items, then those without a score."""
+        return self.standings().order()
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -143,31 +145,65 @@ def _counts_for(
             level = v.satisfaction
             points = {Satisfaction.SATISFIED: 1.0, Satisfaction.BASICALLY_SATISFIED: weight}
             add(v.lead, "satisfied", points.get(level, 0.0))
-    cycles = [c for c in p.cycles if c.started <= last]
-    for c in cycles:
+    for c in (c for c in p.cycles if c.started <= last):
         replied, done, ended = (_upto(d, last) for d in (c.first_reply, c.final_reply, c.ended))
         due = _completion_due(p, c.cycle, last)
+        reply_due = _reply_due(p, c.cycle, last) or c.reply_due
         if c.assigned and c.started >= first:
             add(c.lead, "assigned")
-        if first <= c.reply_due <= last and not (ended and not replied and ended <= c.reply_due):
+        if first <= reply_due <= last and not (ended and not replied and ended <= reply_due):
             add(c.lead, "reply_due")
-            add(c.lead, "replied_on_time", replied is not None and replied <= c.reply_due)
+            add(c.lead, "replied_on_time", replied is not None and replied <= reply_due)
         if due and first <= due <= last and not (ended and not done and ended <= due):
             add(c.lead, "completion_due")
             add(c.lead, "completed_on_time", done is not None and done <= due)
-        is_last = c is cycles[-1]
-        if is_last and ended is None and _upto(p.item.ended, last) is None:
-            add(c.lead, "stock")
-            late_reply = replied is None and c.reply_due <= last
-            late_done = done is None and due is not None and due <= last
-            if late_reply or late_done:
-                add(c.lead, "overdue_open")
+    held = stock_at(p, last)
+    if held is not None:
+        add(held.lead, "stock")
+        add(held.lead, "overdue_open", held.overdue)
     return out
+
+
+@attrs.frozen(kw_only=True)
+class StockEntry:
+    """An item in a lead department's stock at a cut-off: the deadline chased, and whether it
+    had passed (an item due on the cut-off day and unanswered counts as overdue)."""
+
+    number: str
+    lead: str
+    due: date | None  # the reply deadline while unanswered, else the completion deadline
+    overdue: bool
+
+
+def stock_at(p: Projection, last: date) -> StockEntry | None:
+    """The item as the month ending ``last`` counts it in 存量 (and 逾期未办), or None.
+
+    One rule for the figures and for the briefing's list: the item's current cycle at the
+    cut-off, not handed over and the item not closed off or merged by then.
+    """
+    cycles = [c for c in p.cycles if c.started <= last]
+    if not cycles or _upto(cycles[-1].ended, last) or _upto(p.item.ended, last):
+        return None
+    c = cycles[-1]
+    replied, done = _upto(c.first_reply, last), _upto(c.final_reply, last)
+    due = _completion_due(p, c.cycle, last)
+    reply_due = _reply_due(p, c.cycle, last) or c.reply_due
+    late_reply = replied is None and reply_due <= last
+    late_done = done is None and due is not None and due <= last
+    chased = reply_due if replied is None else (due if done is None else None)
+    return StockEntry(number=p.item.number, lead=c.lead, due=chased,
+                      overdue=late_reply or late_done)  # fmt: skip
 
 
 def _completion_due(p: Projection, cycle: int, cutoff: date) -> date | None:
     """The cycle's completion deadline as it stood at ``cutoff`` (after extensions until then)."""
     known = [r for r in p.completions if r.cycle == cycle and r.changed <= cutoff]
+    return max(known, key=lambda r: r.order).due if known else None
+
+
+def _reply_due(p: Projection, cycle: int, cutoff: date) -> date | None:
+    """The cycle's reply deadline as it stood at ``cutoff`` (re-dated ones from their day)."""
+    known = [r for r in p.reply_dues if r.cycle == cycle and r.changed <= cutoff]
     return max(known, key=lambda r: r.order).due if known else None
 
 
@@ -234,4 +270,9 @@ def report_from_counts(
             for ch in Channel
         ),
         weights=policy.score_weights,
+        rules=RankingRules(
+            min_items=policy.min_ranked_items,
+            order=policy.department_order,
+            list_size=policy.red_black_size,
+        ),
     )

@@ -7,6 +7,7 @@ TOML file gives, ``bundled_notices`` turns chinese-calendar's tables into the sa
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from itertools import pairwise
@@ -130,6 +131,51 @@ def _check_notice(notice: YearNotice) -> None:
         for period in notice.holidays:
             if period.first <= day <= period.last:
                 raise ValidationError(field, day, f"落在放假时段「{period.name}」之内")
+
+
+#: The holidays every State Council notice arranges since 2008 (a combined period may serve two).
+HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+_TEMPLATE_WORDS = ("示例", "模板", "样例", "非真实", "template", "example", "sample")
+_DOCUMENT_NUMBER = re.compile(r"^\S+[〔\[［（(](\d{4})[〕\]］）)]\d+号$")
+
+
+def official_problem(notice: YearNotice) -> ValidationError | None:
+    """Why ``notice`` is plainly not a State Council holiday notice, or None.
+
+    The loader refuses such a notice unless a person forces it with a reason (then it is a
+    provisional local arrangement): the shipped template, a notice without its title or
+    document number, a period other than 元旦 starting in the year before, a notice that does
+    not arrange all seven holidays.
+    """
+    year, title, number = notice.year, notice.title.strip(), notice.document_number.strip()
+    text = f"{title} {number}".lower()
+    if any(word in text for word in _TEMPLATE_WORDS):
+        return ValidationError("title", title, "这是示例模板，不是真实的通知；请按通知原文填写")
+    if not title:
+        return ValidationError(
+            "title", title, "缺少通知标题（国务院办公厅关于某年部分节假日安排的通知）"
+        )
+    if f"{year}年" not in title:
+        return ValidationError("title", title, f"标题应写明 {year} 年，与 year = {year} 不符")
+    found = _DOCUMENT_NUMBER.match(number)
+    if found is None:
+        return ValidationError(
+            "document_number", number, "缺少或无法识别文号（如 国办发明电〔2025〕7号）"
+        )
+    if int(found.group(1)) not in (year - 1, year):
+        reason = f"文号年份应为 {year - 1} 或 {year} 年"
+        return ValidationError("document_number", number, reason)
+    for i, period in enumerate(notice.holidays):
+        if period.first.year < year and "元旦" not in period.name:
+            reason = f"只有元旦假期可以从 {year - 1} 年 12 月开始"
+            return ValidationError(f"holidays[{i}].first", period.first, reason)
+    names = "、".join(p.name for p in notice.holidays)
+    absent = [h for h in HOLIDAYS if h not in names and h.removesuffix("节") not in names]
+    if absent and year >= 2008:  # 清明、端午、中秋 are public holidays since 2008
+        return ValidationError("holidays", names, f"缺少{'、'.join(absent)}的放假安排")
+    if not any(p.first <= date(year, 1, 1) <= p.last for p in notice.holidays):
+        return ValidationError("holidays", names, f"{year} 年 1 月 1 日（元旦）应在放假时段内")
+    return None
 
 
 def _reject_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:

@@ -43,6 +43,12 @@ def _limits(value: Mapping[str, int] | tuple[tuple[str, int], ...]) -> tuple[tup
     return tuple(sorted((str(k), int(v)) for k, v in items))
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
+        raise ValidationError("policy.department_order", value, "应为部门名称的列表")
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """Deadline and numbering rules of one district, and its identity.
@@ -80,6 +86,13 @@ class Policy:
     score_weights: tuple[float, float, float] = attrs.field(
         default=(0.1, 0.5, 0.4), converter=tuple
     )
+    #: Ranking: a department is ranked when the larger of its reply-due and visited counts
+    #: reaches this; below it the briefing lists it apart as 样本不足 (docs/metrics.md).
+    min_ranked_items: int = attrs.field(default=3, validator=_positive("policy.min_ranked_items"))
+    #: Ranking: departments printed with the same score are placed in this order (then by name).
+    department_order: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    #: Ranking: how many departments the red list and the black list (红黑榜) each name at most.
+    red_black_size: int = attrs.field(default=3, validator=_nonnegative("policy.red_black_size"))
     #: Intake: earlier open items of the same enterprise within this many days are compared...
     duplicate_window_days: int = attrs.field(
         default=30, validator=_positive("policy.duplicate_window_days")

@@ -33,6 +33,17 @@ class CycleRow:
 
 
 @attrs.frozen(kw_only=True)
+class ReplyDueRow:
+    """A cycle's reply deadline as set on ``changed`` (at its start, or re-dated later)."""
+
+    number: str
+    cycle: int
+    order: int  # 1, 2, ... within the cycle
+    changed: date
+    due: date
+
+
+@attrs.frozen(kw_only=True)
 class CompletionRow:
     """A cycle's completion deadline as set on ``changed``; the latest up to a cut-off wins."""
 
@@ -76,6 +87,7 @@ class Projection:
     cycles: tuple[CycleRow, ...] = ()
     completions: tuple[CompletionRow, ...] = ()
     visits: tuple[VisitRow, ...] = ()
+    reply_dues: tuple[ReplyDueRow, ...] = ()
 
 
 def project(history: Sequence[e.Event]) -> Projection:
@@ -91,11 +103,18 @@ def project(history: Sequence[e.Event]) -> Projection:
     cycles: list[CycleRow] = []
     completions: list[CompletionRow] = []
     visits: list[VisitRow] = []
+    reply_dues: list[ReplyDueRow] = []
 
     def complete(day: date, due: date) -> None:
         order = sum(1 for c in completions if c.cycle == len(cycles)) + 1
         completions.append(
             CompletionRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due)
+        )
+
+    def reply_by(day: date, due: date) -> None:
+        order = sum(1 for r in reply_dues if r.cycle == len(cycles)) + 1
+        reply_dues.append(
+            ReplyDueRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due)
         )
 
     def end_current(day: date) -> None:
@@ -123,6 +142,7 @@ def project(history: Sequence[e.Event]) -> Projection:
                         reply_due=ev.reply_due.due,
                     )
                 )
+                reply_by(day, ev.reply_due.due)
                 if ev.completion_due is not None:
                     complete(day, ev.completion_due.due)
                 item = attrs.evolve(item, assigned_or_answered=item.assigned_or_answered or day)
@@ -143,6 +163,11 @@ def project(history: Sequence[e.Event]) -> Projection:
                 )
             case e.DeadlineExtended():
                 complete(day, ev.completion_due.due)
+            case e.Redated() if current is not None:
+                if ev.reply_due is not None:
+                    reply_by(day, ev.reply_due.due)
+                if ev.completion_due is not None:
+                    complete(day, ev.completion_due.due)
             case e.Returned():
                 end_current(day)
             case e.Characterized():
@@ -173,5 +198,9 @@ def project(history: Sequence[e.Event]) -> Projection:
                     )
                 )
     return Projection(
-        item=item, cycles=tuple(cycles), completions=tuple(completions), visits=tuple(visits)
+        item=item,
+        cycles=tuple(cycles),
+        completions=tuple(completions),
+        visits=tuple(visits),
+        reply_dues=tuple(reply_dues),
     )

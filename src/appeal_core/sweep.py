@@ -3,6 +3,11 @@
 Pure: ``sweep(states, on=..., calendar=..., policy=...)``; ``Desk.sweep`` records them.
 Each action has a ``key``; the desk records a notice as an event with that key, and the sweep
 never proposes a recorded key again, so running it twice on one day sends nothing twice.
+
+The sweep never stops for the whole district because the calendar lacks a year: an item whose
+counting needs a missing year gets its actions counted from Monday to Friday (marked
+provisional; an overdue item is overdue whatever next year's holidays are), and one action for
+the desk names the missing years and the items they affect.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from datetime import date
 import attrs
 
 from appeal_core.appeal import Appeal, Complexity, Status
+from appeal_core.calendar import WorkCalendar
 from appeal_core.deadlines import Deadline, Workdays
+from appeal_core.errors import CalendarDataMissing
 from appeal_core.lifecycle import ESCALABLE
 from appeal_core.policy import Policy
+from appeal_core.redating import provisional_deadlines
 from appeal_core.timeutil import local_date
 
 
@@ -30,6 +38,7 @@ class ActionKind(enum.StrEnum):
     ESCALATION_OVERDUE = "escalation_overdue"  # 报区领导事项逾期未协调
     REHANDLE = "rehandle"  # 回访不满意或未解决：待重新办理
     STOCK = "stock"  # 存量事项：跟踪督办
+    CALENDAR = "calendar"  # 工作日历缺少年度安排或期限待重新计算（给区服务企业办）
 
     @property
     def label(self) -> str:
@@ -45,12 +54,17 @@ _LABELS = {
     ActionKind.ESCALATION_OVERDUE: "领导协调逾期",
     ActionKind.REHANDLE: "回访未解决待重办",
     ActionKind.STOCK: "存量事项催办",
+    ActionKind.CALENDAR: "日历待补",
 }
 
 
 @attrs.frozen(kw_only=True)
 class Action:
-    """One notice the sweep proposes: to whom, about what, once (``key``)."""
+    """One notice the sweep proposes: to whom, about what, once (``key``).
+
+    ``number`` is the item's, or ``""`` for a notice about the district (``numbers`` then names
+    the items it concerns); ``provisional`` marks counts made without next year's holidays.
+    """
 
     kind: ActionKind
     number: str
@@ -59,6 +73,8 @@ class Action:
     message: str
     due: date | None = None
     workdays_overdue: int = 0
+    provisional: bool = False
+    numbers: tuple[str, ...] = ()
 
 
 def pending_deadline(state: Appeal) -> tuple[str, Deadline] | None:
@@ -77,17 +93,102 @@ def pending_deadline(state: Appeal) -> tuple[str, Deadline] | None:
 def sweep(
     states: Iterable[Appeal], *, on: date, calendar: Workdays, policy: Policy
 ) -> tuple[Action, ...]:
-    """Every action due on ``on`` for the open items among ``states``, in item order."""
+    """Every action due on ``on`` for the open items among ``states``, in item order; then, if
+    some counting lacked a year's holidays or some deadlines are provisional, one for the desk."""
     actions: list[Action] = []
+    known = Known(calendar)
+    missing: dict[int, list[str]] = {}
+    provisional: list[str] = []
     for state in states:
-        if state.status.is_open:
-            actions.extend(
-                a for a in item_actions(state, on, calendar, policy) if not state.noticed_on(a.key)
-            )
-    return tuple(actions)
+        if not state.status.is_open:
+            continue
+        known.missing.clear()
+        actions.extend(
+            a for a in item_actions(state, on, known, policy) if not state.noticed_on(a.key)
+        )
+        for year in sorted(known.missing):
+            missing.setdefault(year, []).append(state.number)
+        if provisional_deadlines(state) and not known.missing:
+            provisional.append(state.number)
+    notice = calendar_action(on, missing, provisional, policy)
+    return (*actions, notice) if notice else tuple(actions)
 
 
-def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) -> list[Action]:
+def calendar_action(
+    on: date, missing: dict[int, list[str]], provisional: list[str], policy: Policy
+) -> Action | None:
+    """The desk's notice that the calendar lacks years, or that provisional deadlines await
+    counting again; None when neither."""
+    if not missing and not provisional:
+        return None
+    parts, numbers = [], dict.fromkeys(n for found in missing.values() for n in found)
+    for year, found in sorted(missing.items()):
+        parts.append(
+            f"工作日历缺少 {year} 年的节假日安排，{len(found)} 件事项的期限或督办按周一至周五暂算"
+            f"（{_some(found)}）；请载入国务院办公厅关于 {year} 年部分节假日安排的通知"
+            f"（appeal calendar load），再重新计算期限（appeal calendar apply）"
+        )
+    if provisional:
+        numbers.update(dict.fromkeys(provisional))
+        parts.append(
+            f"{len(provisional)} 件事项的期限为暂定（{_some(provisional)}），"
+            "请核对日历后重新计算期限（appeal calendar impact / apply）"
+        )
+    return Action(
+        kind=ActionKind.CALENDAR,
+        number="",
+        target=policy.identity.desk,
+        key=f"calendar:{on.isoformat()}",
+        message="；".join(parts) + "。",
+        provisional=True,
+        numbers=tuple(numbers),
+    )
+
+
+def _some(numbers: list[str], shown: int = 5) -> str:
+    more = f"等 {len(numbers)} 件" if len(numbers) > shown else ""
+    return "、".join(numbers[:shown]) + more
+
+
+class Known:
+    """The calendar as far as it is known: where it lacks a year, Monday to Friday (provisional),
+    with the missing years noted in ``missing`` for the desk."""
+
+    def __init__(self, calendar: Workdays) -> None:
+        self.exact = calendar
+        widen = getattr(calendar, "with_outside", None)
+        self.guess: Workdays = widen("weekdays") if widen else _WEEKDAYS
+        self.missing: set[int] = set()
+
+    def add_workdays(self, d: date, n: int) -> date:
+        """The exact answer, else the Monday-to-Friday one (the missing year noted)."""
+        try:
+            found = self.exact.add_workdays(d, n)
+        except CalendarDataMissing as exc:
+            self.missing.add(exc.year)
+            found = self.guess.add_workdays(d, n)
+        self._note(d, found)
+        return found
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """The exact count, else the Monday-to-Friday one (the missing year noted)."""
+        try:
+            count = self.exact.workdays_between(start, end)
+        except CalendarDataMissing as exc:
+            self.missing.add(exc.year)
+            count = self.guess.workdays_between(start, end)
+        self._note(start, end)
+        return count
+
+    def _note(self, start: date, end: date) -> None:
+        self.missing.update(self.exact.missing_years(start, end))
+
+
+#: Monday to Friday everywhere: the guess for a calendar that cannot widen itself.
+_WEEKDAYS = WorkCalendar.from_days(date(2000, 1, 1), date(2000, 1, 1), outside="weekdays")
+
+
+def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> list[Action]:
     """The actions for one item, recorded ones included (``sweep`` filters those)."""
     out: list[Action] = []
     desk = policy.identity.desk
@@ -139,6 +240,7 @@ def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) ->
                         message=f"事项 {n} 督办后仍未办理（逾期 {late} 个工作日），二次督办",
                     )
                 )
+        _mark_guesses(out, calendar, deadline)
     escalation = state.escalation
     if escalation is not None and escalation.is_open and escalation.due.due < on:
         out.append(
@@ -192,3 +294,18 @@ def item_actions(state: Appeal, on: date, calendar: Workdays, policy: Policy) ->
             )
         )
     return out
+
+
+def _mark_guesses(actions: list[Action], calendar: Known, deadline: Deadline | None) -> None:
+    """Mark (in place) the deadline actions that rest on a provisional count or deadline."""
+    notes = []
+    if calendar.missing:
+        years = "、".join(str(y) for y in sorted(calendar.missing))
+        notes.append(f"{years} 年节假日安排未载入，工作日按周一至周五暂算")
+    if deadline is not None and deadline.provisional:
+        notes.append("该期限为暂定")
+    if not notes:
+        return
+    tail = "（" + "；".join(notes) + "）"
+    for k, action in enumerate(actions):
+        actions[k] = attrs.evolve(action, provisional=True, message=action.message + tail)

@@ -151,3 +151,27 @@ def test_intake_and_the_quarantine_from_the_shell(run, tmp_path: Path) -> None: 
     assert "处理：已登记为 HM-2026-0002（2026-11-16 " in shown
     (settled,) = json.loads(run("--json", "quarantine", "list", "--all"))
     assert settled["settled_at"].startswith("2026-11-16T") and settled["settled_by"]
+
+
+def test_export_filters_and_masks_phones_by_default(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from appeal_adapters.documents import read_summary_list
+
+    n = _registered(run)  # registered 2024-09-27
+    run("verify", n, "--on", "2024-11-04")
+    run("classify", n, "--category", "消防", "--complexity", "routine", "--on", "2024-11-04")
+    run("assign", n, "--lead", "区市场监督管理局", "--on", "2024-11-04")
+    other = _registered(run)
+    assert "已导出 2 件" in run("export", "--csv", "all.csv")
+    _, rows = read_summary_list(tmp_path / "all.csv")
+    assert {r["联系电话"] for r in rows} == {"138****5678"}  # masked unless asked
+    run("export", "--csv", "open.csv", "--unmasked")
+    assert {r["联系电话"] for r in read_summary_list(tmp_path / "open.csv")[1]} == {"13812345678"}
+    assert "已导出 1 件" in run("export", "--csv", "d.csv", "--department", "区市场监督管理局")
+    assert read_summary_list(tmp_path / "d.csv")[1][0]["编号"] == n
+    assert "已导出 1 件" in run("export", "--csv", "s.csv", "--status", "已登记")
+    assert read_summary_list(tmp_path / "s.csv")[1][0]["编号"] == other
+    assert "已导出 1 件" in run("export", "--csv", "s2.csv", "--status", "assigned")
+    assert "已导出 2 件" in run("export", "--csv", "m.csv", "--month", "2024-09")
+    assert "已导出 0 件" in run("export", "--csv", "m.csv", "--month", "2024-10")
+    assert "已导出 0 件" in run("export", "--csv", "u.csv", "--unit", "常乐镇")
+    assert "未知的状态" in run("export", "--csv", "x.csv", "--status", "done", code=3)

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -145,8 +146,13 @@ def test_batch_puts_each_sheet_on_a_new_page() -> None:
     items = [desk.get(assigned(desk)) for _ in range(3)]
     _, _, doc = docx_text(render_sheet(items))
     assert len(doc.tables) == 3  # type: ignore[attr-defined]
-    titles = [p for p in doc.paragraphs if "诉求部门交办单" in p.text]  # type: ignore[attr-defined]
-    assert [bool(p.paragraph_format.page_break_before) for p in titles] == [False, True, True]
+    sections = doc.sections  # type: ignore[attr-defined]
+    assert len(sections) == 3 and [s.start_type for s in sections][1:] == [2, 2]  # new page
+    # A sheet running onto a second page repeats its number there, not on its first page.
+    for section, item in zip(sections, items, strict=True):
+        assert section.different_first_page_header_footer
+        assert section.header.paragraphs[0].text == f"事项编号：{item.number}（续）"
+        assert section.first_page_header.paragraphs[0].text == ""
 
 
 def test_summary_list_xlsx_layout_print_setup_and_round_trip() -> None:
@@ -183,7 +189,7 @@ def test_summary_list_xlsx_layout_print_setup_and_round_trip() -> None:
         "陈经理",
         PHONE,
         "已回访",
-        "区市场监督管理局；协办：区住房和城乡建设局、区消防救援大队",
+        "主办：区市场监督管理局；协办：区住房和城乡建设局、区消防救援大队",
         "2024年10月10日",
         "2024年10月8日",
         "满意，未解决",
@@ -195,7 +201,12 @@ def test_summary_list_xlsx_layout_print_setup_and_round_trip() -> None:
         and hostile.quotePrefix
     )
     assert ws["A6"].value.startswith("备注：请确保问题汇总清单内容信息准确无误")
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    # With the handling columns the list is A3 landscape; the six columns of the form fit A4.
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 8
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert all(
+        c.font.name in ("宋体", "黑体") and c.font.size >= 9 for r in ws for c in r if c.value
+    )
     assert ws.print_title_rows == "$3:$3" and ws["C4"].alignment.wrap_text
     assert ws.column_dimensions["C"].width >= 40
     header, rows = read_summary_list(data)
@@ -278,23 +289,23 @@ def briefing_desk() -> tuple[Desk, list[Appeal]]:
 
 
 def test_briefing_docx_and_html_contents_and_privacy() -> None:
-    desk, items = briefing_desk()
+    desk, _items = briefing_desk()
     report, previous = desk.report(2024, 10), desk.report(2024, 9)
-    options = {
-        "issue": 7,
-        "previous": previous,
-        "items": items,
-        "on": date(2024, 10, 20),
-        "top_n": 1,
-    }
+    policy = Policy(min_ranked_items=1)
+    options = {"issue": 7, "previous": previous, "top_n": 1, "policy": policy,
+               "supervision": desk.supervision_list(2024, 10)}  # fmt: skip
+    report = desk.report(2024, 10)
+    report = attrs.evolve(report, rules=attrs.evolve(report.rules, min_items=1))
     body, cells, doc = docx_text(render_briefing(report, **options))
     page = render_briefing_html(report, **options).decode("utf-8")
     for text in (body + "\n".join("|".join(r) for r in cells), page):
         assert "海门区高质量服务企业工作简报" in text and "第7期" in text and "2024年10月" in text
-        assert "红榜：区市场监督管理局" in text and "黑榜：区人力资源和社会保障局" in text
-        assert "逾期天数" in text and "10" in text and "2024年10月10日" in text
+        assert "红榜：区市场监督管理局（100.0分）" in text
+        assert "黑榜：区人力资源和社会保障局（0.0分）" in text
+        assert "逾期" in text and "工作日" in text and "2024年10月10日" in text
         assert PHONE not in text and "138****5678" in text and "陈经理" not in text
-        assert "环比变化（与2024年9月相比）" in text
+        assert "报：区委、区政府主要领导" in text and "发：各区镇，各涉企部门" in text
+        assert "环比" not in text  # September has no data: no month-on-month table
     ranked = report.ranking()
     header = cells[0]
     assert header[:2] == ["排名", "部门"] and "完成率" in header and "满意度" in header
@@ -302,15 +313,49 @@ def test_briefing_docx_and_html_contents_and_privacy() -> None:
     assert first["部门"] == ranked[0].department and first["完成率"] == "100.0%"
     hr = dict(zip(header, cells[2], strict=True))
     assert hr["完成率"] == "—" and hr["满意度"] == "—"  # nothing visited: no value, not 0%
-    assert "data:image/png;base64," in page and "<script" not in page
+    # The stock at the cut-off: both items; the unanswered one 16 working days late on 10-31
+    # (10-12 was a Saturday worked in lieu of the National Day holiday).
+    stock = [r for r in cells if len(r) == 6 and r[0] == "1"]
+    assert stock and stock[0][5] == "16" and "2024年10月10日" in stock[0][4]
+    assert "data:image/png;base64," in page and "<script" not in page and "@media print" in page
     assert len(doc.inline_shapes) == 1  # type: ignore[attr-defined]
+    tables = doc.tables  # type: ignore[attr-defined]
+    assert tables[0].rows[0]._tr.trPr.xpath("w:tblHeader")  # the heading row repeats
+    assert doc.sections[1].orientation == 1  # type: ignore[attr-defined]  # landscape
+    props = doc.core_properties  # type: ignore[attr-defined]
+    assert props.author == "海门区高质量服务企业领导小组办公室" and props.created.year == 2024
+    assert "工作简报" in props.title
 
 
-def test_briefing_without_charts_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
-    desk, items = briefing_desk()
+def test_month_on_month_in_percentage_points_said_once() -> None:
+    desk, _ = briefing_desk()
+    november = desk.report(2024, 11)
+    _, cells, _ = docx_text(render_briefing(november, previous=desk.report(2024, 10)))
+    heads = [r for r in cells if r and r[0] == "部门" and len(r) == 7]
+    assert heads and heads[0].count("环比（百分点）") == 3  # one cell merged over three columns
+    assert sum("百分点" in c for r in cells for c in r if c != "环比（百分点）") == 0
+
+
+def test_generated_briefings_carry_no_blank_issue_number(tmp_path: Path) -> None:
+    from appeal_adapters.reporting import briefing_options
+
+    desk, _ = briefing_desk()
+    options = briefing_options(desk, 2024, 10, None)
+    assert options["issue"] == "10"
+    body, _, _ = docx_text(render_briefing(desk.report(2024, 10), **options))
+    assert "第10期" in body and "____" not in body
+    body, _, _ = docx_text(render_briefing(desk.report(2024, 10)))  # a template: to fill in
+    assert "第____期" in body
+
+
+def test_a_missing_chart_is_a_log_warning_not_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    desk, _ = briefing_desk()
     monkeypatch.setattr(charts_module, "cjk_font", lambda: None)
-    page = render_briefing_html(desk.report(2024, 10), items=items).decode("utf-8")
-    assert "未找到中文字体" in page and "data:image/png" not in page
+    page = render_briefing_html(desk.report(2024, 10)).decode("utf-8")
+    assert "data:image/png" not in page and "字体" not in page and "图表" not in page
+    assert "未找到中文字体" in caplog.text
     kinds = [b.kind for b in blocks(desk.report(2024, 10), with_charts=False)]
     assert "image" not in kinds
 
@@ -318,7 +363,7 @@ def test_briefing_without_charts_says_why(monkeypatch: pytest.MonkeyPatch) -> No
 def test_month_on_month_arrows() -> None:
     from appeal_adapters.documents.briefing import change
 
-    assert change(0.8, 0.75) == "↑5.0个百分点" and change(0.5, 0.6) == "↓10.0个百分点"
+    assert change(0.8, 0.75) == "↑5.0" and change(0.5, 0.6) == "↓10.0"
     assert change(None, 0.5) == "—" and change(0.5, 0.5) == "持平"
 
 
@@ -372,4 +417,28 @@ def test_missing_libraries_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(MissingExtra, match=r"appeal\[xlsx\]"):
         render_summary_list(items)
     page = render_briefing_html(desk.report(2024, 10)).decode("utf-8")
-    assert "appeal[charts]" in page  # the briefing is still produced, saying why
+    assert "<h1>" in page and "data:image/png" not in page  # still produced, without a chart
+
+
+def test_charts_find_their_font_by_path_not_through_matplotlibs_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager
+
+    from appeal_adapters.documents import fonts
+
+    # A stale cache (built before any CJK font was installed) lists no CJK font at all.
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [
+        f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])  # fmt: skip
+    monkeypatch.setattr(fonts, "_memo", [])
+    found = fonts.cjk_font()
+    assert found is not None and Path(found[0]).is_file()
+    png, why = charts_module.bar_chart("图", ["区市场监督管理局"], {"响应率": [0.5]})
+    assert png and not why
+    # Nothing found is not remembered: a font installed later is found by the same process.
+    monkeypatch.setattr(fonts, "_memo", [])
+    monkeypatch.setattr(fonts, "_search", lambda: None)
+    assert fonts.cjk_font() is None
+    monkeypatch.setattr(fonts, "_search", lambda: found)
+    assert fonts.cjk_font() == found

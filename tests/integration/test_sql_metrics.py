@@ -27,8 +27,9 @@ from appeal_core.enterprise import Enterprise
 from appeal_core.errors import AppealError
 from appeal_core.history import evolve, fold
 from appeal_core.memory import MemoryStore
-from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
+from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts, stock_at
 from appeal_core.policy import Policy
+from appeal_core.projection import project
 from appeal_core.testing.machine import DESK, _next_steps
 from appeal_core.testing.store_contract import make_desk
 from appeal_core.testing.strategies import DEPARTMENTS
@@ -154,6 +155,11 @@ def check_months(store: SqlStore, memory: MemoryStore, first: date, last: date) 
                 want = memory_report(memory, year, month, district, policy)
                 assert got == want, (year, month, district, weight)
                 seen += sum(int(d.visited + d.reply_due + d.stock) for d in want.departments)
+        for district in (None, *DISTRICTS):  # the briefing's list: the very items of 存量
+            on = date(year, month, 1) + timedelta(days=31)
+            on -= timedelta(days=on.day)
+            held = [n for n in memory.numbers(district) if stock_at(project(memory.events(n)), on)]
+            assert store.stock_numbers(on, district) == sorted(held), (year, month, district)
     return seen
 
 

@@ -106,7 +106,7 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
     rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)
     newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id",  # schemas 3, 5
-             "review_pending", "credit_code", "phone_key", "grams")  # schema 7  # fmt: skip
+             "review_pending", "credit_code", "phone_key", "grams")  # schema 8  # fmt: skip
     old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
     def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
@@ -140,9 +140,11 @@ def check_upgraded(store: SqlStore, memory: MemoryStore, items: list[Any]) -> No
         found = uow.open_items_of("HM", enterprise_key(ACME), START.date())
         acme = [s.number for _, s in items if s.status.is_open and s.enterprise == ACME]
         assert [s.number for s in found] == acme
-        by_phone = uow.duplicate_candidates("HM", {"phone:13800000000"}, START.date())  # schema 7
+        by_phone = uow.duplicate_candidates("HM", {"phone:13800000000"}, START.date())  # schema 8
         assert sorted(c.number for c in by_phone) == sorted(s.number for s in found)
-        assert {c.signature for c in by_phone} == {signature(s.enterprise, s.content) for s in found}
+        assert {c.signature for c in by_phone} == {
+            signature(s.enterprise, s.content) for s in found
+        }
     histories = [ev for ev, _ in items]
     for month in (11, 12):
         want = monthly_report(histories, year=2026, month=month, policy=Policy())

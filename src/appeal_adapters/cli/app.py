@@ -80,9 +80,10 @@ def on_option(func: Callable[..., Any]) -> Callable[..., Any]:
     "--outside",
     type=click.Choice(["raise", "weekdays"]),
     envvar="APPEAL_OUTSIDE",
-    default="raise",
+    default="weekdays",
     show_default=True,
-    help="日历年份之外：报错，或暂按周一至周五计算（期限标为暂定）/ beyond the calendar's years.",
+    help="日历缺少某年安排时：暂按周一至周五计算（期限标为暂定，默认），或报错拒绝办理"
+    " / beyond the calendar's years: provisional Mon–Fri deadlines, or refuse.",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="输出 JSON，供脚本使用 / JSON output for scripts."

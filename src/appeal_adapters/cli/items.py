@@ -327,13 +327,22 @@ def show(session: Session, number: str) -> None:
 @click.option("--department", default=None, help="主办部门")
 @click.option("--overdue", is_flag=True, help="只列逾期未答复的事项")
 @click.option("--month", default=None, metavar="YYYY-MM", help="登记月份")
+@click.option("--provisional", is_flag=True, help="只列期限为暂定的在办事项（待载入节假日安排）")
 @pass_session
 def list_items(
-    session: Session, status: str | None, department: str | None, overdue: bool, month: str | None
+    session: Session,
+    status: str | None,
+    department: str | None,
+    overdue: bool,
+    month: str | None,
+    provisional: bool,
 ) -> None:
     now = today()
     rows = []
-    for item in session.desk.store.states(session.district):
+    found = (
+        session.desk.provisional() if provisional else session.desk.store.states(session.district)
+    )
+    for item in found:
         pending = pending_deadline(item)
         if status and item.status.value != status:
             continue

@@ -22,9 +22,15 @@ from appeal_core.intake import IntakeRecord, Reexport
 def init(session: Session) -> None:
     first, last = session.desk.calendar.coverage  # type: ignore[attr-defined]
     count = len(session.desk.store.numbers(session.district))
+    soon = (last - today()).days < 92  # the next year's notice is usually out by December
+    hint = (
+        f"；{last.year + 1} 年的节假日安排尚未载入，通知发布后请运行 appeal calendar load"
+        if soon
+        else ""
+    )
     session.say(
         f"存储 {session.db} 已就绪：{session.district} 共 {count} 件；"
-        f"工作日历覆盖 {first} 至 {last}",
+        f"工作日历覆盖 {first} 至 {last}{hint}",
         {
             "db": session.db,
             "district": session.district,

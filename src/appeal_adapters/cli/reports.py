@@ -1,24 +1,24 @@
-"""Reports and documents from the command line: report, sheet, export, audit, calendar."""
+"""Reports and documents from the command line: report, sheet, export, audit, demo."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from appeal_adapters.cli.app import DATE, cli
+from appeal_adapters.cli.app import cli
 from appeal_adapters.cli.items import pass_session
-from appeal_adapters.cli.session import CALENDAR_DIR, Session
-from appeal_adapters.config import load_notice
+from appeal_adapters.cli.session import Session
 from appeal_adapters.documents import render
-from appeal_core import Appeal, MonthlyReport, ValidationError
-from appeal_core.deadlines import workday_deadline
+from appeal_adapters.reporting import (
+    briefing_options,
+    parse_status,
+    report_json,
+    select_items,
+)
+from appeal_core import MonthlyReport, ValidationError
 from appeal_core.metrics import month_bounds
-from appeal_core.sweep import pending_deadline
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -29,60 +29,6 @@ def parse_month(text: str) -> tuple[int, int]:
     except ValueError:
         raise ValidationError("--month", text, "月份应写作 YYYY-MM，如 2026-11") from None
     return year, month
-
-
-def report_json(report: MonthlyReport) -> dict[str, Any]:
-    """The figures as plain JSON: counts, rates (null = no value), score, rank."""
-
-    def row(d: Any) -> dict[str, Any]:
-        return {
-            "department": d.department,
-            **{
-                k: getattr(d, k)
-                for k in (
-                    "assigned",
-                    "reply_due",
-                    "replied_on_time",
-                    "completion_due",
-                    "completed_on_time",
-                    "visited",
-                    "resolved",
-                    "satisfied",
-                    "overdue_open",
-                    "stock",
-                )
-            },
-            "response_rate": d.response_rate,
-            "on_time_completion_rate": d.on_time_completion_rate,
-            "completion_rate": d.completion_rate,
-            "satisfaction_rate": d.satisfaction_rate,
-            "score": d.score(report.weights),
-        }
-
-    return {
-        "month": f"{report.year}-{report.month:02d}",
-        "departments": [{"rank": i, **row(d)} for i, d in enumerate(report.ranking(), 1)],
-        "total": row(report.total),
-        "channels": [
-            {
-                "channel": c.channel.value,
-                "received": c.received,
-                "assigned_or_answered": c.assigned_or_answered,
-                "answered": c.answered,
-            }
-            for c in report.channels
-        ],
-    }
-
-
-def supervision_items(session: Session, last: date) -> list[Appeal]:
-    """Open items past a deadline at ``last``, for the briefing's supervision list."""
-    found = []
-    for item in session.desk.store.states(session.district):
-        pending = pending_deadline(item)
-        if item.status.is_open and pending and pending[1].due <= last:
-            found.append(item)
-    return found
 
 
 def _percent(rate: float | None) -> str:
@@ -126,20 +72,14 @@ def print_figures(figures: MonthlyReport) -> None:
 @click.option("--month", required=True, metavar="YYYY-MM", help="月份")
 @click.option("--docx", type=click.Path(dir_okay=False), default=None, help="写出简报 .docx")
 @click.option("--html", type=click.Path(dir_okay=False), default=None, help="写出简报 .html")
-@click.option("--issue", default=None, help="简报期数")
+@click.option("--issue", default=None, help="简报期数（默认：该月在年内的序号，如 11 月为第11期）")
 @pass_session
 def report(
     session: Session, month: str, docx: str | None, html: str | None, issue: str | None
 ) -> None:
     year, mon = parse_month(month)
     figures = session.desk.report(year, mon)
-    prev_year, prev_month = (year, mon - 1) if mon > 1 else (year - 1, 12)
-    options = {
-        "issue": issue,
-        "previous": session.desk.report(prev_year, prev_month),
-        "items": supervision_items(session, month_bounds(year, mon)[1]),
-        "policy": session.desk.policy,
-    }
+    options = briefing_options(session.desk, year, mon, issue)
     for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, figures, **options))
@@ -166,24 +106,38 @@ def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
 @click.option("--xlsx", type=click.Path(dir_okay=False), default=None, help="输出 .xlsx")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="输出 .csv")
 @click.option("--handling", is_flag=True, help="加上办理情况列（状态、主办部门、期限、答复、回访）")
-@click.option("--unit", default="", help="填表单位")
+@click.option("--month", default=None, metavar="YYYY-MM", help="只导出该月登记的事项")
+@click.option("--department", default="", help="只导出该部门主办或协办的事项")
+@click.option("--unit", default="", help="填表单位；同时只导出该单位上报的事项（基层上报）")
+@click.option("--status", default=None, help="只导出该状态的事项（如 assigned 或 已交办）")
 @click.option("--person", default="", help="填报人")
-@click.option("--phone", default="", help="联系电话")
+@click.option("--phone", default="", help="联系电话（填报人的）")
+@click.option("--unmasked", is_flag=True, help="企业联系电话不打码（默认打码，如 138****5678）")
 @pass_session
 def export(
     session: Session,
     xlsx: str | None,
     csv_path: str | None,
     handling: bool,
+    month: str | None,
+    department: str,
     unit: str,
+    status: str | None,
     person: str,
     phone: str,
+    unmasked: bool,
 ) -> None:
     if not xlsx and not csv_path:
         raise click.UsageError("请给出 --xlsx 或 --csv")
-    items = list(session.desk.store.states(session.district))
+    items = select_items(
+        session.desk.store.states(session.district),
+        month=parse_month(month) if month else None,
+        department=department.strip(),
+        unit=unit.strip(),
+        status=parse_status(status.strip()) if status else None,
+    )
     options = {"handling": handling, "unit": unit, "filler": person, "phone": phone,
-               "policy": session.desk.policy}  # fmt: skip
+               "policy": session.desk.policy, "mask_phones": not unmasked}  # fmt: skip
     for path, name in ((xlsx, "summary_list.xlsx"), (csv_path, "summary_list.csv")):
         if path:
             Path(path).write_bytes(render(session.plugins, name, items, **options))
@@ -219,44 +173,6 @@ def audit_verify(session: Session) -> None:
         f"事件日志异常：第 {result.first_bad} 条（事项 {result.number}）被{result.what}", data
     )
     raise SystemExit(11)
-
-
-@cli.group("calendar", help="工作日历：期限说明、载入节假日通知。The work calendar.")
-def calendar() -> None:
-    """Calendar commands."""
-
-
-@calendar.command("explain", help="DATE 之后第 N 个工作日，并说明跳过的休息日。Explain a deadline.")
-@click.argument("start", type=DATE)
-@click.argument("n", type=int)
-@pass_session
-def calendar_explain(session: Session, start: date, n: int) -> None:
-    deadline = workday_deadline(session.desk.calendar, start, n, "explain", "期限")
-    session.say(
-        deadline.explanation,
-        {
-            "start": start.isoformat(),
-            "workdays": n,
-            "due": deadline.due.isoformat(),
-            "provisional": deadline.provisional,
-            "explanation": deadline.explanation,
-        },
-    )
-
-
-@calendar.command("load", help="载入一年的节假日安排（TOML）。Load a year's holiday notice.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@pass_session
-def calendar_load(session: Session, file: str) -> None:
-    notice = load_notice(file)
-    CALENDAR_DIR.mkdir(parents=True, exist_ok=True)
-    target = CALENDAR_DIR / f"{notice.year}.toml"
-    shutil.copyfile(file, target)
-    session.say(
-        f"已载入 {notice.year} 年节假日安排（{len(notice.holidays)} 个放假时段，"
-        f"{len(notice.makeup_workdays)} 个调休上班日）：{target}",
-        {"year": notice.year, "file": str(target)},
-    )
 
 
 @cli.command("demo", help="演示：样例文件办理两个月，生成全部文书与月度数据。Run the demo.")

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import attrs
 import click
 
-from appeal_adapters.config import build_calendar, load_policy
+from appeal_adapters.config import load_policy, open_desk
 from appeal_adapters.errors import AdapterError, MissingExtra
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core import SHANGHAI, Actor, Desk, Policy, Role
@@ -42,8 +42,8 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (AppealError, 1),
 )
 
-#: Loaded holiday notices live here (``appeal calendar load``), next to the working folder.
-CALENDAR_DIR = Path(".appeal") / "calendar"
+#: Where an earlier version kept loaded notices (now they live in the store): warn if found.
+OLD_CALENDAR_DIR = Path(".appeal") / "calendar"
 
 
 @attrs.define
@@ -55,7 +55,7 @@ class Session:
     policy_file: str | None
     acting: str
     as_json: bool
-    outside: str = "raise"
+    outside: str = "weekdays"
     _desk: Desk | None = None
     _plugins: AppealPlugins | None = None
 
@@ -71,12 +71,14 @@ class Session:
         """The desk over the chosen store, calendar and policy."""
         if self._desk is None:
             policy = load_policy(self.policy_file) if self.policy_file else Policy()
-            files = sorted(CALENDAR_DIR.glob("*.toml")) if CALENDAR_DIR.is_dir() else []
-            calendar = build_calendar(
-                plugins=self.plugins, notice_files=files, outside=self.outside
+            self._desk = open_desk(
+                self.db,
+                district=self.district,
+                policy=policy,
+                plugins=self.plugins,
+                outside=self.outside,
             )
-            store = self.plugins.open_store(self.db)
-            self._desk = Desk(store, district=self.district, calendar=calendar, policy=policy)
+            _warn_old_calendar_files(self._desk)
         return self._desk
 
     @property
@@ -102,6 +104,21 @@ class Session:
             )
         else:
             click.echo(text)
+
+
+def _warn_old_calendar_files(desk: Desk) -> None:
+    """Notices an earlier version kept in ``./.appeal/calendar`` are not read any more: say so
+    (on stderr) for each year the store does not have, so a year end is never missed."""
+    if not OLD_CALENDAR_DIR.is_dir():
+        return
+    stored = {event.notice.year for event in desk.notices()}
+    for path in sorted(OLD_CALENDAR_DIR.glob("*.toml")):
+        if path.stem.isdigit() and int(path.stem) not in stored:
+            click.echo(
+                f"提示：{path} 中的节假日安排未载入存储，本程序已不再读取该文件夹；"
+                f"请运行 appeal calendar load {path}",
+                err=True,
+            )
 
 
 def parse_actor(text: str) -> Actor:

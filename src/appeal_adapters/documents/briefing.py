@@ -1,48 +1,52 @@
-"""The monthly briefing (高质量服务企业工作简报) as .docx and self-contained HTML.
+"""The monthly briefing (高质量服务企业工作简报): its content, shared by the .docx and the HTML.
 
-Enterprise contacts and phones never appear; any phone number inside a text is masked.
+Enterprise contacts and phones never appear; any phone number inside a text is masked.  The
+writers are ``briefing_docx`` and ``briefing_html``.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
+import logging
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import attrs
 
 from appeal_adapters.documents import charts
 from appeal_adapters.documents.common import clean, cn_date, mask_phones_in, percent
-from appeal_adapters.documents.sheet import (
-    add_text,
-    new_document,
-    no_split,
-    set_fonts,
-    set_widths,
-)
 from appeal_core.appeal import Appeal
+from appeal_core.identity import Identity
 from appeal_core.metrics import DepartmentFigures, MonthlyReport, month_bounds
 from appeal_core.policy import Policy
+from appeal_core.ranking import Place, points
+from appeal_core.supervision import Supervised
 
-DEPT_COLUMNS = ("排名", "部门", "交办", "应答复", "按期答复", "响应率", "应办结", "按期办结",
-                "回访", "解决", "完成率", "满意度", "逾期未办", "存量", "得分")  # fmt: skip
-ITEM_COLUMNS = ("序号", "事项编号", "企业名称", "主办部门", "期限", "逾期天数")
-WIDTHS_MM = {15: [7, 21, *[8] * 3, 14, *[8] * 4, 14, 14, 8, 8, 14], 6: [10, 30, 44, 34, 22, 16]}
+log = logging.getLogger("appeal.documents")
+
+DEPT_COLUMNS = ("排名", "部门", "交办", "应答复", "按期\n答复", "响应率", "应办结", "按期\n办结",
+                "回访", "解决", "完成率", "满意度", "逾期\n未办", "存量", "得分")  # fmt: skip
+ITEM_COLUMNS = ("序号", "事项编号", "企业名称", "主办部门", "期限", "逾期\n工作日")
 RATES = (("响应率", "response_rate"), ("完成率", "completion_rate"),
          ("满意度", "satisfaction_rate"))  # fmt: skip
+DAYS_NOTE = "注：逾期工作日按办公室工作日历计，自期限次日起算至截止日（含）"
 
 
 @attrs.frozen
 class Block:
-    """One piece of the briefing: kind is title, subtitle, heading, text, table or image."""
+    """One piece of the briefing.
+
+    kind: title, issue, issuer (the issuing line, ``text`` left and ``aside`` right), heading,
+    text, note, table (``rows``; ``head`` heading rows; ``wide`` for a landscape page),
+    image (``png``), distribution (``rows`` of label, addressees).
+    """
 
     kind: str
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = ()
     png: bytes = b""
+    aside: str = ""
+    head: int = 1
+    wide: bool = False
 
 
 def safe(value: object) -> str:
@@ -51,19 +55,19 @@ def safe(value: object) -> str:
 
 
 def score(d: DepartmentFigures, weights: Sequence[float]) -> str:
-    """The score on a 100-point scale, or ``—``."""
-    s = d.score(weights)
-    return "—" if s is None else f"{s * 100:.1f}"
+    """The published score (×100, one decimal, half up), or ``—``."""
+    p = points(d.score(weights))
+    return "—" if p is None else str(p)
 
 
 def change(now: float | None, before: float | None) -> str:
-    """Month-on-month change in percentage points: ``↑5.0个百分点``, ``持平`` or ``—``."""
+    """Month-on-month change in percentage points: ``↑5.0``, ``↓1.2``, ``持平`` or ``—``."""
     if now is None or before is None:
         return "—"
     d = (now - before) * 100
     if abs(d) < 0.05:
         return "持平"
-    return f"{'↑' if d > 0 else '↓'}{abs(d):.1f}个百分点"
+    return f"{'↑' if d > 0 else '↓'}{abs(d):.1f}"
 
 
 def _dept_row(rank: str, d: DepartmentFigures, weights: Sequence[float]) -> tuple[str, ...]:
@@ -74,73 +78,126 @@ def _dept_row(rank: str, d: DepartmentFigures, weights: Sequence[float]) -> tupl
             str(d.overdue_open), str(d.stock), score(d, weights))  # fmt: skip
 
 
-def _totals(r: MonthlyReport, previous: MonthlyReport | None) -> str:
+def _totals(r: MonthlyReport, previous: MonthlyReport | None, identity: Identity) -> str:
     t = r.total
     received = sum(c.received for c in r.channels)
-    by_channel = "、".join(f"{c.channel.label}{c.received}件" for c in r.channels if c.received)
+    by_channel = "、".join(
+        f"{identity.channel_label(c.channel)}{c.received}件" for c in r.channels if c.received
+    )
     text = (
         f"本月共受理企业诉求{received}件{f'（{by_channel}）' if by_channel else ''}，"
         f"已交办或答复{sum(c.assigned_or_answered for c in r.channels)}件，"
         f"已答复{sum(c.answered for c in r.channels)}件。各部门本月承办{t.assigned}件；"
         f"应答复{t.reply_due}件，按期答复{t.replied_on_time}件，响应率{percent(t.response_rate)}；"
         f"回访{t.visited}件，解决{t.resolved}件，完成率{percent(t.completion_rate)}；"
-        f"企业满意度{percent(t.satisfaction_rate)}。"
+        f"企业满意度{percent(t.satisfaction_rate)}；月末存量{t.stock}件，其中逾期未办"
+        f"{t.overdue_open}件。"
     )
-    if previous is not None:
+    if _has_data(previous):
+        assert previous is not None
         p = previous.total
+        moves = [(name, change(getattr(t, attr), getattr(p, attr))) for name, attr in RATES]
         text += "与上月相比：" + "，".join(
-            f"{name}{change(getattr(t, attr), getattr(p, attr))}" for name, attr in RATES
+            f"{name}{'持平' if c == '持平' else c + '个百分点' if c != '—' else '无可比数据'}"
+            for name, c in moves
         ) + "。"  # fmt: skip
     return text
 
 
-def _lists(r: MonthlyReport, top_n: int) -> list[Block]:
-    ranked = [d for d in r.ranking() if d.score(r.weights) is not None]
-    bottom = min(top_n, len(ranked) // 2)
-    red = ranked[: min(top_n, len(ranked) - bottom)]
-    black = ranked[::-1][:bottom]
+def _has_data(report: MonthlyReport | None) -> bool:
+    """Whether a month has anything to compare with: a rate of the district with a value."""
+    return report is not None and any(getattr(report.total, a) is not None for _, a in RATES)
 
-    def names(ds: list[DepartmentFigures]) -> str:
-        return "、".join(f"{safe(d.department)}（{score(d, r.weights)}分）" for d in ds) or "（无）"
 
-    return [Block("text", "红榜：" + names(red)), Block("text", "黑榜：" + names(black))]
+def _ranked_table(r: MonthlyReport) -> list[Block]:
+    s = r.standings()
+    rows = [_dept_row(str(p.rank), p.figures, r.weights) for p in s.ranked]
+    rows += [_dept_row("—", d, r.weights) for d in (*s.too_few, *s.unscored)]
+    rows.append(_dept_row("", r.total, r.weights))
+    notes = ["注：得分为响应率、完成率、满意度的加权平均×100（保留一位小数）；无应办事项的比率记为"
+             "“—”，不计为0%或100%。得分相同的按规定的部门顺序排列。"]  # fmt: skip
+    if s.too_few:
+        names = "、".join(safe(d.department) for d in s.too_few)
+        notes.append(
+            f"本月应答复、回访均不足{r.rules.min_items}件的部门不参与排名（样本不足）：{names}。"
+        )
+    if s.unscored:
+        notes.append(
+            "本月无可评分事项的部门：" + "、".join(safe(d.department) for d in s.unscored) + "。"
+        )
+    table = Block("table", rows=(DEPT_COLUMNS, *rows), wide=True)
+    return [table, Block("note", "".join(notes))]
+
+
+def _lists(r: MonthlyReport, top_n: int | None) -> list[Block]:
+    s = r.standings()
+    red, black = s.red, s.black
+    if top_n is not None:
+        red, black = red[:top_n], black[:top_n]
+
+    def names(places: Sequence[Place]) -> str:
+        return "、".join(f"{safe(p.figures.department)}（{p.points}分）" for p in places)
+
+    return [
+        Block("text", "红榜：" + (names(red) or "本月无部门符合条件（须参与排名且得分高于0分）。")),
+        Block("text", "黑榜：" + (names(black) or "本月无。")),
+    ]
 
 
 def _mom(r: MonthlyReport, previous: MonthlyReport) -> Block:
     before = {d.department: d for d in previous.departments}
-    rows: list[tuple[str, ...]] = [("部门", "响应率", "环比", "完成率", "环比", "满意度", "环比")]
+    head = (("部门", "本月比率", "", "", "环比（百分点）", "", ""),
+            ("", "响应率", "完成率", "满意度", "响应率", "完成率", "满意度"))  # fmt: skip
+    rows: list[tuple[str, ...]] = []
     for d in [*r.ranking(), r.total]:
         p = previous.total if d is r.total else before.get(d.department)
-        cells: list[str] = [safe(d.department)]
-        for _, attr in RATES:
-            now = getattr(d, attr)
-            cells += [percent(now), change(now, getattr(p, attr) if p else None)]
-        rows.append(tuple(cells))
-    return Block("table", rows=tuple(rows))
+        now = [getattr(d, attr) for _, attr in RATES]
+        then = [getattr(p, attr) if p else None for _, attr in RATES]
+        rows.append((safe(d.department), *map(percent, now), *map(change, now, then)))
+    return Block("table", rows=(*head, *rows), head=2)
 
 
-def due_of(item: Appeal) -> date | None:
-    """The deadline an open item is chased on: its reply, else its completion."""
-    if item.final_reply is None and item.preliminary_reply is None and item.reply_due:
-        return item.reply_due.due
-    if item.final_reply is None and item.completion_due:
-        return item.completion_due.due
-    return None
+def _days(s: Supervised) -> str:
+    if not s.overdue:
+        return "未逾期"
+    if s.workdays_late == 0 and not s.at_least:
+        return "当日到期"
+    return f"{'≥' if s.at_least else ''}{s.workdays_late}"
 
 
-def _supervision(items: Sequence[Appeal], on: date) -> Block:
-    rows: list[tuple[int, tuple[str, ...]]] = []
+def _supervision(lines: Sequence[Supervised], on: date) -> list[Block]:
+    if not lines:
+        return [Block("text", f"截至{cn_date(on)}，无存量事项。")]
+    body = tuple(
+        (str(i), safe(s.number), safe(s.enterprise), safe(s.lead), cn_date(s.due, "—"), _days(s))
+        for i, s in enumerate(lines, start=1)
+    )
+    late = sum(s.overdue for s in lines)
+    text = f"截至{cn_date(on)}，存量事项{len(lines)}件，其中逾期未办{late}件（逾期的列前）。"
+    note = DAYS_NOTE + ("；“≥”表示工作日历缺少部分年份的安排，按已知日期计。" if any(
+        s.at_least for s in lines) else "。")  # fmt: skip
+    return [Block("text", text), Block("table", rows=(ITEM_COLUMNS, *body)), Block("note", note)]
+
+
+def lines_from_states(items: Sequence[Appeal], on: date) -> list[Supervised]:
+    """Supervision lines from items' *current* states (the older ``items=`` option): open items
+    with a pending deadline, days late on the national calendar.  Prefer
+    ``Desk.supervision_list``, which reads each item as it stood at the cut-off."""
+    from appeal_core.calendar import china_calendar
+    from appeal_core.supervision import workdays_late
+    from appeal_core.sweep import pending_deadline
+
+    calendar, found = china_calendar(), []
     for item in items:
-        if not item.status.is_open:
+        pending = pending_deadline(item) if item.status.is_open else None
+        if item.assignment is None or pending is None:
             continue
-        due = due_of(item)
-        late = (on - due).days if due and due < on else 0
-        cells = (safe(item.number), safe(item.enterprise.name), safe(item.lead or "未交办"),
-                 cn_date(due, "—"), str(late) if late else "未逾期")  # fmt: skip
-        rows.append((late, cells))
-    rows.sort(key=lambda x: (-x[0], x[1][0]))
-    body = tuple((str(i), *cells) for i, (_, cells) in enumerate(rows, start=1))
-    return Block("table", rows=(ITEM_COLUMNS, *body)) if body else Block("text", "（无）")
+        due = pending[1].due
+        late, at_least = workdays_late(calendar, due, on)
+        found.append(Supervised(number=item.number, enterprise=item.enterprise.name,
+                                lead=item.assignment.lead, due=due, overdue=due <= on,
+                                workdays_late=late, at_least=at_least))  # fmt: skip
+    return sorted(found, key=lambda s: (not s.overdue, -s.workdays_late, s.due or date.max))
 
 
 def blocks(
@@ -148,49 +205,60 @@ def blocks(
     *,
     issue: int | str | None = None,
     previous: MonthlyReport | None = None,
-    items: Sequence[Appeal] = (),
-    on: date | None = None,
-    top_n: int = 3,
+    supervision: Sequence[Supervised] = (),
+    top_n: int | None = None,
     policy: Policy | None = None,
     with_charts: bool = True,
+    items: Sequence[Appeal] = (),
+    on: date | None = None,
 ) -> list[Block]:
     """The briefing's content, shared by the .docx and the HTML writers.
 
-    Its title and issuing body come from ``policy`` (Haimen's by default).
+    Title, issuer and distribution come from ``policy`` (Haimen's by default); ``issue`` is the
+    issue number (``第____期`` to fill in by hand when None); ``supervision`` the month's stock
+    at its cut-off (``Desk.supervision_list``); ``top_n`` shortens the red and black lists
+    below the policy's ``red_black_size``.  A chart that cannot be drawn is logged, not printed.
+    ``items`` (and ``on``, default the month's last day) is the older way to pass the list:
+    current states, see ``lines_from_states``.
     """
     identity = (policy or Policy()).identity
-    title, office = identity.briefing_title, identity.issuer
     on = on or month_bounds(report.year, report.month)[1]
-    ranked = report.ranking()
-    table = [DEPT_COLUMNS, *(_dept_row(str(i), d, report.weights) for i, d in enumerate(ranked, 1))]
-    table.append(_dept_row("", report.total, report.weights))
+    if items and not supervision:
+        supervision = lines_from_states(items, on)
+    number = clean(issue) if issue is not None and clean(issue).strip() else "____"
     out = [
-        Block("title", clean(title)),
-        Block("subtitle", f"第{clean(issue) if issue is not None else '____'}期"),
-        Block("subtitle", f"{clean(office)}　　{report.year}年{report.month}月"),
+        Block("title", clean(identity.briefing_title)),
+        Block("issue", f"第{number}期"),
+        Block("issuer", clean(identity.issuer), aside=f"{report.year}年{report.month}月"),
         Block("heading", "总体情况"),
-        Block("text", _totals(report, previous)),
+        Block("text", _totals(report, previous, identity)),
         Block("heading", "各部门办理情况（按综合得分排名）"),
-        Block("table", rows=tuple(table)),
-        Block("text", "注：无应办事项的比率记为“—”，不计为0%或100%。"),
+        *_ranked_table(report),
         Block("heading", "红黑榜"),
         *_lists(report, top_n),
     ]
-    if previous is not None:
+    if _has_data(previous):
+        assert previous is not None
         out += [Block("heading", f"环比变化（与{previous.year}年{previous.month}月相比）"),
                 _mom(report, previous)]  # fmt: skip
-    out += [Block("heading", "逾期及存量事项督办清单"), _supervision(items, on)]
+    out += [Block("heading", "逾期及存量事项督办清单"), *_supervision(supervision, on)]
     if with_charts:
+        ranked = report.ranking()
         labels = [safe(d.department) for d in ranked]
         series = {name: [getattr(d, attr) for d in ranked] for name, attr in RATES}
         png, why = charts.bar_chart("各部门响应率、完成率、满意度（%）", labels, series)
-        out.append(Block("heading", "各部门办理情况图表"))
-        out.append(Block("image", rows=(), png=png) if png else Block("text", f"（{why}）"))
+        if png:
+            out += [Block("heading", "各部门办理情况图表"), Block("image", png=png)]
+        else:
+            log.warning("简报 %s年%s月 未附图表：%s", report.year, report.month, why)
+    if identity.distribution:
+        out.append(Block("distribution", rows=tuple(
+            (clean(label), clean(who)) for label, who in identity.distribution)))  # fmt: skip
     return _number_headings(out)
 
 
 def _number_headings(out: list[Block]) -> list[Block]:
-    numerals, n = "一二三四五六七八九", 0
+    numerals, n = "一二三四五六七八九十", 0
     fixed = []
     for b in out:
         if b.kind == "heading":
@@ -200,72 +268,15 @@ def _number_headings(out: list[Block]) -> list[Block]:
     return fixed
 
 
-def render_briefing(subject: MonthlyReport, **options: Any) -> bytes:
-    """The briefing as .docx bytes (options: issue, previous, items, on, top_n, title...)."""
-    doc = new_document("工作简报", size_pt=12)
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt, RGBColor
+def render_briefing(subject: MonthlyReport, **options: object) -> bytes:
+    """The briefing as .docx bytes (``briefing_docx.briefing_docx``)."""
+    from appeal_adapters.documents.briefing_docx import briefing_docx
 
-    for b in blocks(subject, **options):
-        if b.kind == "title":
-            p = add_text(doc, b.text, align="center", size=22, font="方正小标宋简体")
-            p.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
-        elif b.kind in ("subtitle", "text"):
-            add_text(doc, b.text, align="center" if b.kind == "subtitle" else "justify")
-        elif b.kind == "heading":
-            p = add_text(doc, b.text, font="黑体", size=14)
-            p.paragraph_format.space_before = Pt(8)
-        elif b.kind == "image":
-            doc.add_picture(io.BytesIO(b.png), width=Mm(156))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        else:
-            t = doc.add_table(rows=len(b.rows), cols=len(b.rows[0]))
-            t.style = "Table Grid"
-            set_widths(t, WIDTHS_MM.get(len(b.rows[0]), [156 / len(b.rows[0])] * len(b.rows[0])))
-            for row in t.rows:
-                no_split(row)
-            for r, row in enumerate(b.rows):
-                for c, text in enumerate(row):
-                    p = add_text(t.cell(r, c), text, size=8 if len(row) > 8 else 10, first=True)
-                    if r == 0:
-                        set_fonts(p.runs[0]._element, "黑体")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return briefing_docx(subject, **options)
 
 
-CSS = """body{font-family:"仿宋_GB2312","FangSong","Noto Serif CJK SC",serif;max-width:60em;
-margin:2em auto;line-height:1.6}h1{color:#c00000;text-align:center;font-family:"方正小标宋简体",
-"SimHei","Noto Sans CJK SC",sans-serif}.sub{text-align:center}h2{font-family:"黑体","SimHei",
-sans-serif;font-size:1.1em}table{border-collapse:collapse;font-size:.85em}td,th{border:1px
-solid #333;padding:.2em .4em;text-align:center}img{max-width:100%}"""
+def render_briefing_html(subject: MonthlyReport, **options: object) -> bytes:
+    """The briefing as one self-contained HTML page (``briefing_html.briefing_html``)."""
+    from appeal_adapters.documents.briefing_html import briefing_html
 
-
-def render_briefing_html(subject: MonthlyReport, **options: Any) -> bytes:
-    """The briefing as one self-contained HTML page (charts as base64 data URIs)."""
-    e = html.escape
-    title = f"{subject.year}年{subject.month}月"
-    parts = [f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-             f"<title>{e(clean((options.get('policy') or Policy()).identity.briefing_title))}"
-             f" {title}</title>"
-             f"<style>{CSS}</style></head><body>"]  # fmt: skip
-    for b in blocks(subject, **options):
-        if b.kind == "title":
-            parts.append(f"<h1>{e(b.text)}</h1>")
-        elif b.kind == "subtitle":
-            parts.append(f'<p class="sub">{e(b.text)}</p>')
-        elif b.kind == "heading":
-            parts.append(f"<h2>{e(b.text)}</h2>")
-        elif b.kind == "text":
-            parts.append(f"<p>{e(b.text)}</p>")
-        elif b.kind == "image":
-            data = base64.b64encode(b.png).decode("ascii")
-            parts.append(f'<p><img alt="各部门比率图表" src="data:image/png;base64,{data}"></p>')
-        else:
-            head = "".join(f"<th>{e(c)}</th>" for c in b.rows[0])
-            body = "".join(
-                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b.rows[1:]
-            )
-            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    parts.append("</body></html>\n")
-    return "".join(parts).encode("utf-8")
+    return briefing_html(subject, **options)

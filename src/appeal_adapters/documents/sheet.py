@@ -1,88 +1,38 @@
-"""The assignment sheet (附件1 企业问题诉求部门交办单) as .docx, one item per A4 page."""
+"""The assignment sheet (附件1 企业问题诉求部门交办单) as .docx, one item per A4 page.
+
+Each sheet is its own section: a sheet whose problem text runs onto a second page repeats
+``事项编号：…（续）`` at the top of that page; the reply box takes the page's spare height for a
+handwritten answer; page numbers run through a batch.
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
-from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, load, mask_phone
+from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, mask_phone
+from appeal_adapters.documents.word import (
+    BODY_FONT,
+    TITLE_FONT,
+    add_text,
+    cell_margins,
+    docx_modules,
+    new_document,
+    no_split,
+    save,
+    set_fonts,
+    set_widths,
+)
 from appeal_core.appeal import Appeal, Satisfaction
-from appeal_core.identity import sheet_remark
+from appeal_core.identity import Identity, sheet_remark
 from appeal_core.policy import Policy
+
+__all__ = ["TITLE", "docx_modules", "due_line", "render_sheet"]
 
 TITLE = "企业问题诉求部门交办单"
 CO_NOTE = "（涉及其他协办部门参与办理的，由主办部门汇总办理情况后统一回复）"
-WIDTHS_MM = (27, 51, 26, 52)  # 156 mm: the A4 width inside the GB/T 9704 margins
-BODY_FONT, TITLE_FONT, WESTERN = "仿宋_GB2312", "方正小标宋简体", "Times New Roman"
-
-
-def docx_modules(feature: str) -> ModuleType:
-    """python-docx, or ``MissingExtra`` naming ``appeal[docx]``."""
-    return load("docx", feature, "docx", "python-docx")
-
-
-def set_fonts(element: Any, east_asian: str, western: str = WESTERN) -> None:
-    """Set the East Asian font slot too (python-docx writes only the Western ones)."""
-    rfonts = element.get_or_add_rPr().get_or_add_rFonts()
-    _font_slots(rfonts, east_asian, western)
-
-
-def _font_slots(rfonts: Any, east_asian: str, western: str = WESTERN) -> None:
-    from docx.oxml.ns import qn
-
-    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(slot), western)
-    rfonts.set(qn("w:eastAsia"), east_asian)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(theme), None)
-
-
-def new_document(feature: str, body_font: str = BODY_FONT, size_pt: float = 12) -> Any:
-    """An A4 document with GB/T 9704 margins, Chinese fonts and language zh-CN."""
-    docx = docx_modules(feature)
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    doc = docx.Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _font_slots(rpr.find(qn("w:rFonts")), body_font)
-    normal = doc.styles["Normal"]
-    set_fonts(normal.element, body_font)
-    normal.font.size = Pt(size_pt)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
-    for parent in (rpr, normal.element.get_or_add_rPr()):
-        lang = parent.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            parent.append(lang)
-        lang.set(qn("w:val"), "zh-CN")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    return doc
-
-
-def add_text(container: Any, text: str, *, align: str = "left", size: float | None = None,
-             font: str | None = None, first: bool = False) -> Any:  # fmt: skip
-    """A paragraph (the container's first, empty one when ``first``) holding ``text``."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    para = container.paragraphs[0] if first else container.add_paragraph()
-    para.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
-    run = para.add_run(text)
-    if size:
-        run.font.size = Pt(size)
-    if font:
-        set_fonts(run._element, font)
-    return para
+WIDTHS_MM = (33, 48, 25, 50)  # 156 mm: the A4 width inside the GB/T 9704 margins
+LABEL_CHARS = 7  # 12 pt characters that fit the label column (33 mm less 3 mm padding)
 
 
 def _cell(cell: Any, lines: Sequence[str], align: str = "left") -> None:
@@ -137,7 +87,21 @@ def due_line(item: Appeal) -> str:
     return f"本件请于{when}前答复。"
 
 
-def _rows(item: Appeal, mask: bool) -> list[tuple[str, Any, str, str]]:
+def _wrap_note(desk: str) -> list[str]:
+    """``（此栏由区服务企业办填写）`` in lines that fit the label column, broken between words."""
+    lines: list[str] = []
+    for part in ("（此栏由", clean(desk), "填写）"):
+        while part:
+            room = LABEL_CHARS - len(lines[-1]) if lines else 0
+            if room > 0 and len(part) <= room:
+                lines[-1] += part
+                break
+            lines.append(part[:LABEL_CHARS])
+            part = part[LABEL_CHARS:]
+    return lines
+
+
+def _rows(item: Appeal, mask: bool, identity: Identity) -> list[tuple[str, Any, str, str]]:
     ent, a = item.enterprise, item.assignment
     reply = item.final_reply or item.preliminary_reply
     phone = mask_phone(ent.phone) if mask else clean(ent.phone)
@@ -147,48 +111,77 @@ def _rows(item: Appeal, mask: bool) -> list[tuple[str, Any, str, str]]:
         lead += "；协办：" + "、".join(clean(c) for c in a.co) if a.co else ""
     content = clean(item.content) or "（可另附页）"
     reported = item.reported_at or item.registered_at
+    visit = "\n".join(["求助企业", "回访情况", *_wrap_note(identity.desk)])
     return [
         ("企业名称", clean(ent.name), "企业地址", clean(ent.address)),
-        ("反映时间", cn_date(reported), "问题来源", item.channel.label),
+        ("反映时间", cn_date(reported), "问题来源", identity.channel_label(item.channel)),
         ("企业联系人", clean(ent.contact), "联系电话", phone),
         ("企业反映\n主要问题", content, "", ""),
         ("主办部门", lead, "", ""),
         ("主办部门\n办理情况\n回复", None, "", ""),
         ("主办部门\n联系人", clean(reply.contact) if reply else "", "联系电话",
          clean(reply.phone) if reply else ""),
-        ("求助企业\n回访情况\n（此栏由区服务\n企业办填写）", None, "", ""),
+        (visit, None, "", ""),
     ]  # fmt: skip
 
 
-def set_widths(table: Any, widths_mm: Sequence[float]) -> None:
-    """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word)."""
-    from docx.shared import Mm
-
-    table.autofit = False
-    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
-        grid_col.w = Mm(width)
-    for col, width in zip(table.columns, widths_mm, strict=True):
-        for cell in col.cells:
-            cell.width = Mm(width)
+def _lines(text: str, width_mm: float, size_pt: float = 12) -> int:
+    """Lines ``text`` wraps to in a column (a CJK character is one em, others half)."""
+    em = size_pt * 0.3528
+    per_line = max(1.0, (width_mm - 3) / em)
+    return sum(
+        max(1, -(-int(sum(1 if ord(ch) > 0x2E7F else 0.55 for ch in line)) // int(per_line)))
+        for line in text.split("\n")
+    )
 
 
-def no_split(row: Any) -> None:
-    """Keep a table row on one page."""
-    from docx.oxml import OxmlElement
+LINE_MM = 12 * 0.3528 * 1.45  # one 12 pt line as LibreOffice sets a CJK font (1.45 em)
+TEXT_BLOCK_MM = 297 - 37 - 35
 
-    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+def _heights(rows: list[tuple[str, Any, str, str]], remark: str, address: str) -> list[float]:
+    """Row heights: each row as tall as its text; the reply box takes what the page has left."""
+    wide = sum(WIDTHS_MM[1:])
+    heights = []
+    for r, (label, value, label2, value2) in enumerate(rows):
+        if r in (5, 7):
+            heights.append(LINE_MM * (6 if r == 5 else 4) + 2)
+            continue
+        texts = [(label, WIDTHS_MM[0])]
+        if label2:
+            texts += [(value, WIDTHS_MM[1]), (label2, WIDTHS_MM[2]), (value2, WIDTHS_MM[3])]
+        else:
+            texts.append((value, wide))
+        heights.append(max(9.0, max(_lines(t, w) for t, w in texts) * LINE_MM + 2))
+    heights[3] = max(heights[3], 30.0)
+    notes = (_lines(remark, 156, 10.5) + _lines(address, 156, 10.5)) * 10.5 * 0.3528 * 1.45
+    used = 2 * 18 * 0.3528 * 1.45 + 4 + 2 * LINE_MM + 2 + sum(heights) + notes + 2
+    spare = TEXT_BLOCK_MM - used - 14  # a margin for the estimate
+    heights[5] = max(heights[5], heights[5] + spare)
+    return heights
+
+
+def _continued(section: Any, number: str) -> None:
+    """Pages after a sheet's first repeat its number at the top; its first page does not."""
+    section.different_first_page_header_footer = True
+    for header in (section.header, section.even_page_header, section.first_page_header):
+        header.is_linked_to_previous = False
+    for header in (section.header, section.even_page_header):
+        add_text(header, f"事项编号：{number}（续）", size=10.5, first=True)
 
 
 def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> None:
+    from docx.enum.section import WD_SECTION
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
+    section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
+    _continued(section, clean(item.number))
     title = add_text(doc, clean(opts["office"]), align="center", size=18, font=opts["title_font"])
     title.runs[0].add_break()
     run = title.add_run(TITLE)
     run.font.size = title.runs[0].font.size
     set_fonts(run._element, opts["title_font"])
-    title.paragraph_format.page_break_before = not first
     title.paragraph_format.space_after = Mm(4)
     a = item.assignment
     add_text(doc, f"事项编号：{clean(item.number)}")
@@ -197,12 +190,15 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
     table = doc.add_table(rows=8, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     set_widths(table, WIDTHS_MM)
-    heights = (9, 9, 9, 34, 9, 36, 10, 26)
-    for r, (label, value, label2, value2) in enumerate(_rows(item, opts["mask_phones"])):
+    cell_margins(table, 1.5)
+    rows = _rows(item, opts["mask_phones"], opts["identity"])
+    remark = clean(opts["remark"]) + due_line(item)
+    heights = _heights(rows, remark, clean(opts["desk_address"]))
+    minimums = (9, 9, 9, 30, 9, heights[5], 10, 26)  # rows grow with their text
+    for r, (label, value, label2, value2) in enumerate(rows):
         row = table.rows[r]
-        row.height, row.height_rule = Mm(heights[r]), WD_ROW_HEIGHT_RULE.AT_LEAST
+        row.height, row.height_rule = Mm(minimums[r]), WD_ROW_HEIGHT_RULE.AT_LEAST
         if r != 3:  # only the problem row may continue on the next page
             no_split(row)
         _cell(row.cells[0], label.split("\n"), align="center")
@@ -220,8 +216,8 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
             _cell(merged, _follow_up_lines(item))
         else:
             _cell(merged, value.split("\n"))
-    remark = add_text(doc, clean(opts["remark"]) + due_line(item), size=10.5)
-    remark.paragraph_format.space_before = Mm(2)
+    note = add_text(doc, remark, size=10.5)
+    note.paragraph_format.space_before = Mm(2)
     add_text(doc, clean(opts["desk_address"]), size=10.5)
 
 
@@ -236,16 +232,19 @@ def render_sheet(
     """One sheet per item (a batch in one document, each sheet on a new page) as .docx bytes.
 
     The office, the remark (in the policy's numbers) and the desk's address come from
-    ``policy`` (the seed's Haimen values by default).
+    ``policy`` (the seed's Haimen values by default).  The file's author is the office, its
+    title the sheet's (and first number), its date the latest assignment's.
     """
     policy = policy or Policy()
     items = [subject] if isinstance(subject, Appeal) else list(subject)
     doc = new_document("交办单", body_font)
-    opts = {"office": policy.identity.office, "desk_address": policy.identity.desk_contact,
+    identity = policy.identity
+    opts = {"office": identity.office, "desk_address": identity.desk_contact,
             "remark": sheet_remark(policy), "mask_phones": mask_phones,
-            "title_font": title_font}  # fmt: skip
+            "title_font": title_font, "identity": identity}  # fmt: skip
     for i, item in enumerate(items):
         _add_sheet(doc, item, opts, first=i == 0)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    days = [i.assignment.assigned_at for i in items if i.assignment is not None]
+    name = TITLE + (f" {clean(items[0].number)}" if items else "")
+    name += f" 等{len(items)}件" if len(items) > 1 else ""
+    return save(doc, title=name, author=clean(identity.office), created=max(days, default=None))

@@ -9,6 +9,7 @@ import attrs
 
 from appeal_adapters.errors import AdapterError
 from appeal_core.events import Noticed
+from appeal_core.journal import Announced
 from appeal_core.sweep import ActionKind
 
 
@@ -33,6 +34,18 @@ class Notice:
         """The notice that a ``Noticed`` event records."""
         return cls(
             number=event.number,
+            kind=event.kind,
+            key=event.key,
+            target=event.target,
+            message=event.message,
+            at=event.at,
+        )
+
+    @classmethod
+    def from_announcement(cls, event: Announced) -> Notice:
+        """The notice of a district-wide ``Announced`` event (its number is the stream's key)."""
+        return cls(
+            number=event.stream,
             kind=event.kind,
             key=event.key,
             target=event.target,

@@ -21,6 +21,7 @@ import attrs
 
 from appeal_adapters.notify.notice import HookFailed, Notice, OutboxFileError
 from appeal_core.events import Event, Noticed
+from appeal_core.journal import Announced, JournalEvent
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def _aware(now: datetime) -> datetime:
 
 
 class Outbox:
-    """Queue every ``Noticed`` event of the desk and deliver it to each sender exactly once.
+    """Queue every notice of the desk and deliver it to each sender exactly once.
 
     A notice stays until every sender has it; a failure waits ``backoff.delay(attempts)``.
     With ``path`` the queue is kept in a JSON-lines file (write-then-rename) at each delivery.
@@ -151,12 +152,15 @@ class Outbox:
         if self.path is not None and self.path.exists():
             self._pending = _load(self.path)
 
-    def __call__(self, events: Sequence[Event]) -> None:
-        """Desk listener: queue the notices among ``events``; never raises, never blocks."""
+    def __call__(self, events: Sequence[Event | JournalEvent]) -> None:
+        """Desk listener: queue the notices among ``events`` (an item's ``Noticed``, the
+        district's ``Announced``); never raises, never blocks."""
         try:
             for event in events:
                 if isinstance(event, Noticed):
                     self._inbox.append(Notice.from_event(event))
+                elif isinstance(event, Announced):
+                    self._inbox.append(Notice.from_announcement(event))
         except Exception:  # a listener must never fail the desk's command
             log.exception("发件箱无法登记通知事件：%r", events)
 

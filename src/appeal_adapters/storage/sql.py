@@ -207,6 +207,8 @@ def _fill_metrics(cur: Any, dialect: Dialect) -> None:
                 )  # fmt: skip
         tables = (("m_items", M4_ITEM_COLUMNS, m_items), *rows.metric_tables())
         for table, all_columns, all_values in tables:
+            if table not in M4_TABLES:
+                continue
             columns = all_columns[: M4_WIDTH.get(table, len(all_columns))]
             values = [row[: len(columns)] for row in all_values]
             if values:
@@ -237,7 +239,7 @@ def _bytewise_text(cur: Any, dialect: Dialect) -> None:
 
 
 def _fill_signatures(cur: Any, dialect: Dialect) -> None:
-    """Migration 7: the duplicate signature (credit code, phone key, bigram codes) of the open
+    """Migration 8: the duplicate signature (credit code, phone key, bigram codes) of the open
     items, from their state; closed items are never candidates and keep the defaults."""
     text = (
         f"SELECT a.created_seq, a.state, e.body FROM {STATE_FROM}"
@@ -429,6 +431,39 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     ),
     (
         7,
+        "reply deadlines re-dated by a loaded notice: in force at a cut-off, like completions",
+        (
+            """CREATE TABLE m_reply_dues (
+                number TEXT NOT NULL, cycle INTEGER NOT NULL, ord INTEGER NOT NULL,
+                district TEXT NOT NULL, changed {date} NOT NULL, due {date} NOT NULL,
+                replaced {date}, lead TEXT NOT NULL, started {date} NOT NULL, ended {date},
+                first_reply {date}, PRIMARY KEY (number, cycle, ord))""",
+            """INSERT INTO m_reply_dues (number, cycle, ord, district, changed, due, replaced,
+                lead, started, ended, first_reply)
+                SELECT number, cycle, 1, district, started, reply_due, NULL, lead, started,
+                ended, first_reply FROM m_cycles""",
+            "ALTER TABLE m_cycles ADD COLUMN reply_changed {date}",
+            "UPDATE m_cycles SET reply_changed = started",
+            """CREATE INDEX m_reply_dues_due
+                ON m_reply_dues (due, district, changed, replaced, started, ended, first_reply,
+                                 lead)""",
+            "DROP INDEX m_cycles_reply",
+            "DROP INDEX m_cycles_started",
+            """CREATE INDEX m_cycles_started
+                ON m_cycles (started, district, long_open, active_until, assigned, lead,
+                             first_reply, reply_due, reply_changed, final_reply, completion_due,
+                             completion_changed, number, cycle)""",
+            "DROP INDEX m_cycles_long",
+            """CREATE INDEX m_cycles_long
+                ON m_cycles (started, district, active_until, lead, first_reply, reply_due,
+                             reply_changed, final_reply, completion_due, completion_changed,
+                             number, cycle)
+                WHERE long_open = 1""",
+            _bytewise_text,
+        ),
+    ),
+    (
+        8,
         "the review queue (items with assumptions awaiting review) and the duplicate check's "
         "signature of each item (credit code, phone key, bigram codes), indexed",
         (
@@ -464,13 +499,16 @@ M4_ITEM_COLUMNS = ("number", "district", "channel", "registered", "assigned_or_a
                   "answered", "ended")  # fmt: skip
 #: Columns of the schema-4 metrics tables (later ones were appended by migration 5).
 M4_WIDTH = {"m_cycles": 12, "m_completions": 6}
+M4_TABLES = ("m_items", "m_cycles", "m_completions", "m_visits")
 M_CYCLE_COLUMNS = ("number", "cycle", "district", "lead", "assigned", "started", "reply_due",
                    "first_reply", "final_reply", "ended", "active_until", "long_open",
-                   "completion_due", "completion_changed")  # fmt: skip
+                   "completion_due", "completion_changed", "reply_changed")  # fmt: skip
 M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced",
                         "lead", "started", "ended", "final_reply")  # fmt: skip
 M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction")
-METRIC_TABLES = ("m_cycles", "m_completions", "m_visits")
+M_REPLY_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced", "lead",
+                   "started", "ended", "first_reply")  # fmt: skip
+METRIC_TABLES = ("m_cycles", "m_completions", "m_visits", "m_reply_dues")
 QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value", "reason",
                       "raw", "source_id", "at", "status", "number", "note", "settled_at",
                       "settled_by")  # fmt: skip
@@ -554,6 +592,7 @@ class Rows:
     m_cycles: list[tuple[Any, ...]] = attrs.Factory(list)
     m_completions: list[tuple[Any, ...]] = attrs.Factory(list)
     m_visits: list[tuple[Any, ...]] = attrs.Factory(list)
+    m_reply_dues: list[tuple[Any, ...]] = attrs.Factory(list)
     _staged: list[Staged] | None = None  # the items, once new_appeals() has been through them
     _bodies: list[tuple[str, str, str]] = attrs.Factory(list)  # each event's type, at, JSON
 
@@ -611,6 +650,7 @@ class Rows:
             ("m_cycles", M_CYCLE_COLUMNS, self.m_cycles),
             ("m_completions", M_COMPLETION_COLUMNS, self.m_completions),
             ("m_visits", M_VISIT_COLUMNS, self.m_visits),
+            ("m_reply_dues", M_REPLY_COLUMNS, self.m_reply_dues),
         )
 
 
@@ -693,17 +733,18 @@ def metric_rows(rows: Rows, p: Projection) -> None:
     item, number, district, day = p.item, p.item.number, p.item.district, rows.day
     cycles = p.cycles
     latest = {r.cycle: r for r in p.completions}  # rows are in order: the last one wins
+    latest_reply = {r.cycle: r for r in p.reply_dues}
     for k, c in enumerate(cycles):
         ends = [d for d in (c.ended, item.ended) if d is not None]
         ends.extend(x.started for x in cycles[k + 1 :])
         until: date | None = min(ends) if ends else None
         long_open = until is None or (until - c.started).days > LONG_DAYS
-        last = latest.get(c.cycle)
+        last, reply = latest.get(c.cycle), latest_reply.get(c.cycle)
         rows.m_cycles.append(
             (number, c.cycle, district, c.lead, int(c.assigned), day(c.started),
-             day(c.reply_due), day(c.first_reply), day(c.final_reply), day(c.ended),
-             day(until), int(long_open), day(last.due if last else None),
-             day(last.changed if last else None))
+             day(reply.due if reply else c.reply_due), day(c.first_reply), day(c.final_reply),
+             day(c.ended), day(until), int(long_open), day(last.due if last else None),
+             day(last.changed if last else None), day(reply.changed if reply else c.started))
         )  # fmt: skip
     completions = p.completions
     for k, r in enumerate(completions):
@@ -713,6 +754,15 @@ def metric_rows(rows: Rows, p: Projection) -> None:
         rows.m_completions.append(
             (number, r.cycle, r.order, district, day(r.changed), day(r.due),
              day(replaced), c.lead, day(c.started), day(c.ended), day(c.final_reply))
+        )  # fmt: skip
+    replies = p.reply_dues
+    for k, d in enumerate(replies):
+        c = cycles[d.cycle - 1]
+        after = replies[k + 1] if k + 1 < len(replies) else None
+        replaced = after.changed if after and after.cycle == d.cycle else None
+        rows.m_reply_dues.append(
+            (number, d.cycle, d.order, district, day(d.changed), day(d.due), day(replaced),
+             c.lead, day(c.started), day(c.ended), day(c.first_reply))
         )  # fmt: skip
     for v in p.visits:
         rows.m_visits.append(

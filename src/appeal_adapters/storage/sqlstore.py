@@ -200,6 +200,16 @@ class SqlStore:
         cur.execute(self.dialect.sql(text), params)
         return [number for _, number in sorted(cur.fetchall())]
 
+    def numbers_due_from(self, since: date, district: str | None = None) -> list[str]:
+        """Open items with a current reply, completion or escalation deadline on or after
+        ``since``, in registration order (the candidates of a calendar's impact report)."""
+        where = "" if district is None else " AND district = ?"
+        day = since.isoformat()
+        params = (day, day, day) if district is None else (day, day, day, district)
+        cur = self._cursor()
+        cur.execute(self.dialect.sql(DUE_FROM.format(where=where)), params)
+        return [number for _, number in sorted(cur.fetchall())]
+
     def quarantined(
         self, district: str | None = None, *, include_settled: bool = False
     ) -> tuple[QuarantineEntry, ...]:
@@ -240,6 +250,19 @@ class SqlStore:
         cur.execute(self.dialect.sql(text), params)
         return tuple(sql.state_of(stored, first) for stored, first in cur.fetchall())
 
+    def stock_numbers(self, on: date, district: str | None = None) -> list[str]:
+        """Items in a lead department's stock at the end of day ``on`` (the month's 存量 rows,
+        by the metrics tables' indexes), in number order: candidates for the briefing's list."""
+        hi = on.isoformat()
+        short_from = (on - timedelta(days=sql.LONG_DAYS)).isoformat()
+        where = "" if district is None else " AND c.district = ?"
+        tail: tuple[str, ...] = () if district is None else (district,)
+        cur, found = self._cursor(), set[str]()
+        for text, params in ((STOCK_SHORT, (short_from, hi, hi)), (STOCK_LONG, (hi, hi))):
+            cur.execute(self.dialect.sql(text.format(where=where)), (*params, *tail))
+            found.update(number for (number,) in cur.fetchall())
+        return sorted(found)
+
     def month_counts(
         self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
     ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
@@ -274,11 +297,11 @@ class SqlStore:
             per_dept[lead]["satisfied"] += int(full or 0) + weight * int(basic or 0)
         for lead, n in run(MONTH_ASSIGNED, (lo, hi)):
             add(lead, assigned=n)
-        for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi)):
+        for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, reply_due=n, replied_on_time=on_time)
         for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, completion_due=n, completed_on_time=on_time)
-        late = (hi, hi, hi, hi, hi, hi)
+        late = (hi, hi, hi, hi, hi, hi, hi, hi)
         for text, params in (
             (MONTH_STOCK_SHORT, (short_from, hi, hi)),
             (MONTH_STOCK_LONG, (hi, hi)),
@@ -701,6 +724,8 @@ GAPPED_ITEM = """SELECT a.number FROM appeals a
     ORDER BY a.created_seq LIMIT 1"""
 # Sorted in Python: an ORDER BY may tempt the planner into a full scan in registration order.
 OVERDUE = "SELECT created_seq, number FROM appeals WHERE overdue_from < ?{where}"
+DUE_FROM = """SELECT created_seq, number FROM appeals WHERE is_open = 1
+    AND (reply_due >= ? OR completion_due >= ? OR escalation_due >= ?){where}"""
 # The monthly report over the metrics tables: ``appeal_core.metrics._counts_for`` in SQL.
 # Facts dated after the cut-off (the month's last day) are not known yet.
 MONTH_VISITS = """SELECT lead, count(*), sum(resolved),
@@ -709,12 +734,13 @@ MONTH_VISITS = """SELECT lead, count(*), sum(resolved),
     FROM m_visits WHERE visited >= ? AND visited <= ?{where} GROUP BY lead"""
 MONTH_ASSIGNED = """SELECT lead, count(*) FROM m_cycles
     WHERE started >= ? AND started <= ? AND assigned = 1{where} GROUP BY lead"""
-# Due in the month, unless handed over by the deadline without a reply known by the cut-off.
+# The cycle's reply deadline in force at the cut-off (set by then, not yet re-dated), due in the
+# month, unless handed over by the deadline without a reply known by the cut-off.
 MONTH_REPLY_DUE = """SELECT lead, count(*),
-    sum(CASE WHEN first_reply <= reply_due THEN 1 ELSE 0 END) FROM m_cycles
-    WHERE reply_due >= ? AND reply_due <= ? AND started <= ?
-    AND NOT (ended IS NOT NULL AND ended <= reply_due
-             AND (first_reply IS NULL OR first_reply > ?)){where}
+    sum(CASE WHEN first_reply <= due THEN 1 ELSE 0 END) FROM m_reply_dues
+    WHERE due >= ? AND due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
+    AND started <= ?
+    AND NOT (ended IS NOT NULL AND ended <= due AND (first_reply IS NULL OR first_reply > ?)){where}
     GROUP BY lead"""
 # The cycle's completion deadline in force at the cut-off: set by then and not yet replaced.
 MONTH_COMPLETION_DUE = """SELECT lead, count(*),
@@ -724,10 +750,14 @@ MONTH_COMPLETION_DUE = """SELECT lead, count(*),
     AND NOT (ended IS NOT NULL AND ended <= due AND (final_reply IS NULL OR final_reply > ?)){where}
     GROUP BY lead"""
 # The item's current cycle at the cut-off, still open: started <= cut-off < active_until.  Its
-# completion deadline then is its latest one when that was set by the cut-off (nearly always);
-# otherwise the latest row set by then is looked up.
+# reply and completion deadlines then are its latest ones when those were set by the cut-off
+# (nearly always); otherwise the latest row set by then is looked up.
 _STOCK = """SELECT c.lead, count(*), sum(CASE WHEN
-      ((c.first_reply IS NULL OR c.first_reply > ?) AND c.reply_due <= ?)
+      ((c.first_reply IS NULL OR c.first_reply > ?)
+       AND (CASE WHEN c.reply_changed <= ? THEN c.reply_due
+                 ELSE (SELECT x.due FROM m_reply_dues x WHERE x.number = c.number
+                       AND x.cycle = c.cycle AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1)
+            END) <= ?)
       OR ((c.final_reply IS NULL OR c.final_reply > ?)
           AND (CASE WHEN c.completion_changed IS NULL THEN NULL
                     WHEN c.completion_changed <= ? THEN c.completion_due
@@ -735,12 +765,12 @@ _STOCK = """SELECT c.lead, count(*), sum(CASE WHEN
                           AND x.cycle = c.cycle AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1)
                END) <= ?)
     THEN 1 ELSE 0 END) FROM m_cycles c WHERE {cond}{{where}} GROUP BY c.lead"""
-MONTH_STOCK_SHORT = _STOCK.format(
-    cond="c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
-)
-MONTH_STOCK_LONG = _STOCK.format(
-    cond="c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
-)
+_SHORT = "c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_until > ?"
+_LONG = "c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
+MONTH_STOCK_SHORT = _STOCK.format(cond=_SHORT)
+MONTH_STOCK_LONG = _STOCK.format(cond=_LONG)
+STOCK_SHORT = "SELECT c.number FROM m_cycles c WHERE " + _SHORT + "{where}"
+STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
 MONTH_CHANNELS = """SELECT channel, count(*),
     sum(CASE WHEN assigned_or_answered <= ? THEN 1 ELSE 0 END),
     sum(CASE WHEN answered <= ? THEN 1 ELSE 0 END)

@@ -14,6 +14,7 @@ from appeal_core.testing.strategies import (
     credit_codes,
     enterprises,
     mobile_phones,
+    year_notices,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "credit_codes",
     "enterprises",
     "mobile_phones",
+    "year_notices",
 ]

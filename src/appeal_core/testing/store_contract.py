@@ -148,7 +148,24 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
                             assumptions=GUESSES).number  # fmt: skip
     desk.confirm(guessed, field="enterprise.phone", note="已电话核实", at=next(clock), by=DESK)
     desk.correct(guessed, field="reported_at", value="2026-11-01 15:30", at=next(clock), by=DESK)
-    return (a, b, d, dup, first, second.number, guessed)
+    return (a, b, d, dup, first, second.number, guessed, _redated(desk))
+
+
+def _redated(desk: Desk) -> str:
+    """An item assigned on 2026-12-30 (provisional deadline), re-dated once 2027 is known."""
+    from appeal_core.calendar import china_calendar
+
+    eve = datetime(2026, 12, 30, 9, 0, tzinfo=SHANGHAI)
+    number = register(desk, eve, "年底用电增容").number
+    desk.verify(number, at=eve, by=DESK)
+    desk.classify(number, category="用电", complexity=Complexity.ROUTINE, at=eve, by=DESK)
+    desk.assign(number, lead=DEPARTMENTS[0], at=eve, by=DESK)
+    calendar = desk.calendar
+    new_year = HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3))
+    desk.calendar = china_calendar(notices=[YearNotice(2027, (new_year,), ())])
+    desk.redate([number], at=eve + timedelta(hours=1), by=DESK, reason="2027 年安排已载入")
+    desk.calendar = calendar
+    return number
 
 
 class StoreContract(IntakeContract):

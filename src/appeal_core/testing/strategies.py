@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hypothesis import strategies as st
 
 from appeal_core.actor import Actor
 from appeal_core.appeal import Assumption, Channel
+from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.enterprise import CODE_CHARSET, Enterprise, credit_code_check_char
 
 #: Department names like a real district's, used by the shipped state machine.
@@ -82,3 +85,50 @@ def assumptions() -> st.SearchStrategy[tuple[Assumption, ...]]:
     """What a record may carry: none (mostly), or one or two assumptions on distinct fields."""
     picked = st.lists(st.sampled_from(GUESSES), max_size=2, unique_by=lambda a: a.field)
     return st.one_of(st.just(()), picked.map(tuple))
+
+
+@st.composite
+def year_notices(draw: st.DrawFn, year: int) -> YearNotice:
+    """Made-up holiday arrangements for ``year`` that look like a State Council notice: the
+    seven holidays on plausible dates, weekend make-up days, a title and a document number.
+
+    For tests only (the loader accepts them without ``force``); never a real year's data.
+    """
+
+    def day(month: int, first: int, last: int) -> date:
+        return date(year, month, draw(st.integers(first, last)))
+
+    def period(name: str, first: date, lengths: tuple[int, int]) -> HolidayPeriod:
+        days = draw(st.integers(*lengths))
+        return HolidayPeriod(name, first, first + timedelta(days=days - 1))
+
+    new_year = date(year, 1, 1) - timedelta(days=draw(st.integers(0, 2)))
+    periods = [
+        HolidayPeriod("元旦", new_year, date(year, 1, draw(st.integers(1, 3)))),
+        period("春节", day(1, 21, 31) + timedelta(days=draw(st.integers(0, 18))), (7, 9)),
+        period("清明节", day(4, 3, 6), (1, 3)),
+        period("劳动节", date(year, 5, 1), (1, 5)),
+        period("端午节", day(5, 28, 31) + timedelta(days=draw(st.integers(0, 25))), (1, 3)),
+    ]
+    if draw(st.booleans()):
+        periods += [
+            period("中秋节", day(9, 10, 27), (1, 3)),
+            period("国庆节", date(year, 10, 1), (7, 8)),
+        ]
+    else:
+        periods.append(period("中秋节、国庆节", date(year, 10, 1), (8, 8)))
+    off = {d for p in periods for d in p.days()}
+    weekends = [
+        d
+        for d in (date(year, 1, 1) + timedelta(days=k) for k in range(365))
+        if d.weekday() >= 5 and d not in off
+    ]
+    makeup = draw(st.lists(st.sampled_from(weekends), unique=True, max_size=6))
+    return YearNotice(
+        year,
+        tuple(periods),
+        tuple(sorted(makeup)),
+        title=f"国务院办公厅关于{year}年部分节假日安排的通知",
+        document_number=f"国办发明电〔{year - 1}〕{draw(st.integers(1, 30))}号",
+        issued_on=date(year - 1, 11, draw(st.integers(1, 30))),
+    )

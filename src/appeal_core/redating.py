@@ -1,0 +1,101 @@
+"""Counting deadlines again when the calendar changes: the impact report and the re-dating.
+
+A deadline counted in working days across days without a notice is provisional; once the
+notice is loaded (or corrected) it may move.  Nothing is rewritten silently: ``moves`` lists
+what would change, the desk applies it per item (a ``Redated`` event with the notice as its
+reason).  A date a person gave (a committed date, an extension) is never counted again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from appeal_core import deadlines as dl
+from appeal_core.appeal import Appeal
+from appeal_core.deadlines import Deadline, Workdays
+from appeal_core.policy import Policy
+
+#: What each counted rule is called in the impact report.
+WHAT = {"reply": "答复", "preliminary": "初步答复", "escalation": "协调"}
+
+
+@attrs.frozen(kw_only=True)
+class Moved:
+    """One counted deadline of an open item, before and after counting it again."""
+
+    number: str
+    department: str
+    field: str  # reply_due, completion_due or escalation_due
+    old: Deadline
+    new: Deadline
+
+    @property
+    def what(self) -> str:
+        """The deadline's name: 答复, 初步答复, 办结 or 协调."""
+        return "办结" if self.field == "completion_due" else WHAT.get(self.new.rule, self.new.rule)
+
+    @property
+    def changes_date(self) -> bool:
+        """True when the due date itself moves (not only its provisional mark)."""
+        return self.old.due != self.new.due
+
+    def __str__(self) -> str:
+        mark = "（仍为暂定）" if self.new.provisional else ""
+        return (
+            f"{self.number} {self.department} {self.what}期限 {self.old} → "
+            f"{self.new.due.isoformat()}{mark}"
+        )
+
+
+def recount(deadline: Deadline, calendar: Workdays, policy: Policy) -> Deadline | None:
+    """``deadline`` counted again with ``calendar``; None for a date a person gave."""
+    match deadline.rule:
+        case "reply" | "preliminary":
+            default = policy.reply_workdays if deadline.rule == "reply" else None
+            n = deadline.workdays or default or policy.preliminary_workdays
+            what = "答复期限" if deadline.rule == "reply" else "初步答复期限"
+            return dl.workday_deadline(calendar, deadline.start, n, deadline.rule, what)
+        case "escalation":
+            return dl.escalation_deadline(calendar, deadline.start)
+    return None
+
+
+def moves(state: Appeal, calendar: Workdays, policy: Policy) -> tuple[Moved, ...]:
+    """The counted deadlines of an open item that change (date or provisional mark)."""
+    if not state.status.is_open:
+        return ()
+    found: list[Moved] = []
+    escalation = state.escalation
+    open_escalation = escalation.due if escalation is not None and escalation.is_open else None
+    department = state.lead or ""
+    for field, deadline in (
+        ("reply_due", state.reply_due),
+        ("completion_due", state.completion_due),
+        ("escalation_due", open_escalation),
+    ):
+        if deadline is None:
+            continue
+        new = recount(deadline, calendar, policy)
+        if new is None or (new.due, new.provisional) == (deadline.due, deadline.provisional):
+            continue
+        who = escalation.leader if field == "escalation_due" and escalation else department
+        found.append(Moved(number=state.number, department=who, field=field, old=deadline, new=new))
+    return tuple(found)
+
+
+def impact(states: Iterable[Appeal], calendar: Workdays, policy: Policy) -> tuple[Moved, ...]:
+    """Every open item's deadlines that ``calendar`` moves or makes final, in item order."""
+    return tuple(m for state in states for m in moves(state, calendar, policy))
+
+
+def provisional_deadlines(state: Appeal) -> tuple[tuple[str, Deadline], ...]:
+    """The item's current deadlines that are provisional, with their field names."""
+    escalation = state.escalation
+    pairs = (
+        ("reply_due", state.reply_due),
+        ("completion_due", state.completion_due),
+        ("escalation_due", escalation.due if escalation is not None else None),
+    )
+    return tuple((f, d) for f, d in pairs if d is not None and d.provisional)
