@@ -278,9 +278,11 @@ def child_duplicates(url: str, firms: int) -> dict[str, Any]:
 
 
 def run_child(*args: str) -> dict[str, Any]:
+    """A part in its own process; its result is printed as soon as it is known."""
     done = subprocess.run([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
                           text=True, check=True)  # fmt: skip
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{args[0]}: {json.dumps(result)}", flush=True)
     return result
 
 

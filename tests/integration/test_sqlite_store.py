@@ -300,3 +300,26 @@ def test_a_file_that_cannot_be_opened_gets_a_reason_a_clerk_can_act_on(tmp_path:
     with pytest.raises(sql.StorageError, match=r"notes\.db：该文件不是 SQLite 数据库"):
         open_store(f"sqlite:///{other}")
     assert other.read_text(encoding="utf-8").startswith("这不是数据库")  # left as it was
+
+
+def test_duplicate_candidates_survive_their_cache_filling_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decoded candidates are bounded: a lookup that overfills the cache starts it again
+    and still returns every candidate (a 1,000,000-row import found this)."""
+    from appeal_adapters.storage import sqlstore
+
+    monkeypatch.setattr(sqlstore, "CANDIDATES_KEPT", 5)
+    store = SQLiteStore(str(tmp_path / "a.db"))
+    desk = make_desk(store)
+    other_phone = attrs.evolve(ACME, phone="13900000009")
+    numbers = [desk.register(enterprise=ACME if k < 4 else other_phone, content=f"第{k}件",
+                             channel=Channel.APP, at=START, by=DESK).number
+               for k in range(8)]  # fmt: skip
+    with store.unit_of_work() as uow:
+        late = uow.duplicate_candidates("HM", {"phone:13900000009"}, START.date())
+        assert sorted(c.number for c in late) == numbers[4:]  # the last four are kept
+        every = uow.duplicate_candidates("HM", {enterprise_key(ACME)}, START.date())
+        assert sorted(c.number for c in every) == numbers
+        assert len(store._candidates) <= 8
+    store.close()

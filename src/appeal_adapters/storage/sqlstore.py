@@ -455,8 +455,11 @@ class SqlUnitOfWork:
 
     def _candidates(self, rows: list[Any]) -> dict[str, Candidate]:
         """Candidates from their rows (``CANDIDATES``); a text's bigram codes never change, so
-        they are read once per item (``GRAMS``) and kept with the candidate (20,000 at most)."""
+        they are read once per item (``GRAMS``) and kept with the candidate (``CANDIDATES_KEPT``
+        at most)."""
         known = self._store._candidates
+        if len(known) + len(rows) > CANDIDATES_KEPT:
+            known.clear()  # bounded: forget them all, rather than keep a use order per item
         missing = {row[0] for row in rows if row[0] not in known}
         texts: dict[str, bytes] = {}
         for chunk in self._by_keys(GRAMS, (), [("number", sorted(missing))]):
@@ -469,8 +472,6 @@ class SqlUnitOfWork:
                 found[number] = cached[1]
                 continue
             text = texts[number] if cached is None else cached[1].signature.grams
-            if len(known) >= 20_000:
-                known.clear()
             found[number] = _candidate(row, text)
             known[number] = (row, found[number])
         return found
@@ -704,6 +705,8 @@ BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
     CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
 REVIEW = f"""SELECT a.state, e.body FROM {sql.STATE_FROM}
     WHERE a.review_pending = 1 AND a.district = ? AND a.created_seq > ? ORDER BY a.created_seq"""
+#: At most this many duplicate candidates are kept decoded between lookups (about 25 MB).
+CANDIDATES_KEPT = 20_000
 #: From this many items on, ``register_many`` writes through the bulk path (``COPY``).
 BULK_MIN = 64
 QUARANTINE_INSERT = (
