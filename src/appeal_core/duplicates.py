@@ -99,17 +99,30 @@ def gram_codes(packed: bytes) -> Collection[int]:
 
 
 @functools.lru_cache(maxsize=2048)
-def _code_set(packed: bytes) -> tuple[frozenset[int], int]:
-    """The codes of ``grams(...)`` as a set, and a 1,024-bit sketch of them (bit ``k`` set when
-    a code folds to ``k``): two texts share at most as many codes as their sketches share bits,
-    which rules most pairs out without counting.  The same open items meet many new rows (an
+def _code_set(packed: bytes) -> frozenset[int]:
+    """The codes of ``grams(...)`` as a set.  The same open items meet many new rows (an
     enterprise's earlier items, a batch's own), so the last 2,048 are kept (about 15 MB)."""
-    codes = frozenset(_words(packed))
+    return frozenset(_words(packed))
+
+
+@functools.lru_cache(maxsize=2048)
+def _sketch(packed: bytes) -> tuple[int, int]:
+    """A 1,024-bit sketch of the codes (bit ``k`` set when a code folds to ``k``) and how many
+    codes fell on a bit already set.  Shared codes fall on bits both sketches set, at most one
+    per bit plus those collisions, so two texts share at most ``popcount(a & b)`` plus the
+    smaller collision count: that rules most pairs out without counting.  Worth making only
+    against many candidates (``SKETCH_FROM``)."""
+    codes = _code_set(packed)
     bits = bytearray(128)
     for code in codes:
         k = (code ^ (code >> 16)) & 1023
         bits[k >> 3] |= 1 << (k & 7)
-    return codes, int.from_bytes(bits, "little")
+    sketch = int.from_bytes(bits, "little")
+    return sketch, len(codes) - sketch.bit_count()
+
+
+#: From this many candidates on, ``flag`` rules pairs out by their sketches first.
+SKETCH_FROM = 64
 
 
 @attrs.frozen
@@ -211,7 +224,7 @@ def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
 def dice(a: bytes, b: bytes) -> float:
     """Dice coefficient of two ``grams`` sets, from 0 (nothing shared) to 1."""
     total = (len(a) + len(b)) >> 2
-    return 2 * len(_code_set(a)[0] & _code_set(b)[0]) / total if total else 0.0
+    return 2 * len(_code_set(a) & _code_set(b)) / total if total else 0.0
 
 
 def similarity(a: str, b: str) -> float:
@@ -238,7 +251,10 @@ def flag(
 ) -> tuple[DuplicateCandidate, ...]:
     """Candidates of the same enterprise (``link``), registered within ``window_days`` before
     ``on``, whose text is at least ``threshold`` similar; most similar first, then oldest."""
-    mine_codes: tuple[frozenset[int], int] | None = None  # when a candidate passes the checks
+    candidates = list(candidates)
+    many = len(candidates) >= SKETCH_FROM
+    codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
+    sketch, extra = 0, 0
     size = len(mine.grams) >> 2
     earliest = on.toordinal() - window_days
     found: list[tuple[float, int, int, str]] = []
@@ -252,12 +268,15 @@ def flag(
             continue  # too different in length to reach the threshold
         if link(mine, theirs, ignore_phones) is None:
             continue
-        if mine_codes is None:
-            mine_codes = _code_set(mine.grams)
-        codes, sketch = _code_set(theirs.grams)
-        if 2 * (sketch & mine_codes[1]).bit_count() < threshold * total:
-            continue  # fewer shared sketch bits than the threshold needs shared codes
-        score = 2 * len(codes & mine_codes[0]) / total
+        if codes is None:
+            codes = _code_set(mine.grams)
+            sketch, extra = _sketch(mine.grams) if many else (0, 0)
+        if many:
+            their_sketch, their_extra = _sketch(theirs.grams)
+            most = (sketch & their_sketch).bit_count() + min(extra, their_extra)
+            if 2 * most < threshold * total:
+                continue  # they cannot share enough codes to reach the threshold
+        score = 2 * len(codes & _code_set(theirs.grams)) / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))
     found.sort()

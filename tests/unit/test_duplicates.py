@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from appeal_core import SHANGHAI, Actor, Desk, Enterprise, MemoryStore
 from appeal_core.duplicates import (
+    SKETCH_FROM,
     Candidate,
     Signature,
     dice,
@@ -129,3 +131,30 @@ def test_the_check_compares_only_candidates_that_can_reach_the_threshold() -> No
     found = flag(mine, [long, near], on=date(2026, 11, 3), threshold=0.3)
     assert [c.number for c in found] == ["HM-2026-0002"]
     assert found[0].score == round(dice(mine.grams, near.signature.grams), 4)
+
+
+@given(st.lists(st.text(alphabet=[chr(0x4E00 + k) for k in range(40)], min_size=80,
+                        max_size=400), min_size=1, max_size=20))  # fmt: skip
+def test_the_sketch_never_rules_out_a_pair_that_reaches_the_threshold(texts: list[str]) -> None:
+    """Against many candidates (the sketch on) the flags are those of counting every pair."""
+    firm = Enterprise(name="甲公司")
+    mine = signature(firm, texts[0])
+    pool = [Candidate(number=f"HM-2026-{k:04d}", year=2026, seq=k, registered_on=date(2026, 11, 2),
+                      signature=signature(firm, text)) for k, text in enumerate(texts, 1)]  # fmt: skip
+    padded = pool + [pool[0]] * SKETCH_FROM  # as many as switch the sketch on
+    for threshold in (0.1, 0.2, 0.3, 0.5):
+        exact = {c.number for c in pool if dice(mine.grams, c.signature.grams) >= threshold}
+        found = flag(mine, padded, on=date(2026, 11, 3), threshold=threshold)
+        assert {c.number for c in found} == exact
+
+
+def test_the_sketch_bound_counts_codes_that_share_a_bit() -> None:
+    """400 characters of a 40-character alphabet: 358 distinct pairs on 63 sketch bits. The
+    text must still find itself among many candidates (a bound of shared bits alone fails)."""
+    rng = random.Random(1)
+    text = "".join(chr(0x4E00 + rng.randrange(40)) for _ in range(400))
+    firm = Enterprise(name="甲公司")
+    same = Candidate(number="HM-2026-0001", year=2026, seq=1, registered_on=date(2026, 11, 2),
+                     signature=signature(firm, text))  # fmt: skip
+    found = flag(signature(firm, text), [same] * SKETCH_FROM, on=date(2026, 11, 3), threshold=0.3)
+    assert len(found) == SKETCH_FROM and {c.score for c in found} == {1.0}
