@@ -269,14 +269,17 @@ def flag(
         if link(mine, theirs, ignore_phones) is None:
             continue
         if codes is None:
-            codes = _code_set(mine.grams)
+            codes = _code_set(mine.grams) if many else frozenset(_words(mine.grams))
             sketch, extra = _sketch(mine.grams) if many else (0, 0)
-        if many:
+        if many:  # the same candidates meet many rows: their sets and sketches are kept
             their_sketch, their_extra = _sketch(theirs.grams)
             most = (sketch & their_sketch).bit_count() + min(extra, their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
-        score = 2 * len(codes & _code_set(theirs.grams)) / total
+            shared = len(codes & _code_set(theirs.grams))
+        else:
+            shared = len(codes.intersection(_words(theirs.grams)))
+        score = 2 * shared / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))
     found.sort()

@@ -454,26 +454,20 @@ class SqlUnitOfWork:
         return list(found.values())
 
     def _candidates(self, rows: list[Any]) -> dict[str, Candidate]:
-        """Candidates from their rows (``CANDIDATES``); a text's bigram codes never change, so
-        they are read once per item (``GRAMS``) and kept with the candidate (``CANDIDATES_KEPT``
-        at most)."""
+        """Candidates from their rows (``CANDIDATES``), each made once and kept with its row
+        (``CANDIDATES_KEPT`` at most): an enterprise's open items meet many new rows."""
         known = self._store._candidates
         if len(known) + len(rows) > CANDIDATES_KEPT:
             known.clear()  # bounded: forget them all, rather than keep a use order per item
-        missing = {row[0] for row in rows if row[0] not in known}
-        texts: dict[str, bytes] = {}
-        for chunk in self._by_keys(GRAMS, (), [("number", sorted(missing))]):
-            texts.update((number, bytes(blob or b"")) for number, blob in chunk)
         found: dict[str, Candidate] = {}
         for row in rows:
             number = row[0]
             cached = known.get(number)
             if cached is not None and cached[0] == row:
                 found[number] = cached[1]
-                continue
-            text = texts[number] if cached is None else cached[1].signature.grams
-            found[number] = _candidate(row, text)
-            known[number] = (row, found[number])
+            else:
+                found[number] = _candidate(row)
+                known[number] = (row, found[number])
         return found
 
     def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
@@ -621,12 +615,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _candidate(row: Sequence[Any], grams: bytes) -> Candidate:
-    number, year, seq, registered, name, code, phone = row
+def _candidate(row: Sequence[Any]) -> Candidate:
+    number, year, seq, registered, name, code, phone, grams = row
     day = registered if isinstance(registered, date) else date.fromisoformat(registered)
     return Candidate(
         number=number, year=int(year), seq=int(seq), registered_on=day,
-        signature=Signature(name, code, phone, grams),
+        signature=Signature(name, code, phone, bytes(grams or b"")),
     )  # fmt: skip
 
 
@@ -697,9 +691,8 @@ FIND_SOURCES = """SELECT source_id, number FROM appeals
 # each is read once, however many of its keys matched (``IN`` takes each value once).
 CANDIDATE_SEQS = """SELECT created_seq FROM appeals WHERE district = ? AND is_open = 1
     AND registered_on >= ? AND {column} {match} AND {column} <> ''"""
-CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key
-    FROM appeals WHERE created_seq IN ({inner})"""
-GRAMS = "SELECT number, grams FROM appeals WHERE {column} {match}"
+CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
+    grams FROM appeals WHERE created_seq IN ({inner})"""
 # ``OFFSET 0`` keeps the planner from flattening the subquery into a join it might scan.
 BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
     CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
