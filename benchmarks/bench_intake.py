@@ -286,10 +286,11 @@ def run_child(*args: str) -> dict[str, Any]:
     return result
 
 
-def fresh_store(kind: str, folder: Path, name: str) -> str:
-    """A URL for an empty store: a SQLite file in ``folder``, or a new PostgreSQL schema."""
+def fresh_store(kind: str, folder: Path, name: str, options: str = "") -> str:
+    """A URL for an empty store: a SQLite file in ``folder`` (``options`` after ``?``), or a
+    new PostgreSQL schema."""
     if kind == "sqlite":
-        return f"sqlite:///{folder / name}.db"
+        return f"sqlite:///{folder / name}.db" + (f"?{options}" if options else "")
     import psycopg
 
     server = os.environ["APPEAL_TEST_POSTGRES_URL"]
@@ -327,6 +328,7 @@ def main() -> None:
     parser.add_argument("--pipeline-batch", type=int, default=1000)
     parser.add_argument("--only", default="parse,pipeline,intake,duplicates")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL (APPEAL_TEST_POSTGRES_URL)")
+    parser.add_argument("--sqlite-options", default="", help="e.g. synchronous=NORMAL")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -350,12 +352,12 @@ def main() -> None:
         if "parse" in parts:
             results["parse"] = run_child("parse", str(path))
         if "pipeline" in parts:
-            url = fresh_store(kind, tmp, "pipeline")
+            url = fresh_store(kind, tmp, "pipeline", args.sqlite_options)
             results["pipeline"] = run_child("pipeline", str(path), url, str(args.pipeline_batch))
         first_url = ""
         if "intake" in parts:
             for batch in args.batches.split(","):
-                url = fresh_store(kind, tmp, f"intake{batch}")
+                url = fresh_store(kind, tmp, f"intake{batch}", args.sqlite_options)
                 first_url = first_url or url
                 results[f"intake {batch}"] = run_child("intake", str(path), url, batch)
         if "duplicates" in parts and first_url:
