@@ -3,18 +3,16 @@
 *Who*: two records are the same enterprise when their credit codes agree (where both have one),
 else when their folded names agree, else when they share a phone number and their names are
 related (a hotline caller names the firm loosely: 恒丰机械厂 for 南通恒丰机械有限公司).
-*What*: the Dice coefficient of the texts' sets of character bigrams, after folding, which
-works for Chinese without a word segmenter.  Stores keep each item's ``Signature`` (keys and
-bigram codes) as compact data, so candidates are compared without loading whole states.
+*What*: the Dice coefficient of the texts' sets of character bigrams (``similarity``).  Stores
+keep each item's ``Signature`` (keys and bigram codes) as compact data, so candidates are
+compared without loading whole states.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import sys
 import unicodedata
-from array import array
 from collections.abc import Collection, Iterable
 from datetime import date
 
@@ -22,13 +20,12 @@ import attrs
 
 from appeal_core.appeal import Appeal
 from appeal_core.enterprise import Enterprise
+from appeal_core.similarity import code_set, grams, sketch, words
 from appeal_core.timeutil import local_date
 
-_NOISE = re.compile(r"[\W_]+", re.UNICODE)
 _NAME_NOISE = re.compile(r"[（(][^）)]*[)）]|有限责任公司|股份有限公司|有限公司|公司|[\W_]+")
 _EXTENSION = re.compile(r"(?:转|分机|ext|x|#).*$", re.IGNORECASE)
 _AREA3 = ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
-_LITTLE = sys.byteorder == "little"
 #: Names whose bigrams overlap at least this much (of the shorter name's) are related.
 NAME_OVERLAP = 0.5
 
@@ -36,14 +33,6 @@ NAME_OVERLAP = 0.5
 def _nfkc(text: str) -> str:
     """``text`` in NFKC (full-width to half-width); the quick check passes most texts as is."""
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-
-
-def normalize_text(text: str) -> str:
-    """Text folded for comparison: NFKC (full-width to half-width), lower case, no punctuation."""
-    folded = _NOISE.sub("", text)
-    if not unicodedata.is_normalized("NFKC", folded):
-        folded = _NOISE.sub("", unicodedata.normalize("NFKC", folded))
-    return folded.lower()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,61 +53,6 @@ def phone_key(phone: str) -> str:
     if digits.startswith("0") and len(digits) >= 10:
         digits = digits[3 if digits[:3] in _AREA3 else 4 :]
     return digits if len(digits) >= 7 else ""
-
-
-def _words(raw: bytes) -> Collection[int]:
-    """``raw`` read as little-endian 32-bit words."""
-    if _LITTLE:
-        return memoryview(raw).cast("I")
-    words = array("I")
-    words.frombytes(raw)
-    words.byteswap()
-    return words
-
-
-def grams(text: str) -> bytes:
-    """The folded text's distinct character bigrams, each a 32-bit code (two UTF-16 units), as
-    little-endian words; a one-character text gives its character's code."""
-    folded = normalize_text(text)
-    raw = folded.encode("utf-16-le")
-    units = len(raw) // 2
-    if units < 2:
-        codes: set[int] = {int.from_bytes(raw, "little")} if raw else set()
-    else:
-        codes = set(_words(raw[: 4 * (units // 2)]))  # units 0-1, 2-3, ...
-        codes.update(_words(raw[2 : 2 + 4 * ((units - 1) // 2)]))  # units 1-2, 3-4, ...
-    packed = array("I", codes)
-    if not _LITTLE:
-        packed.byteswap()
-    return packed.tobytes()
-
-
-def gram_codes(packed: bytes) -> Collection[int]:
-    """The codes of ``grams(...)``, without copying on little-endian machines."""
-    return _words(packed)
-
-
-@functools.lru_cache(maxsize=2048)
-def _code_set(packed: bytes) -> frozenset[int]:
-    """The codes of ``grams(...)`` as a set.  The same open items meet many new rows (an
-    enterprise's earlier items, a batch's own), so the last 2,048 are kept (about 15 MB)."""
-    return frozenset(_words(packed))
-
-
-@functools.lru_cache(maxsize=2048)
-def _sketch(packed: bytes) -> tuple[int, int]:
-    """A 1,024-bit sketch of the codes (bit ``k`` set when a code folds to ``k``) and how many
-    codes fell on a bit already set.  Shared codes fall on bits both sketches set, at most one
-    per bit plus those collisions, so two texts share at most ``popcount(a & b)`` plus the
-    smaller collision count: that rules most pairs out without counting.  Worth making only
-    against many candidates (``SKETCH_FROM``)."""
-    codes = _code_set(packed)
-    bits = bytearray(128)
-    for code in codes:
-        k = (code ^ (code >> 16)) & 1023
-        bits[k >> 3] |= 1 << (k & 7)
-    sketch = int.from_bytes(bits, "little")
-    return sketch, len(codes) - sketch.bit_count()
 
 
 #: From this many candidates on, ``flag`` rules pairs out by their sketches first.
@@ -221,17 +155,6 @@ def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
     return link(signature(a, ""), signature(b, "")) is not None
 
 
-def dice(a: bytes, b: bytes) -> float:
-    """Dice coefficient of two ``grams`` sets, from 0 (nothing shared) to 1."""
-    total = (len(a) + len(b)) >> 2
-    return 2 * len(_code_set(a) & _code_set(b)) / total if total else 0.0
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the texts' bigram sets, from 0 (nothing shared) to 1."""
-    return dice(grams(a), grams(b))
-
-
 @attrs.frozen(kw_only=True)
 class DuplicateCandidate:
     """An earlier open item that the new one may repeat, and how similar their texts are."""
@@ -254,7 +177,7 @@ def flag(
     candidates = list(candidates)
     many = len(candidates) >= SKETCH_FROM
     codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
-    sketch, extra = 0, 0
+    bits, extra = 0, 0
     size = len(mine.grams) >> 2
     earliest = on.toordinal() - window_days
     found: list[tuple[float, int, int, str]] = []
@@ -269,16 +192,16 @@ def flag(
         if link(mine, theirs, ignore_phones) is None:
             continue
         if codes is None:
-            codes = _code_set(mine.grams) if many else frozenset(_words(mine.grams))
-            sketch, extra = _sketch(mine.grams) if many else (0, 0)
+            codes = code_set(mine.grams) if many else frozenset(words(mine.grams))
+            bits, extra = sketch(mine.grams) if many else (0, 0)
         if many:  # the same candidates meet many rows: their sets and sketches are kept
-            their_sketch, their_extra = _sketch(theirs.grams)
-            most = (sketch & their_sketch).bit_count() + min(extra, their_extra)
+            their_bits, their_extra = sketch(theirs.grams)
+            most = (bits & their_bits).bit_count() + min(extra, their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
-            shared = len(codes & _code_set(theirs.grams))
+            shared = len(codes & code_set(theirs.grams))
         else:
-            shared = len(codes.intersection(_words(theirs.grams)))
+            shared = len(codes.intersection(words(theirs.grams)))
         score = 2 * shared / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))

@@ -13,11 +13,12 @@ from datetime import date, datetime
 import attrs
 
 from appeal_core.appeal import Appeal
-from appeal_core.duplicates import Candidate, Signature, enterprise_key, grams, phone_key
+from appeal_core.duplicates import Candidate, Signature, enterprise_key, phone_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
+from appeal_core.similarity import grams
 from appeal_core.timeutil import local_date
 
 

@@ -14,18 +14,16 @@ from appeal_core.duplicates import (
     SKETCH_FROM,
     Candidate,
     Signature,
-    dice,
     enterprise_key,
     flag,
-    grams,
     link,
     names_related,
     phone_key,
     possible_duplicates,
     same_enterprise,
     signature,
-    similarity,
 )
+from appeal_core.similarity import dice, grams, similarity
 
 DESK = Actor.desk()
 WIDE = "".join(chr(0x4E00 + k) for k in range(300))  # 299 distinct bigrams

@@ -19,9 +19,10 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
 from appeal_core.appeal import Appeal, Channel, Status
-from appeal_core.duplicates import Signature, enterprise_key, grams, phone_key, signature
+from appeal_core.duplicates import Signature, enterprise_key, phone_key, signature
 from appeal_core.history import start
 from appeal_core.projection import ItemRow, Projection, project
+from appeal_core.similarity import grams
 from appeal_core.timeutil import local_date
 
 GENESIS = "0" * 64
