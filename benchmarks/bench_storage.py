@@ -1,7 +1,9 @@
-"""Storage benchmark: bulk registration, report queries on a big SQLite file, PostgreSQL COPY.
+"""Storage benchmark: bulk registration, report queries on a big SQLite file, PostgreSQL COPY,
+and the audit (verify) of a big store.
 
 Run from the repository root (PostgreSQL from APPEAL_TEST_POSTGRES_URL, or skipped):
-    .venv/bin/python benchmarks/bench_storage.py [--register N] [--big N] [--pg N] [--dir DIR]
+    .venv/bin/python benchmarks/bench_storage.py [--register N] [--big N] [--pg N] [--verify N]
+        [--dir DIR]
 Prints each measurement, then the results as markdown (pasted into docs/performance.md).
 """
 
@@ -9,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import os
 import platform
 import random
+import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -329,6 +334,73 @@ def bench_postgres(n: int, batch: int) -> None:
         conn.execute("DROP SCHEMA bench CASCADE")
 
 
+def _peak_mb() -> float:
+    """This process's peak RSS in MB: ``VmHWM`` (``ru_maxrss`` keeps the parent's peak across
+    ``exec``, so a child started by a big parent would report the parent's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_verify(path: str) -> dict[str, float]:
+    """In this (child) process: the audit of the store at ``path`` against a baseline.
+
+    The baseline reads every event row and parses its JSON body: the least any check that
+    folds the events must do.  Returns seconds and this process's peak RSS in MB.
+    """
+    store = SQLiteStore(path, read_only=True)
+    t = time.perf_counter()
+    chain = store.verify(items=False)
+    chain_s = time.perf_counter() - t
+    t = time.perf_counter()
+    full = store.verify()
+    full_s = time.perf_counter() - t
+    assert chain.ok and full.ok, (chain, full)
+    store.close()
+    rss = _peak_mb()  # before the baselines
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    t = time.perf_counter()
+    for (body,) in conn.execute("SELECT body FROM events"):
+        json.loads(body)
+    parse_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for (body,) in conn.execute("SELECT body FROM events"):
+        hashlib.sha256(body.encode()).hexdigest()
+    hash_s = time.perf_counter() - t
+    conn.close()
+    return {"chain": chain_s, "full": full_s, "parse": parse_s, "hash": hash_s, "rss": rss,
+            "items": full.items, "events": full.count}  # fmt: skip
+
+
+def bench_verify(n: int, folder: Path, batch: int) -> None:
+    """Build an ``n``-item store (histories as in the big store) and time ``verify`` on it,
+    in a child process so its peak memory is the audit's own."""
+    path = folder / "audit.db"
+    store = SQLiteStore(str(_fresh(path)), synchronous="NORMAL")
+    for chunk in rich_batches(n, batch):
+        store.bulk_register(chunk)
+    store.close()  # the last connection: the WAL is checkpointed into the file
+    done = subprocess.run(
+        [sys.executable, __file__, "--time-verify", str(path)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the verifying child failed:\n{done.stderr}")
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    report(f"verify, SQLite store of {r['items']:,} items, {r['events']:,} events", "")
+    report("  chain only (verify(items=False))", f"{r['chain']:,.1f} s")
+    report("  full: chain + every item's state and report rows", f"{r['full']:,.1f} s")
+    report("  per item, full", f"{r['full'] / r['items'] * 1e6:,.0f} µs")
+    report("  baseline: read every event row and json.loads its body", f"{r['parse']:,.1f} s")
+    report("  baseline: read every event row and sha256 its body", f"{r['hash']:,.1f} s")
+    report("  full / parse baseline", f"{r['full'] / r['parse']:.1f}")
+    report("  chain / sha256 baseline", f"{r['chain'] / r['hash']:.1f}")
+    report("  peak RSS of the verifying process", f"{r['rss']:,.0f} MB")
+
+
 def reference() -> float:
     """Seconds for 3,000,000 pure-Python additions: how fast this (shared) machine runs now."""
 
@@ -350,10 +422,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000, help="items per bulk_register call")
     parser.add_argument("--pg-batch", type=int, default=200_000,
                         help="items per PostgreSQL bulk_register call")  # fmt: skip
+    parser.add_argument("--verify", type=int, default=100_000,
+                        help="items in the store whose audit is timed (0 skips)")  # fmt: skip
+    parser.add_argument("--time-verify", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the SQLite files")
     parser.add_argument("--no-orjson", action="store_true",
                         help="standard library JSON even if orjson is installed")  # fmt: skip
     args = parser.parse_args()
+    if args.time_verify:  # the child of bench_verify
+        print(json.dumps(time_verify(args.time_verify)))
+        return
     if args.no_orjson:
         ser.orjson = None  # type: ignore[assignment]
     report("JSON encoder", "orjson" if ser.orjson is not None else "standard library")
@@ -369,6 +447,8 @@ def main() -> None:
         bench_postgres(args.pg, args.pg_batch)
     if args.big:
         bench_queries(args.big, folder, max(args.batch, 20_000))
+    if args.verify:
+        bench_verify(args.verify, folder, max(args.batch, 20_000))
     print(
         f"\nEnvironment: Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"{platform.machine()}, {os.cpu_count()} cores, {sys.platform}; files in {folder}\n"

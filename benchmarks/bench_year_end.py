@@ -16,40 +16,18 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from bench_calendar import best
+
 from appeal_adapters import open_store
-from appeal_core import SHANGHAI, Actor, Desk, Enterprise, HolidayPeriod, YearNotice
+from appeal_core import SHANGHAI, Actor, Desk, Enterprise
 from appeal_core.sweep import sweep
+from appeal_core.testing import example_notice
 
 CLERK = Actor.desk("基准")
 #: Made-up test data in the shape of a notice (not the real 2027 arrangement).
-NOTICE = YearNotice(
-    2027,
-    (
-        HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3)),
-        HolidayPeriod("春节", date(2027, 2, 5), date(2027, 2, 12)),
-        HolidayPeriod("清明节", date(2027, 4, 3), date(2027, 4, 5)),
-        HolidayPeriod("劳动节", date(2027, 5, 1), date(2027, 5, 5)),
-        HolidayPeriod("端午节", date(2027, 6, 9), date(2027, 6, 11)),
-        HolidayPeriod("中秋节、国庆节", date(2027, 10, 1), date(2027, 10, 8)),
-    ),
-    (),
-    title="国务院办公厅关于2027年部分节假日安排的通知",
-    document_number="国办发明电〔2026〕0号",
-)
-
-
-def best(run: Callable[[], object], repeats: int = 3) -> float:
-    """Best wall time of ``repeats`` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+NOTICE = example_notice(2027)
 
 
 def at(day: date, minute: int = 0) -> datetime:
@@ -80,7 +58,7 @@ def main() -> None:
 
     desk.load_notice(NOTICE, at=at(date(2026, 11, 1)), by=CLERK)  # one stored notice to read
     reads = 2000
-    read = best(lambda: [desk.calendar for _ in range(reads)]) / reads
+    read = best(lambda: [desk.calendar for _ in range(reads)], 3) / reads
     k = iter(range(10**9))
     commands = 200
     register = (
@@ -105,9 +83,9 @@ def main() -> None:
     states = list(desk.store.states(desk.district))
     calendar = bare.calendar  # no 2027 notice
     year_end = best(lambda: sweep(states, on=date(2026, 12, 31), calendar=calendar,
-                                  policy=desk.policy))  # fmt: skip
+                                  policy=desk.policy), 3)  # fmt: skip
     november = best(lambda: sweep(states, on=date(2026, 11, 30), calendar=calendar,
-                                  policy=desk.policy))  # fmt: skip
+                                  policy=desk.policy), 3)  # fmt: skip
     rows.append(("sweep of 2026-12-31 without 2027 ÷ sweep of 2026-11-30", year_end, november))
 
     impact = best(lambda: desk.calendar_impact(), repeats=2)

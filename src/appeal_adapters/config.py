@@ -15,6 +15,7 @@ import attrs
 
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
+from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk import Desk
 from appeal_core.errors import ValidationError
 from appeal_core.identity import Identity
@@ -53,6 +54,8 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
     known = {f.name for f in attrs.fields(Policy)} - {"identity"}
     flat: dict[str, Any] = {}
     for table, values in data.items():
+        if table == "mapping":  # the channels' header maps: read by channels.load_map
+            continue
         if not isinstance(values, Mapping):
             raise ValidationError(f"{source}: {table}", values, "应为一个表（[table]）")
         allowed = {f.name for f in attrs.fields(Identity)} if table == "identity" else known
@@ -78,6 +81,42 @@ def _identity(values: Mapping[str, Any], source: str) -> Identity:
         raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
 
 
+def load_departments(path: str | Path, order: str | None = None) -> list[DepartmentEntry]:
+    """Read a department registry from a TOML file (format: docs/metrics.md, "The department
+    registry"): ``[[department]]`` tables with ``name``, ``short`` and ``aliases``, in the
+    district's official order; ``order`` (in the file, or given here) may instead ask for
+    ``pinyin`` or ``strokes`` order."""
+    from appeal_adapters.collation import ordered
+
+    name = Path(path).name
+    data = _read_toml(path, "departments_file")
+    rows = data.get("department", [])
+    if not isinstance(rows, list) or not rows:
+        raise ValidationError(f"{name}: department", rows, "应有至少一个 [[department]] 表")
+    entries = []
+    for k, row in enumerate(rows, 1):
+        if not isinstance(row, Mapping):
+            raise ValidationError(f"{name}: department", row, "应为一个表", row=k)
+        unknown = set(row) - {"name", "short", "aliases"}
+        if unknown:
+            raise ValidationError(f"{name}: department.{sorted(unknown)[0]}", row, "未知的设置项",
+                                  row=k)  # fmt: skip
+        try:
+            entries.append(DepartmentEntry(name=row.get("name", ""), short=row.get("short", ""),
+                                           aliases=row.get("aliases", ())))  # fmt: skip
+        except (ValidationError, TypeError) as exc:
+            reason = exc.reason if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(f"{name}: department", dict(row), reason, row=k) from exc
+    how = order or str(data.get("order", "official"))
+    place = {n: k for k, n in enumerate(ordered([e.name for e in entries], how), 1)}
+    placed = [attrs.evolve(e, order=place[e.name]) for e in entries]
+    try:
+        Registry.of(placed)
+    except ValidationError as exc:
+        raise ValidationError(f"{name}: {exc.field}", exc.value, exc.reason) from exc
+    return placed
+
+
 def plugin_notices(plugins: AppealPlugins | None = None) -> list[YearNotice]:
     """The holiday notices installed plugins supply (``appeal_calendar_data``), in the order
     they apply: for one year, the plugin registered last wins."""
@@ -93,11 +132,15 @@ def open_desk(
     policy: Policy | None = None,
     plugins: AppealPlugins | None = None,
     outside: OutsideCoverage | str = OutsideCoverage.WEEKDAYS,
+    read_only: bool = False,
 ) -> Desk:
     """A desk over the store at ``url``: its calendar is chinese-calendar's data, the plugins'
-    notices and the notices loaded into that store (as for every process that opens it)."""
+    notices and the notices loaded into that store (as for every process that opens it).
+
+    ``read_only`` opens the store for reading only (``open_store(url, read_only=True)``).
+    """
     plugins = plugins or load_plugins()
-    store = plugins.open_store(url)
+    store = plugins.open_store(url, read_only=read_only)
     return Desk(
         store,
         district=district,

@@ -24,10 +24,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec(firstresult=True)
-def appeal_open_store(url: str) -> Store | None:
+def appeal_open_store(url: str, read_only: bool) -> Store | None:
     """Open the store that ``url`` names, or return None when the scheme is not yours.
 
     :param url: the store address, e.g. ``memory://`` or ``sqlite:///appeals.db``.
+    :param read_only: open for reading only (queries, reports, the audit): never create,
+        migrate or write, and do not wait for writers.  An implementation may leave the
+        parameter out of its signature; it then opens as usual.
     :return: an object implementing ``appeal_core.ports.Store``, or None.
 
     First non-None result wins.

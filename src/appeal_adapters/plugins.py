@@ -35,9 +35,9 @@ class AppealPlugins:
         self.manager.register(plugin, name=name)
         _check(self.manager)
 
-    def open_store(self, url: str) -> Store:
-        """The store for ``url``, from whichever plugin accepts it."""
-        store: Store | None = self.hook.appeal_open_store(url=url)
+    def open_store(self, url: str, *, read_only: bool = False) -> Store:
+        """The store for ``url``, from whichever plugin accepts it (read-only when asked)."""
+        store: Store | None = self.hook.appeal_open_store(url=url, read_only=read_only)
         if store is None:
             raise UnknownStoreURL(url, self.store_schemes())
         return store
@@ -88,6 +88,10 @@ def load_plugins(
     return AppealPlugins(manager)
 
 
-def open_store(url: str, *, plugins: AppealPlugins | None = None) -> Store:
-    """Open a store by URL with the default plugins (or the given manager)."""
-    return (plugins or load_plugins()).open_store(url)
+def open_store(url: str, *, plugins: AppealPlugins | None = None, read_only: bool = False) -> Store:
+    """Open a store by URL with the default plugins (or the given manager).
+
+    ``read_only=True`` opens it for reading only: no creation, migration or writes, and reads
+    that never wait for a writer (SQLite ``mode=ro``, PostgreSQL read-only transactions).
+    """
+    return (plugins or load_plugins()).open_store(url, read_only=read_only)

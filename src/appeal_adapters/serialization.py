@@ -95,10 +95,19 @@ def _make_converter() -> cattrs.Converter:
 
 
 _converter = _make_converter()
-#: Per event class, its unstructure function (skipping the union dispatch on the hot path).
-_EVENT_HOOKS: dict[type, Callable[[Any], dict[str, Any]]] = {
-    cls: _converter.get_unstructure_hook(cls) for cls in _ALL_TYPES
-}
+
+
+class _Hooks(dict[type, Callable[[Any], dict[str, Any]]]):
+    """Per event class, its unstructure function (skipping the union dispatch on the hot
+    path), generated on first use: a process that only reads never pays for them."""
+
+    def __missing__(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        hook: Callable[[Any], dict[str, Any]] = _converter.get_unstructure_hook(cls)
+        self[cls] = hook
+        return hook
+
+
+_EVENT_HOOKS = _Hooks()
 _STATE_HOOK: Callable[[Appeal], dict[str, Any]] = _converter.get_unstructure_hook(Appeal)
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

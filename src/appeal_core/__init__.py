@@ -1,6 +1,7 @@
 """appeal_core: the pure domain of the enterprise appeal direct line (no I/O, no clock)."""
 
 from appeal_core.actor import Actor, Department, Role
+from appeal_core.annual import AnnualLine, AnnualReport
 from appeal_core.appeal import (
     Appeal,
     Assignment,
@@ -24,7 +25,10 @@ from appeal_core.calendar import (
     YearNotice,
     china_calendar,
 )
+from appeal_core.corrections import Change, CorrectionEffect
 from appeal_core.deadlines import Deadline
+from appeal_core.definitions import MetricsRules
+from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk import Desk
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import (
@@ -35,8 +39,11 @@ from appeal_core.errors import (
     LifecycleError,
     PermissionDenied,
     QuarantineNotFound,
+    SealedMonthError,
+    UnknownDepartment,
     ValidationError,
 )
+from appeal_core.explain import Explanation, Line
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
 from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, Reexport, RejectedRow
@@ -56,6 +63,8 @@ __all__ = [
     "Action",
     "ActionKind",
     "Actor",
+    "AnnualLine",
+    "AnnualReport",
     "Appeal",
     "AppealError",
     "AppealNotFound",
@@ -63,26 +72,32 @@ __all__ = [
     "Assumption",
     "BatchUnitOfWork",
     "CalendarDataMissing",
+    "Change",
     "Channel",
     "ChannelFigures",
     "Characterization",
     "CoReport",
     "Complexity",
     "ConcurrencyConflict",
+    "CorrectionEffect",
     "CorruptHistory",
     "Deadline",
     "Department",
+    "DepartmentEntry",
     "DepartmentFigures",
     "Desk",
     "Enterprise",
     "Escalation",
+    "Explanation",
     "FollowUp",
     "HolidayPeriod",
     "Identity",
     "IntakeRecord",
     "IntakeReport",
     "LifecycleError",
+    "Line",
     "MemoryStore",
+    "MetricsRules",
     "MonthlyReport",
     "OutsideCoverage",
     "PermissionDenied",
@@ -93,17 +108,20 @@ __all__ = [
     "RankingRules",
     "RedLine",
     "Reexport",
+    "Registry",
     "RejectedRow",
     "Reply",
     "ReviewEntry",
     "ReviewIndex",
     "Role",
     "Satisfaction",
+    "SealedMonthError",
     "SkippedRun",
     "Standings",
     "Status",
     "Store",
     "UnitOfWork",
+    "UnknownDepartment",
     "ValidationError",
     "WorkCalendar",
     "YearNotice",

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any, NoReturn
 
 import attrs
 
 from appeal_core.deadlines import Deadline
 from appeal_core.enterprise import Enterprise
+from appeal_core.errors import ValidationError
+
+
+def refuse_member(cls: type[enum.Enum], field: str, value: object) -> NoReturn:
+    """A ``ValidationError`` for a value that is none of ``cls``'s, listing the accepted ones.
+
+    Called from each enum's ``_missing_``, so ``Channel("x")`` raises it instead of a bare
+    ``ValueError`` (it is one too, so ``except ValueError`` still catches it).
+    """
+    labels = {m: getattr(m, "label", "") for m in cls}
+    accepted = "、".join(f"{m.value}（{labels[m]}）" if labels[m] else str(m.value) for m in cls)
+    raise ValidationError(field, value, f"应为以下之一：{accepted}")
 
 
 class Channel(enum.StrEnum):
@@ -24,6 +37,10 @@ class Channel(enum.StrEnum):
     def label(self) -> str:
         """The channel's name as printed on the forms."""
         return CHANNEL_LABELS[self]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        refuse_member(cls, "channel", value)
 
 
 CHANNEL_LABELS = {
@@ -46,6 +63,15 @@ class Complexity(enum.StrEnum):
     def needs_preliminary(self) -> bool:
         """True when the seed asks for a preliminary reply and a committed date."""
         return self is not Complexity.ROUTINE
+
+    @property
+    def label(self) -> str:
+        """The complexity in Chinese."""
+        return {"routine": "常规", "complex": "复杂"}.get(self.value, "法定时限")
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        refuse_member(cls, "complexity", value)
 
 
 class Status(enum.StrEnum):
@@ -72,6 +98,10 @@ class Status(enum.StrEnum):
     def is_open(self) -> bool:
         """True until the item is closed off or merged into another."""
         return self not in (Status.CLOSED, Status.MERGED)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        refuse_member(cls, "status", value)
 
 
 STATUS_LABELS = {
@@ -101,6 +131,10 @@ class Satisfaction(enum.StrEnum):
         """The level in Chinese."""
         return {"satisfied": "满意", "basically_satisfied": "基本满意"}.get(self.value, "不满意")
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        refuse_member(cls, "satisfaction", value)
+
 
 class RedLine(enum.StrEnum):
     """The policy red lines (政策底线) that may make a problem not solvable."""
@@ -109,6 +143,23 @@ class RedLine(enum.StrEnum):
     ENVIRONMENT = "environment"  # 生态环保
     FIRE_SAFETY = "fire_safety"  # 消防安全
     WORK_SAFETY = "work_safety"  # 安全生产
+
+    @property
+    def label(self) -> str:
+        """The red line in Chinese."""
+        return RED_LINE_LABELS[self]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        refuse_member(cls, "red_line", value)
+
+
+RED_LINE_LABELS = {
+    RedLine.LAND_PLANNING: "国土规划",
+    RedLine.ENVIRONMENT: "生态环保",
+    RedLine.FIRE_SAFETY: "消防安全",
+    RedLine.WORK_SAFETY: "安全生产",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -164,12 +215,17 @@ class Escalation:
 
 @attrs.frozen(kw_only=True)
 class FollowUp:
-    """The desk's visit afterwards (回访): satisfied? resolved? notes, date."""
+    """The desk's visit afterwards (回访): satisfied? resolved? notes, date.
+
+    ``reached`` is False for a visit where the enterprise could not be reached (无效回访): it
+    records no verdict (unsatisfied, unresolved) and the desk visits again.
+    """
 
     satisfaction: Satisfaction = attrs.field(converter=Satisfaction)
     resolved: bool
     visited_on: date
     notes: str = ""
+    reached: bool = True
 
     @property
     def satisfied(self) -> bool:

@@ -15,9 +15,11 @@ from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
 from appeal_core.calendar import WorkCalendar, YearNotice
 from appeal_core.desk_base import DeskBase, require_desk
+from appeal_core.errors import ValidationError
 from appeal_core.holidays import calendar_stream, candidates, in_force, record_notice
 from appeal_core.holidays import uncertain_from as _uncertain_from
 from appeal_core.journal import NoticeLoaded
+from appeal_core.notice import bundled_notices
 from appeal_core.redating import Moved, impact, moves, provisional_deadlines
 
 
@@ -40,12 +42,29 @@ def load_notice(
     """Store ``notice`` for the district (refusing what is plainly not a State Council notice
     unless forced with a reason); returns what it moves among the open items."""
     require_desk(by, "载入节假日安排", desk.policy.identity.desk)
+    _check_contiguous(desk, notice)
     with desk.store.unit_of_work() as uow:
         event = record_notice(
             uow, desk.district, notice, at=at, by=by, source=source, force=force, reason=reason
         )
     desk._notify((event,))
     return calendar_impact(desk, since=date(notice.year - 1, 12, 1))
+
+
+def _check_contiguous(desk: DeskBase, notice: YearNotice) -> None:
+    """Refuse a notice that would leave a year without data between the known ones (a 2028
+    notice before 2027's): the calendar's years must follow one another."""
+    years = {*bundled_notices(), *(n.year for n in desk._notices)}
+    years.update(e.notice.year for e in loaded(desk))
+    first, last = min(years), max(years)
+    if not first - 1 <= notice.year <= last + 1:
+        missing = last + 1 if notice.year > last else first - 1
+        raise ValidationError(
+            "year",
+            notice.year,
+            f"工作日历现有 {first} 至 {last} 年的安排，缺少 {missing} 年；"
+            f"请先载入 {missing} 年的节假日安排，年份须前后相接",
+        )
 
 
 def _since(desk: DeskBase) -> date:

@@ -183,6 +183,7 @@ class RecordFollowUp:
     resolved: bool
     visited_on: date
     notes: str = ""
+    reached: bool = True  # False: the enterprise could not be reached (无效回访)
 
 
 @attrs.frozen(kw_only=True)

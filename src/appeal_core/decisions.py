@@ -11,14 +11,18 @@ from appeal_core import commands as c
 from appeal_core import deadlines as dl
 from appeal_core import events as e
 from appeal_core.actor import Actor
-from appeal_core.appeal import Appeal, Complexity, FollowUp, Status
+from appeal_core.appeal import Appeal, Complexity, FollowUp, Satisfaction, Status
 from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
 from appeal_core.redating import moves
 from appeal_core.review import decide_review
+from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
+
+#: Longest channel's own id accepted with a registration.
+SOURCE_ID_LIMIT = 200
 
 
 class _Base(TypedDict):
@@ -43,12 +47,16 @@ class Context:
 
 
 def _text(field: str, value: str, *, limit: int = 20000) -> str:
-    value = value.strip()
-    if not value:
-        raise ValidationError(field, value, "不能为空")
-    if len(value) > limit:
-        raise ValidationError(field, value[:20] + "…", f"超过{limit}字")
-    return value
+    """Required text: control characters dropped (``appeal_core.text``), trimmed, bounded.
+
+    A short field (``limit`` of 100 or less: a department, a category, a leader) is one line.
+    """
+    return checked_text(field, value, limit=limit, line=limit <= 100)
+
+
+def _note(field: str, value: str, *, limit: int = 20000) -> str:
+    """Optional text (a note, a contact): cleaned like ``_text``, may be empty."""
+    return checked_text(field, value, limit=limit, required=False, line=limit <= 100)
 
 
 def check_register(command: c.Register, ctx: Context) -> str:
@@ -59,6 +67,12 @@ def check_register(command: c.Register, ctx: Context) -> str:
     if command.reported_at is not None:
         require_aware(command.reported_at, "reported_at")
     return _text("content", command.content)
+
+
+def clean_source_id(value: str) -> str:
+    """A channel's own id as a registration stores it: cleaned and trimmed (``ValidationError``
+    beyond ``SOURCE_ID_LIMIT`` characters); the key of idempotent intake."""
+    return _note("source_id", value, limit=SOURCE_ID_LIMIT)
 
 
 def decide_register(
@@ -82,10 +96,10 @@ def decide_register(
         enterprise=command.enterprise,
         content=content,
         channel=command.channel,
-        source_id=command.source_id.strip(),
+        source_id=clean_source_id(command.source_id),
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
-        notes=command.notes,
+        notes=tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes),
         assumptions=command.assumptions,
     )
 
@@ -124,7 +138,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 raise ValidationError("of", of, f"不在该事项的疑似重复列表中（{flagged}）")
             return (e.DuplicateDismissed(**base, of=of),)
         case c.Verify(note=note):
-            return (e.Verified(**base, note=note.strip()),)
+            return (e.Verified(**base, note=_note("note", note)),)
         case c.Classify(category=category, complexity=complexity):
             return (
                 e.Classified(
@@ -180,8 +194,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     text=_text("text", text),
                     department=dept,
                     committed_due=due,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                 ),
             )
         case c.ReplyFinal(text=text, contact=contact, phone=phone):
@@ -190,8 +204,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     **base,
                     text=_text("text", text),
                     department=dept,
-                    contact=contact.strip(),
-                    phone=phone.strip(),
+                    contact=_note("contact", contact, limit=100),
+                    phone=_note("phone", phone, limit=50),
                 ),
             )
         case c.Extend(new_due=new_due, reason=reason):
@@ -203,7 +217,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     "该事项尚无办结期限（复杂事项须先作出初步答复并承诺办结时间）",
                 )
             due = dl.extended_deadline(state.completion_due, new_due, reason)
-            return (e.DeadlineExtended(**base, completion_due=due, reason=reason.strip()),)
+            return (e.DeadlineExtended(**base, completion_due=due, reason=_note("reason", reason)),)
         case c.Redate(reason=reason):
             moved = {m.field: m.new for m in moves(state, ctx.calendar, ctx.policy)}
             if not moved:
@@ -240,7 +254,9 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     state.number, rule.action, state.status.label, "该事项没有待协调的报送"
                 )
             return (e.EscalationResolved(**base, resolution=_text("resolution", resolution)),)
-        case c.RecordFollowUp(satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes):
+        case c.RecordFollowUp(
+            satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes, reached=reached
+        ):
             replied = local_date(state.final_reply.at) if state.final_reply else None
             if visited > ctx.today or (replied is not None and visited < replied):
                 raise ValidationError(
@@ -248,8 +264,16 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     visited.isoformat(),
                     f"回访日期应在答复日 {replied} 与今天 {ctx.today} 之间",
                 )
+            if not reached and (resolved or sat is not Satisfaction.UNSATISFIED):
+                raise ValidationError(
+                    "reached", reached, "未联系上企业的回访不能记录满意或已解决，请另行再次回访"
+                )
             follow = FollowUp(
-                satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes.strip()
+                satisfaction=sat,
+                resolved=resolved,
+                visited_on=visited,
+                notes=_note("notes", notes),
+                reached=reached,
             )
             return (e.FollowedUp(**base, follow_up=follow),)
         case c.Reopen(reason=reason):
@@ -266,7 +290,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             return (e.Characterized(**base, reason=_text("reason", reason), red_line=red_line),)
         case c.Close(note=note):
             _check_closable(state, rule.action)
-            return (e.Closed(**base, note=note.strip()),)
+            return (e.Closed(**base, note=_note("note", note)),)
         case c.Merge():
             raise TypeError("merge involves two items: use decide_merge")
     raise TypeError(f"unknown command {command!r}")  # pragma: no cover

@@ -8,24 +8,32 @@ raises a typed error and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 
-from appeal_core import calendar_desk, review
+from appeal_core import calendar_desk, month_desk, review
 from appeal_core import commands as c
+from appeal_core import explain as explaining
 from appeal_core.actor import Actor
 from appeal_core.announcements import announce
+from appeal_core.annual import AnnualReport, annual
 from appeal_core.appeal import Appeal, Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.calendar import YearNotice
+from appeal_core.corrections import CorrectionEffect, effects
+from appeal_core.definitions import MetricsRules
+from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk_base import Listener, apply_events, require_desk
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import ValidationError
+from appeal_core.errors import AppealError, ValidationError
 from appeal_core.events import Event, Noticed
-from appeal_core.journal import JournalEvent, NoticeLoaded
-from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts
+from appeal_core.journal import JournalEvent, MonthSealed, NoticeLoaded, RulesAmended
+from appeal_core.metrics import MonthlyReport
 from appeal_core.redating import Moved
+from appeal_core.registry import record_load
+from appeal_core.sealing import Correction, correcting
 from appeal_core.supervision import Supervised, supervision_list
-from appeal_core.sweep import Action
+from appeal_core.sweep import Action, unrecorded_action
 from appeal_core.sweep import sweep as sweep_actions
 from appeal_core.timeutil import local_date
 
@@ -168,20 +176,30 @@ class Desk(IntakeDesk):
         self,
         number: str,
         *,
-        satisfaction: Satisfaction | str,
-        resolved: bool,
+        satisfaction: Satisfaction | str | None = None,
+        resolved: bool | None = None,
         at: datetime,
         by: Actor,
         visited_on: date | None = None,
         notes: str = "",
+        reached: bool = True,
     ) -> Appeal:
-        """Record the visit afterwards: satisfied or not, resolved or not (visit date: today)."""
+        """Record the visit afterwards: satisfied or not, resolved or not (visit date: today).
+
+        ``reached=False`` records a visit where the enterprise could not be reached (无效回访):
+        it has no verdict (leave ``satisfaction`` and ``resolved`` out), and the desk visits
+        again; whether it counts in the rates is a definition (``valid_visits_only``).
+        """
+        if reached and (satisfaction is None or resolved is None):
+            missing = "satisfaction" if satisfaction is None else "resolved"
+            raise ValidationError(missing, None, "请填写企业是否满意、问题是否解决")
         command = c.RecordFollowUp(
             number=number,
-            satisfaction=Satisfaction(satisfaction),
-            resolved=resolved,
+            satisfaction=Satisfaction(satisfaction or Satisfaction.UNSATISFIED),
+            resolved=bool(resolved),
             visited_on=visited_on or local_date(at),
             notes=notes,
+            reached=reached,
         )
         return self.execute(command, at=at, by=by)
 
@@ -223,18 +241,28 @@ class Desk(IntakeDesk):
             by_item.setdefault(action.number, []).append(action)
         district_wide = by_item.pop("", [])
         recorded: list[Event | JournalEvent] = []
+        failed: list[tuple[str, str]] = []
         for number, item_actions in by_item.items():
-            with self.store.unit_of_work() as uow:
-                state = uow.state(number)
-                events = _noticed(state, item_actions, at, by)
-                uow.append(number, state.version, events, apply_events(state, events))
+            try:  # one item the store refuses (e.g. a tampered row) must not stop the others
+                with self.store.unit_of_work() as uow:
+                    state = uow.state(number)
+                    events = _noticed(state, item_actions, at, by)
+                    uow.append(number, state.version, events, apply_events(state, events))
+            except AppealError as exc:
+                failed.append((number, str(exc)))
+                continue
             recorded.extend(events)
+        if failed:
+            district_wide.append(unrecorded_action(on, failed, self.policy))
         announced = announce(self.store, self.district, district_wide, at=at, by=by)
         recorded.extend(announced)
         if recorded:
             self._notify(recorded)
-        fresh = {a.key for a in announced}
-        return tuple(a for a in actions if a.number or a.key in fresh)
+        fresh, refused = {a.key for a in announced}, {number for number, _ in failed}
+        return (
+            *(a for a in actions if a.number and a.number not in refused),
+            *(a for a in district_wide if a.key in fresh),
+        )
 
     # -- the calendar (docs/calendar.md) ---------------------------------------------------
 
@@ -278,21 +306,93 @@ class Desk(IntakeDesk):
         """Open items with a provisional deadline (counted without a State Council notice)."""
         return tuple(calendar_desk.provisional_items(self))
 
+    # -- the month's figures (docs/metrics.md) ---------------------------------------------
+
     def report(self, year: int, month: int) -> MonthlyReport:
-        """The month's figures per lead department, from the event log (docs/metrics.md)."""
-        counts = getattr(self.store, "month_counts", None)  # SQL stores aggregate in SQL
-        if counts is not None:
-            weight = self.policy.basically_satisfied_weight
-            per_dept, channels = counts(year, month, self.district, weight=weight)
-            return report_from_counts(
-                per_dept, channels, year=year, month=month, policy=self.policy
-            )
-        histories = (self.store.events(n) for n in self.store.numbers(self.district))
-        return monthly_report(histories, year=year, month=month, policy=self.policy)
+        """The month's figures per lead department: as sealed, or computed from the event log
+        under the definitions (口径) in force for the month."""
+        return month_desk.report(self, year, month)
+
+    def explain(
+        self, year: int, month: int, department: str, figure: str
+    ) -> explaining.Explanation:
+        """The items behind one figure of a department (or ``全区合计``), line by line."""
+        return explaining.explain(self, year, month, department, figure)
 
     def supervision_list(self, year: int, month: int) -> tuple[Supervised, ...]:
         """The month's stock items at its cut-off, overdue first (``appeal_core.supervision``)."""
-        return supervision_list(self.store, self.district, year, month, self.calendar)
+        on = month_desk.bounds_for(self, year, month)[1]
+        return supervision_list(self.store, self.district, year, month, self.calendar, on)
+
+    def rules_for(self, year: int, month: int) -> MetricsRules:
+        """The definitions (口径) month ``year-month`` is computed (or was sealed) under."""
+        return month_desk.rules_for(self, year, month)
+
+    def amend_rules(
+        self,
+        rules: MetricsRules,
+        *,
+        effective: date | str,
+        at: datetime,
+        by: Actor,
+        reason: str,
+        source: str = "",
+    ) -> RulesAmended:
+        """Store new definitions in force from the month ``effective`` (``2027-01``) on."""
+        return month_desk.amend_rules(
+            self, rules, effective=effective, at=at, by=by, reason=reason, source=source
+        )
+
+    def rule_amendments(self) -> tuple[RulesAmended, ...]:
+        """Every stored amendment of the definitions, in the order recorded."""
+        return month_desk.amendments(self)
+
+    def close_month(self, year: int, month: int, *, at: datetime, by: Actor) -> MonthlyReport:
+        """Seal a published month: its figures and their digest become final."""
+        return month_desk.close_month(self, year, month, at=at, by=by)
+
+    def sealed_months(self) -> tuple[MonthSealed, ...]:
+        """The sealed months, oldest first."""
+        return tuple(v for _, v in sorted(month_desk.sealed(self).items()))
+
+    def verify_month(self, year: int, month: int) -> month_desk.Verification:
+        """Recompute a sealed month from the log (without corrections) against its digest."""
+        return month_desk.verify(self, year, month)
+
+    def correction(
+        self, reason: str, *, at: datetime, by: Actor
+    ) -> AbstractContextManager[Correction]:
+        """A block whose commands dated in a sealed month are recorded as corrections::
+
+        with desk.correction("答复已于10月28日作出，当时漏录", at=now, by=clerk):
+            desk.reply(number, text="已答复", at=october_28, by=bureau)
+        """
+        return correcting(reason, at=at, by=by, desk=self.policy.identity.desk)
+
+    def corrections(self, year: int, month: int) -> tuple[CorrectionEffect, ...]:
+        """The corrections recorded in month ``year-month``, with their effect on the sealed
+        months they touch (the briefing's 更正)."""
+        return effects(self, *month_desk.bounds_for(self, year, month))
+
+    def annual(self, year: int) -> AnnualReport:
+        """The annual assessment: each department's year from its months (docs/metrics.md)."""
+        return annual(self, year)
+
+    # -- the department registry -----------------------------------------------------------
+
+    def departments(self) -> Registry:
+        """The department registry in force (empty when none was loaded)."""
+        return self.registry
+
+    def load_departments(
+        self, entries: Sequence[DepartmentEntry], *, at: datetime, by: Actor, source: str = ""
+    ) -> Registry:
+        """Store the district's department registry (replacing the previous one)."""
+        with self.store.unit_of_work() as uow:
+            event = record_load(uow, self.district, entries, at=at, by=by, source=source,
+                                desk=self.policy.identity.desk)  # fmt: skip
+        self._notify((event,))
+        return self.registry
 
     def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""

@@ -8,10 +8,13 @@ from datetime import datetime
 from appeal_core import commands as c
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
+from appeal_core.decisions import Context
 from appeal_core.desk_base import DeskBase, require_desk
 from appeal_core.errors import ValidationError
+from appeal_core.events import Event
 from appeal_core.intake import IntakeRecord, IntakeReport, RejectedRow
 from appeal_core.intake_run import IntakeRun, command
+from appeal_core.journal import CorrectedItem, JournalEvent
 from appeal_core.registration import register_in
 
 
@@ -30,11 +33,14 @@ class IntakeDesk(DeskBase):
         """Register a channel's records and quarantine its rejected rows, in batches.
 
         Each batch is one transaction; a record whose source id is already registered is
-        reported as repeated, not registered again; a record the rules refuse goes to the
-        quarantine with the reason.  Nothing a channel brings is dropped.
+        reported as repeated, not registered again (a row repeating an earlier row of the same
+        import is named in ``reexported``); a record the rules refuse goes to the quarantine
+        with the reason; a record carrying assumptions waits in the review queue.  Nothing a
+        channel brings is dropped.
         """
         ctx = self._context(at, by)
         require_desk(by, "登记事项", self.policy.identity.desk)
+        self.sealed_guard(ctx)  # a batch dated in a sealed month is refused before it starts
         if batch_size < 1:
             raise ValidationError("batch_size", batch_size, "应为正整数")
         run = IntakeRun(self.store, ctx, district=self.district, policy=self.policy, source=source)
@@ -42,13 +48,14 @@ class IntakeDesk(DeskBase):
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_size:
-                self._take(run, batch)
+                self._take(run, batch, ctx)
         if batch:
-            self._take(run, batch)
+            self._take(run, batch, ctx)
         return run.report()
 
-    def _take(self, run: IntakeRun, batch: list[IntakeRecord | RejectedRow]) -> None:
-        events = run.batch(batch)
+    def _take(self, run: IntakeRun, batch: list[IntakeRecord | RejectedRow], ctx: Context) -> None:
+        """One batch in one unit of work; a correction of a sealed month records its items."""
+        events = run.batch(batch, lambda uow: self.sealed_guard(ctx, uow))
         batch.clear()
         if events:
             self._notify(events)
@@ -57,10 +64,13 @@ class IntakeDesk(DeskBase):
         """Register the corrected ``record`` for a quarantined row and settle the row."""
         ctx = self._context(at, by)
         require_desk(by, "从隔离区登记", self.policy.identity.desk)
+        self.sealed_guard(ctx)
         entry = self.store.quarantine_entry(entry_id)
         if entry.status != "open":
             raise ValidationError("entry_id", entry_id, f"该记录已处理（{entry.status}）")
+        recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = self.sealed_guard(ctx, uow)
             state, event = register_in(
                 uow, command(record), ctx, district=self.district, policy=self.policy
             )
@@ -68,8 +78,13 @@ class IntakeDesk(DeskBase):
                 entry_id, status="admitted", number=state.number, note="已更正并登记",
                 at=at, by=str(by),
             )  # fmt: skip
-        if event is not None:
-            self._notify((event,))
+            if event is not None:
+                recorded.append(event)
+                if pending is not None:
+                    item = CorrectedItem(number=state.number, first=1, last=1, action="登记")
+                    recorded.append(pending.record(uow, (item,)))
+        if recorded:
+            self._notify(recorded)
         return state
 
     def dismiss_quarantined(self, entry_id: int, *, note: str, at: datetime, by: Actor) -> None:

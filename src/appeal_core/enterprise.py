@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import attrs
 
 from appeal_core.errors import ValidationError
+from appeal_core.text import clean, clean_line
 
 #: The 31 characters a unified social credit code may use (no I, O, Z, S, V).
 CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -21,6 +23,7 @@ def credit_code_check_char(first17: str) -> str:
     return CODE_CHARSET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=8192)  # each row checks its code twice (reader, then Enterprise); codes repeat
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
@@ -35,12 +38,31 @@ def credit_code_problem(code: str) -> str | None:
 
 
 def normalize_credit_code(code: str) -> str:
-    """Upper-case the code and drop spaces, as clerks type it."""
-    return _SPACES.sub("", code).upper()
+    """Upper-case the code and drop spaces (and control characters), as clerks type it."""
+    return _SPACES.sub("", clean(code)).upper()
 
 
-def _clean(value: str) -> str:
-    return value.strip()
+def _line(value: str) -> str:
+    return clean_line(value)
+
+
+def _text(value: str) -> str:
+    return clean(value).strip()
+
+
+#: Longest accepted value of each free-text field (the name's limit is checked with its own
+#: message below).
+LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500, "extension": 10}
+
+
+def _limited(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    limit = LIMITS[attribute.name]
+    if len(value) > limit:
+        raise ValidationError(
+            f"enterprise.{attribute.name}",
+            value[:20] + "…",
+            f"长度 {len(value)} 超过上限 {limit} 字",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -52,12 +74,14 @@ class Enterprise:
     slips in silently and a genuinely odd code is never refused.
     """
 
-    name: str = attrs.field(converter=_clean)
+    name: str = attrs.field(converter=_line)
     credit_code: str = attrs.field(default="", converter=normalize_credit_code)
-    address: str = attrs.field(default="", converter=_clean)
-    contact: str = attrs.field(default="", converter=_clean)
-    phone: str = attrs.field(default="", converter=_clean)
-    code_override: str = attrs.field(default="", converter=_clean)
+    address: str = attrs.field(default="", converter=_line, validator=_limited)
+    contact: str = attrs.field(default="", converter=_line, validator=_limited)
+    phone: str = attrs.field(default="", converter=_line, validator=_limited)
+    code_override: str = attrs.field(default="", converter=_text, validator=_limited)
+    #: The extension after ``phone`` (``转123``), kept apart so ``phone`` is a complete number.
+    extension: str = attrs.field(default="", converter=_line, validator=_limited)
 
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: str) -> None:

@@ -1,8 +1,9 @@
 """The one error tree of the core: every failure a desk clerk can meet, with a message to act on.
 
 Each class derives from ``AppealError`` and from the nearest built-in, so callers may catch
-either.  Messages are Chinese, identifiers English; every message names the item, the field
-and the value involved.
+either (``PermissionDenied`` excepted: the nearest built-in would be an ``OSError``).
+Messages are Chinese, identifiers English; every message names the item, the field and the
+value involved.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ class LifecycleError(AppealError, RuntimeError):
         super().__init__(f"{message}。{hint}" if hint else f"{message}。")
 
 
-class PermissionDenied(AppealError, PermissionError):
-    """The acting person's role (or department) may not perform this command on this item."""
+class PermissionDenied(AppealError):
+    """The acting person's role (or department) may not perform this command on this item.
+
+    Deliberately not a ``PermissionError``: that is an ``OSError``, and code handling file
+    errors with ``except OSError`` would swallow a refusal.
+    """
 
     def __init__(
         self, actor: str, action: str, number: str | None = None, reason: str = ""
@@ -95,3 +100,35 @@ class QuarantineNotFound(AppealError, LookupError):
     def __init__(self, entry_id: int) -> None:
         self.entry_id = entry_id
         super().__init__(f"隔离区没有编号为 {entry_id} 的记录，请用 quarantine list 查看")
+
+
+class UnknownDepartment(ValidationError):
+    """A department name the district's registry does not know (names the closest ones)."""
+
+    def __init__(self, field: str, value: str, closest: tuple[str, ...]) -> None:
+        self.closest = closest
+        hint = f"；是否是：{'、'.join(closest)}" if closest else ""
+        super().__init__(
+            field,
+            value,
+            f"部门名录中没有该部门{hint}。请改用名录中的名称或简称（appeal departments list），"
+            "新设部门请先载入部门名录",
+        )
+
+
+class SealedMonthError(ValidationError):
+    """A command dated on or before a sealed month's cut-off, not recorded as a correction."""
+
+    def __init__(self, year: int, month: int, cutoff: date, day: date) -> None:
+        self.year = year
+        self.month = month
+        self.cutoff = cutoff
+        self.day = day
+        super().__init__(
+            "at",
+            day.isoformat(),
+            f"{year}年{month}月的数据已封存（统计截止 {cutoff.isoformat()}），不能再办理日期在"
+            f"该日及以前的操作。如确需补录，请由区服务企业办作为更正办理并说明理由（命令行加"
+            f" --correction 理由；程序中 with desk.correction(理由, at=..., by=...)），"
+            "更正不改变已封存的数据，在下一期简报中列示",
+        )

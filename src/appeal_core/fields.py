@@ -1,78 +1,66 @@
-"""Field checks for what people type: phone numbers and dates, with messages naming the field.
+"""Field checks for what people type: dates, texts and placeholders, messages naming the field.
 
-Used by the intake channels on every row; pure functions, no I/O.
+Used by the intake channels on every row; pure functions, no I/O.  Phone numbers are in
+``appeal_core.phones`` (``normalize_phone`` is re-exported here).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from appeal_core.errors import ValidationError
+from appeal_core.phones import PHONE_SEPARATORS, normalize_phone
 from appeal_core.timeutil import SHANGHAI
 
-_SEPARATORS = re.compile(r"[\s\-－—()（）.]+")
-_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
-_EXTENSION = re.compile(r"^(.*?)\s*(?:转|分机|ext\.?|EXT\.?|x|#|-)\s*(\d{1,6})$")
-_AREA3 = ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
-_SERVICE = re.compile(r"^(?:400|800)\d{7}$")
+__all__ = [
+    "PHONE_SEPARATORS",
+    "PLACEHOLDERS",
+    "check_text",
+    "is_placeholder",
+    "normalize_phone",
+    "parse_date",
+    "parse_datetime",
+    "read_moment",
+]
+
+#: What people write for "nothing" (compared after NFKC, trimmed, case-insensitive).
+PLACEHOLDERS = frozenset(
+    {
+        "无",
+        "暂无",
+        "/",
+        "//",
+        "-",
+        "--",
+        "—",
+        "——",
+        "空",
+        "不详",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "无无",
+    }
+)
 
 
-def normalize_phone(value: str, field: str = "phone", *, row: int | None = None) -> str:
-    """A mainland phone number in one canonical form, or a ``ValidationError``.
-
-    Mobiles become ``13812345678``; landlines ``0513-82111701`` (``转123`` for an extension);
-    a local number without area code (``82111701``) and 400/800 numbers are kept as digits.
-    """
-    raw = str(value).strip().replace("＋", "+")
-    if not raw:
-        raise ValidationError(field, value, "电话不能为空", row=row)
-    mobile = _MOBILE.match(_SEPARATORS.sub("", raw))
-    if mobile:
-        return mobile.group(1)
-    plain = _landline(_SEPARATORS.sub("", raw))
-    if plain is not None:
-        return plain
-    ext = _EXTENSION.match(raw)
-    if ext:
-        head = _landline(_SEPARATORS.sub("", ext.group(1)))
-        if head is not None:
-            return f"{head}转{ext.group(2)}"
-    digits = _SEPARATORS.sub("", raw).removeprefix("+86").removeprefix("0086")
-    if not digits.isdigit():
-        raise ValidationError(field, value, "电话号码含有无法识别的字符", row=row)
-    if digits.startswith("0"):
-        raise ValidationError(
-            field, value, "固定电话应为区号加7至8位号码，如 0513-82111701", row=row
-        )
-    if digits.startswith("1"):
-        raise ValidationError(field, value, "手机号码应为11位，以13至19开头", row=row)
-    raise ValidationError(field, value, "不是有效的手机或固定电话号码", row=row)
-
-
-def _landline(digits: str) -> str | None:
-    """A landline, local or 400/800 number in canonical form, or None."""
-    if digits.startswith(("+86", "0086")):
-        digits = "0" + digits.removeprefix("+86").removeprefix("0086")
-    if not digits.isdigit():
-        return None
-    if _SERVICE.match(digits):
-        return digits
-    if digits.startswith("0"):
-        area_len = 3 if digits[:3] in _AREA3 else 4
-        area, local = digits[:area_len], digits[area_len:]
-        return f"{area}-{local}" if len(local) in (7, 8) and local[0] != "0" else None
-    return digits if len(digits) in (7, 8) and digits[0] not in "01" else None
+def is_placeholder(text: str) -> bool:
+    """True when ``text`` is a placeholder for a missing value (``无``, ``/``, ``N/A`` ...)."""
+    return len(text) <= 8 and unicodedata.normalize("NFKC", text).strip().lower() in PLACEHOLDERS
 
 
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(.*)$"),
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(.*)$"),
+    re.compile(r"^(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(.*)$"),
+    re.compile(r"^(\d{4}|\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(.*)$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})(.*)$"),
 )
 _TIME = re.compile(r"^[T\s]*(\d{1,2})(?:[:：时点]\s*(\d{1,2})?)?\s*分?(?:[:：]?(\d{1,2}))?\s*秒?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+NO_TIME = "未写时间，按当日 0 时计"
 
 
 def parse_datetime(value: object, field: str = "date", *, row: int | None = None) -> datetime:
@@ -80,21 +68,33 @@ def parse_datetime(value: object, field: str = "date", *, row: int | None = None
 
     Accepts ``2026年11月16日``, ``2026/11/16``, ``2026-11-16 09:30``, ``20261116``, Excel serial
     numbers (days since 1899-12-30), and ``date``/``datetime`` objects; naive times are
-    Asia/Shanghai.  A date alone is taken at 00:00.
+    Asia/Shanghai.  A date alone is taken at 00:00; a two-digit year is 20YY.
     """
+    return read_moment(value, field, row=row)[0]
+
+
+def read_moment(value: object, field: str = "date", *, row: int | None = None) -> (
+    tuple[datetime, str]
+):  # fmt: skip
+    """``parse_datetime`` and the assumption it made: ``""``, or why the value is not exactly
+    what was written (a date without a time, a two-digit year), for a person to confirm."""
+    assumed = ""
     if isinstance(value, datetime):
         result = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     elif isinstance(value, date):
-        result = datetime.combine(value, time(), SHANGHAI)
+        result, assumed = datetime.combine(value, time(), SHANGHAI), NO_TIME
     elif isinstance(value, int | float) and not isinstance(value, bool):
         result = _from_serial(float(value), field, row)
+        assumed = NO_TIME if float(value).is_integer() else ""
     else:
-        result = _from_text(str(value).strip(), value, field, row)
+        text = str(value)
+        text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
+        result, assumed = _from_text(text, value, field, row)
     if not EARLIEST <= result.date() <= LATEST:
         raise ValidationError(
             field, value, f"日期超出合理范围（{EARLIEST.year}至{LATEST.year}年）", row=row
         )
-    return result
+    return result, assumed
 
 
 def parse_date(value: object, field: str = "date", *, row: int | None = None) -> date:
@@ -105,18 +105,20 @@ def parse_date(value: object, field: str = "date", *, row: int | None = None) ->
 def _from_serial(serial: float, field: str, row: int | None) -> datetime:
     if not 1 <= serial < 2958466:
         raise ValidationError(field, serial, "不是有效的 Excel 日期序号", row=row)
-    moment = datetime.combine(_EXCEL_EPOCH, time(), SHANGHAI) + timedelta(days=serial)
-    return moment.replace(microsecond=0)
+    return datetime.combine(_EXCEL_EPOCH, time(), SHANGHAI) + timedelta(
+        seconds=round(serial * 86400)
+    )
 
 
-def _from_text(text: str, original: object, field: str, row: int | None) -> datetime:
+def _from_text(text: str, original: object, field: str, row: int | None) -> tuple[datetime, str]:
     if not text:
         raise ValidationError(field, original, "日期不能为空", row=row)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return _from_serial(float(text), field, row)
+        return _from_serial(float(text), field, row), "" if "." in text else NO_TIME
     try:
         parsed = datetime.fromisoformat(text)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+        return moment, NO_TIME if len(text) <= 10 else ""
     except ValueError:
         pass
     for form in _DATE_FORMS:
@@ -124,17 +126,24 @@ def _from_text(text: str, original: object, field: str, row: int | None) -> date
         if match:
             year, month, day, rest = match.groups()
             hour = minute = second = 0
+            notes = []
+            if len(year) == 2:
+                notes.append(f"两位年份 {year} 按 20{year} 年计")
+                year = "20" + year
             if rest.strip():
                 clock = _TIME.match(rest)
                 if not clock:
                     raise ValidationError(field, original, "时间部分无法识别", row=row)
                 hour, minute, second = (int(g or 0) for g in clock.groups())
+            else:
+                notes.append(NO_TIME)
             try:
-                return datetime(
+                moment = datetime(
                     int(year), int(month), int(day), hour, minute, second, tzinfo=SHANGHAI
                 )
             except ValueError as exc:
                 raise ValidationError(field, original, f"不是有效的日期：{exc}", row=row) from exc
+            return moment, "；".join(notes)
     raise ValidationError(
         field,
         original,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -57,33 +58,34 @@ def _reply(event: e.PreliminaryReplied | e.Replied) -> Reply:
 
 def evolve(state: Appeal, event: e.Event) -> Appeal:
     """Apply one event; the status changes follow the lifecycle table."""
-    s = attrs.evolve(state, version=state.version + 1, updated_at=event.at)
+    s = state  # every field but version and updated_at, as before the event
+
+    def nxt(**changes: Any) -> Appeal:  # one evolve per event: a fold is mostly these
+        return attrs.evolve(state, version=state.version + 1, updated_at=event.at, **changes)
+
     match event:
         case e.Verified():
-            return attrs.evolve(s, status=Status.VERIFIED, verified_at=event.at)
+            return nxt(status=Status.VERIFIED, verified_at=event.at)
         case e.Merged(into=into):
-            return attrs.evolve(s, status=Status.MERGED, merged_into=into)
+            return nxt(status=Status.MERGED, merged_into=into)
         case e.DuplicateAttached(source=source):
-            return attrs.evolve(s, merged_from=(*s.merged_from, source))
+            return nxt(merged_from=(*s.merged_from, source))
         case e.DuplicateDismissed(of=of):
             left = tuple(n for n in s.possible_duplicates if n != of)
-            return attrs.evolve(s, possible_duplicates=left)
+            return nxt(possible_duplicates=left)
         case e.AssumptionConfirmed(field=field):
-            return attrs.evolve(s, assumptions=without(s.assumptions, field))
+            return nxt(assumptions=without(s.assumptions, field))
         case e.AssumptionCorrected(field=field, value=value):
             try:
-                fixed = corrected(s, field, value)
+                changes = corrected(s, field, value)
             except ValueError as exc:
                 raise CorruptHistory(f"事项 {s.number} 的更正事件无效：{exc}") from exc
-            return attrs.evolve(fixed, assumptions=without(s.assumptions, field))
+            return nxt(**changes, assumptions=without(s.assumptions, field))
         case e.Classified(category=category, complexity=complexity):
-            return attrs.evolve(
-                s, status=Status.CLASSIFIED, category=category, complexity=complexity
-            )
+            return nxt(status=Status.CLASSIFIED, category=category, complexity=complexity)
         case e.Assigned() | e.Reassigned():
             assignment = Assignment(lead=event.lead, co=event.co, assigned_at=event.at)
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.ASSIGNED,
                 assignment=assignment,
                 reply_due=event.reply_due,
@@ -93,44 +95,41 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 reassignments=s.reassignments + isinstance(event, e.Reassigned),
             )
         case e.Returned():
-            return attrs.evolve(s, status=Status.RETURNED, returns=s.returns + 1)
+            return nxt(status=Status.RETURNED, returns=s.returns + 1)
         case e.CoHandlerReported(department=department, text=text):
             report = CoReport(department=department, text=text, at=event.at)
-            return attrs.evolve(s, co_reports=(*s.co_reports, report))
+            return nxt(co_reports=(*s.co_reports, report))
         case e.PreliminaryReplied():
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.PRELIMINARY_REPLIED,
                 preliminary_reply=_reply(event),
                 completion_due=event.committed_due,
             )
         case e.Replied():
-            return attrs.evolve(s, status=Status.REPLIED, final_reply=_reply(event))
+            return nxt(status=Status.REPLIED, final_reply=_reply(event))
         case e.DeadlineExtended(completion_due=due):
-            return attrs.evolve(s, completion_due=due, extensions=s.extensions + 1)
+            return nxt(completion_due=due, extensions=s.extensions + 1)
         case e.Redated():
             escalation = s.escalation
             if event.escalation_due is not None and escalation is not None:
                 escalation = attrs.evolve(escalation, due=event.escalation_due)
-            return attrs.evolve(
-                s,
+            return nxt(
                 reply_due=event.reply_due or s.reply_due,
                 completion_due=event.completion_due or s.completion_due,
                 escalation=escalation,
             )
         case e.Escalated(leader=leader, reason=reason, due=due):
             escalation = Escalation(leader=leader, reason=reason, at=event.at, due=due)
-            return attrs.evolve(s, escalation=escalation, escalations=s.escalations + 1)
+            return nxt(escalation=escalation, escalations=s.escalations + 1)
         case e.EscalationResolved(resolution=resolution):
             if s.escalation is None:
                 raise CorruptHistory(f"事项 {s.number} 的历史中，协调解决之前没有报区分管领导")
             settled = attrs.evolve(s.escalation, resolution=resolution, resolved_at=event.at)
-            return attrs.evolve(s, escalation=settled)
+            return nxt(escalation=settled)
         case e.FollowedUp(follow_up=follow_up):
-            return attrs.evolve(s, status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
+            return nxt(status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
         case e.Reopened():
-            return attrs.evolve(
-                s,
+            return nxt(
                 status=Status.ASSIGNED,
                 reply_due=event.reply_due,
                 completion_due=event.completion_due,
@@ -140,11 +139,11 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             )
         case e.Characterized(reason=reason, red_line=red_line):
             characterization = Characterization(reason=reason, red_line=red_line, at=event.at)
-            return attrs.evolve(s, status=Status.CHARACTERIZED, characterization=characterization)
+            return nxt(status=Status.CHARACTERIZED, characterization=characterization)
         case e.Closed():
-            return attrs.evolve(s, status=Status.CLOSED, closed_at=event.at)
+            return nxt(status=Status.CLOSED, closed_at=event.at)
         case e.Noticed(key=key):
-            return attrs.evolve(s, notices=(*s.notices, (key, local_date(event.at))))
+            return nxt(notices=(*s.notices, (key, local_date(event.at))))
         case e.Registered():
             raise CorruptHistory(f"事项 {s.number} 被重复登记")
     raise CorruptHistory(f"未知事件 {event!r}")  # pragma: no cover

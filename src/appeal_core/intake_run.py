@@ -11,18 +11,29 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from appeal_core import commands as c
 from appeal_core.appeal import Appeal
-from appeal_core.decisions import Context
+from appeal_core.decisions import Context, clean_source_id
+from appeal_core.errors import ValidationError
 from appeal_core.events import Event
 from appeal_core.intake import IntakeRecord, IntakeReport, Reexport, RejectedRow
+from appeal_core.journal import CorrectedItem, JournalEvent
 from appeal_core.policy import Policy
 from appeal_core.ports import Store, UnitOfWork
 from appeal_core.registration import Outcome, batch_port, quarantine_in, register_batch
+from appeal_core.sealing import Pending
 
 Row = IntakeRecord | RejectedRow
+
+
+def _source_id(value: str) -> str:
+    """A row's source id as registrations store it ('' when it is unusable: too long)."""
+    try:
+        return clean_source_id(value)
+    except ValidationError:
+        return ""
 
 
 def command(record: IntakeRecord) -> c.Register:
@@ -61,7 +72,7 @@ class IntakeRun:
         #: Quarantined rows by (channel, source id): the entry id, whether a row of this import
         #: was (or repeated) it, and then that row.
         self._kept: dict[tuple[str, str], tuple[int, bool, int | None]] = {
-            (q.channel.value, q.source_id.strip()): (q.id, False, None)
+            (q.channel.value, _source_id(q.source_id)): (q.id, False, None)
             for q in store.quarantined(district, include_settled=True)
             if q.source_id
         }
@@ -78,11 +89,18 @@ class IntakeRun:
             assumed=tuple(self.assumed),
         )
 
-    def batch(self, rows: Sequence[Row]) -> list[Event]:
-        """Take ``rows`` in one unit of work; the events registered (for the listeners)."""
+    def batch(
+        self, rows: Sequence[Row], guard: Callable[[UnitOfWork], Pending | None] | None = None
+    ) -> list[Event | JournalEvent]:
+        """Take ``rows`` in one unit of work; the events recorded (for the listeners).
+
+        ``guard(uow)`` is the desk's check of sealed months (``DeskBase.sealed_guard``): when
+        it admits the batch as a correction, the correction names the items registered.
+        """
         records = [(p, r) for p, r in enumerate(rows) if isinstance(r, IntakeRecord)]
-        events: list[Event] = []
+        events: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
+            pending = guard(uow) if guard is not None else None
             outcomes = register_batch(
                 uow,
                 [command(r) for _, r in records],
@@ -97,9 +115,13 @@ class IntakeRun:
                 if isinstance(row, IntakeRecord):
                     self._record(uow, rows, records, p, row, outcome_at[p], events)
                 else:
-                    number = found.get((row.channel.value, row.source_id.strip()))
+                    number = found.get((row.channel.value, _source_id(row.source_id)))
                     before = number is not None and fresh.get(number, -1) < p
                     self._rejected(uow, rows, fresh, row, number if before else None)
+            if pending is not None and events:
+                items = [CorrectedItem(number=ev.number, first=1, last=1, action="登记")
+                         for ev in events if isinstance(ev, Event)]  # fmt: skip
+                events.append(pending.record(uow, items))
         return events
 
     def _record(
@@ -110,7 +132,7 @@ class IntakeRun:
         p: int,
         row: IntakeRecord,
         outcome: Outcome,
-        events: list[Event],
+        events: list[Event | JournalEvent],
     ) -> None:
         if outcome.error is not None:
             exc = outcome.error
@@ -173,7 +195,7 @@ class IntakeRun:
     def _reexport(
         self, row: Row, earlier: int | None, *, number: str = "", entry: int | None = None
     ) -> None:
-        source_id = row.source_id.strip()
+        source_id = _source_id(row.source_id)
         found = Reexport(row=row.row, earlier_row=earlier, source_id=source_id, number=number,
                          entry=entry)  # fmt: skip
         self.reexported.append(found)
@@ -184,8 +206,8 @@ class IntakeRun:
         """The items registered from the rejected rows' source ids (this batch's included)."""
         wanted: dict[str, set[str]] = {}
         for row in rows:
-            if isinstance(row, RejectedRow) and row.source_id.strip():
-                wanted.setdefault(row.channel.value, set()).add(row.source_id.strip())
+            if isinstance(row, RejectedRow) and _source_id(row.source_id):
+                wanted.setdefault(row.channel.value, set()).add(_source_id(row.source_id))
         port = batch_port(uow)
         return {
             (channel, source_id): number
@@ -197,7 +219,7 @@ class IntakeRun:
         self, uow: UnitOfWork, rows: Sequence[Row], fresh: dict[str, int], row: RejectedRow,
         number: str | None,
     ) -> None:  # fmt: skip
-        key = (row.channel.value, row.source_id.strip())
+        key = (row.channel.value, _source_id(row.source_id))
         if number is not None:  # registered before this row: by an earlier row, or import
             self.known.append(number)
             if number in fresh:
@@ -218,6 +240,6 @@ class IntakeRun:
     def _quarantine(self, uow: UnitOfWork, row: RejectedRow) -> None:
         entry = quarantine_in(uow, row, self.ctx, district=self.district, source=self.source)
         self.quarantined.append(entry)
-        key = (row.channel.value, row.source_id.strip())
+        key = (row.channel.value, _source_id(row.source_id))
         if key[1]:
             self._kept[key] = (entry, True, row.row)

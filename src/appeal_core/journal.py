@@ -9,13 +9,17 @@ store sees the same rules.  A stream's state is a fold of its events, computed w
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
 from appeal_core.actor import Actor
 from appeal_core.calendar import YearNotice
+from appeal_core.definitions import MetricsRules
+from appeal_core.departments import DepartmentEntry
 from appeal_core.errors import ValidationError
+from appeal_core.metrics import ChannelFigures, DepartmentFigures
+from appeal_core.ranking import RankingRules
 
 #: Every stream key starts with this; an item number never does (``Policy`` refuses it).
 PREFIX = "@"
@@ -72,5 +76,69 @@ class Announced(JournalEvent):
     numbers: tuple[str, ...] = ()
 
 
+@attrs.frozen(kw_only=True)
+class RulesAmended(JournalEvent):
+    """The figures' definitions (口径) from the month starting ``effective`` on (``@D:policy``).
+
+    Months before keep the rules they had; a sealed month keeps those of its seal.
+    """
+
+    effective: date
+    rules: MetricsRules
+    reason: str = ""
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DepartmentsLoaded(JournalEvent):
+    """The district's department registry, whole, as loaded (``@D:departments``): official
+    names, short names, order and aliases; in force from its ``at`` until the next load."""
+
+    departments: tuple[DepartmentEntry, ...]
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MonthSealed(JournalEvent):
+    """A published month made final (``@D:months``): its period, the definitions and ranking
+    settings it was computed under, its figures and their digest (``sealing.digest``)."""
+
+    year: int
+    month: int
+    first: date
+    last: date
+    rules: MetricsRules
+    weights: tuple[float, ...]
+    ranking: RankingRules
+    departments: tuple[DepartmentFigures, ...]
+    channels: tuple[ChannelFigures, ...]
+    digest: str
+
+
+@attrs.frozen(kw_only=True)
+class CorrectedItem:
+    """The events a correction added to one item: versions ``first`` to ``last``."""
+
+    number: str
+    first: int
+    last: int
+    action: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Corrected(JournalEvent):
+    """The desk recorded, with a reason, a command dated ``effective``: on or before a sealed
+    month's cut-off (``@D:months``).  ``at``/``by`` are when and by whom it was recorded;
+    ``actor`` acted in the command.  The sealed figures stay; the next briefing shows 更正."""
+
+    effective: date
+    reason: str
+    actor: Actor
+    items: tuple[CorrectedItem, ...]
+    months: tuple[tuple[int, int], ...]  # the sealed months whose figures it would change
+
+
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
-JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (NoticeLoaded, Announced)
+JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
+    NoticeLoaded, Announced, RulesAmended, DepartmentsLoaded, MonthSealed, Corrected,
+)  # fmt: skip

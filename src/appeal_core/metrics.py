@@ -1,28 +1,45 @@
 """Monthly figures per lead department, computed from event histories with a cut-off.
 
-Only events dated on or before the month's last day count, so a month computed later from
-the event log equals the month computed at its end.  Formulas: docs/metrics.md.
+Only events dated on or before the month's cut-off count, so a month computed later from the
+event log equals the month computed at its end.  What one item contributes is
+``appeal_core.counting``; the definitions (口径) are ``appeal_core.definitions``.  Formulas:
+docs/metrics.md.
 """
 
 from __future__ import annotations
 
-import calendar as _months
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
 
 from appeal_core import events as e
 from appeal_core.appeal import Channel, Satisfaction
+from appeal_core.counting import StockEntry, facts, stock_at, upto
+from appeal_core.definitions import MetricsRules, period
 from appeal_core.policy import Policy
-from appeal_core.projection import Projection, project
+from appeal_core.projection import Projection, VisitRow, project
 from appeal_core.ranking import RankingRules, Standings, standings
+
+__all__ = [
+    "COUNTS", "DISTRICT_TOTAL", "RATES", "ChannelFigures", "DepartmentFigures", "MonthlyReport",
+    "SealMark", "StockEntry", "aggregate", "contributions", "month_bounds", "monthly_report",
+    "rate", "report_from_counts", "stock_at", "weighted",
+]  # fmt: skip
 
 COUNTS = (
     "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
-    "visited", "resolved", "satisfied", "overdue_open", "stock",
+    "visited", "resolved", "satisfied", "overdue_open", "stock", "completed_late",
 )  # fmt: skip
+#: The rates a department is scored and explained on, with their numerator and denominator.
+RATES = {
+    "response_rate": ("replied_on_time", "reply_due"),
+    "on_time_completion_rate": ("completed_on_time", "completion_due"),
+    "completion_rate": ("resolved", "visited"),
+    "satisfaction_rate": ("satisfied", "visited"),
+}
+DISTRICT_TOTAL = "全区合计"
 
 
 def rate(numerator: float, denominator: int) -> float | None:
@@ -45,6 +62,7 @@ class DepartmentFigures:
     satisfied: float = 0.0
     overdue_open: int = 0
     stock: int = 0
+    completed_late: int = 0  # finished (final reply) this month after the deadline (逾期办理)
 
     @property
     def response_rate(self) -> float | None:
@@ -67,16 +85,11 @@ class DepartmentFigures:
         return rate(self.satisfied, self.visited)
 
     def score(self, weights: Sequence[float]) -> float | None:
-        """Weighted mean of response, completion and satisfaction rates that have a value."""
-        pairs = [
-            (w, r)
-            for w, r in zip(
-                weights,
-                (self.response_rate, self.completion_rate, self.satisfaction_rate),
-                strict=True,
-            )
-            if r is not None and w > 0
-        ]
+        """Weighted mean of the rates that have a value: response, completion, satisfaction and,
+        with a fourth weight, on-time completion (renormalised over those present)."""
+        rates = (self.response_rate, self.completion_rate, self.satisfaction_rate,
+                 self.on_time_completion_rate)  # fmt: skip
+        pairs = [(w, r) for w, r in zip(weights, rates, strict=False) if r is not None and w > 0]
         total = sum(w for w, _ in pairs)
         return sum(w * r for w, r in pairs) / total if total else None
 
@@ -98,148 +111,161 @@ class ChannelFigures:
 
 
 @attrs.frozen(kw_only=True)
+class SealMark:
+    """A sealed month's record: when and by whom it was sealed, and the figures' digest."""
+
+    at: datetime
+    by: str
+    digest: str
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The first and last day of a calendar month."""
+    return period(MetricsRules(), MetricsRules(), year, month)
+
+
+@attrs.frozen(kw_only=True)
 class MonthlyReport:
-    """The month's figures: departments ranked by score, the district total, the channels."""
+    """The month's figures: departments, the district total, the channels; the definitions
+    (``metrics_rules``) and the period they were computed for, and the seal if sealed."""
 
     year: int
     month: int
     departments: tuple[DepartmentFigures, ...]
     total: DepartmentFigures
     channels: tuple[ChannelFigures, ...]
-    weights: tuple[float, float, float]
+    weights: tuple[float, ...]
     rules: RankingRules = attrs.field(factory=RankingRules)
+    metrics_rules: MetricsRules = attrs.field(factory=MetricsRules)
+    first: date = attrs.field()
+    last: date = attrs.field()
+    seal: SealMark | None = None
+
+    @first.default
+    def _first(self) -> date:
+        return month_bounds(self.year, self.month)[0]
+
+    @last.default
+    def _last(self) -> date:
+        return month_bounds(self.year, self.month)[1]
 
     def standings(self) -> Standings:
         """The ranking by the district's rules, with the red and black lists (``ranking``)."""
         return standings(self.departments, self.weights, self.rules)
 
     def ranking(self) -> tuple[DepartmentFigures, ...]:
-        """Departments in print order: ranked by published score (ties: the configured order,
-        then the name), then those with too few items, then those without a score."""
+        """Departments in print order: ranked by published score (ties: the configured order),
+        then those with too few items, then those without a score."""
         return self.standings().order()
 
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    """The first and last day of a calendar month."""
-    return date(year, month, 1), date(year, month, _months.monthrange(year, month)[1])
-
-
-def _upto(day: date | None, cutoff: date) -> date | None:
-    """A dated fact as known at ``cutoff``: facts dated later did not exist yet."""
-    return day if day is not None and day <= cutoff else None
+    def department(self, name: str) -> DepartmentFigures:
+        """One department's figures (zero counts when it had nothing this month); the district
+        total for ``全区合计``."""
+        if name == DISTRICT_TOTAL:
+            return self.total
+        found = next((d for d in self.departments if d.department == name), None)
+        return found or DepartmentFigures(department=name)
 
 
-def _counts_for(
-    p: Projection, first: date, last: date, weight: float
-) -> dict[str, dict[str, float]]:
-    """One item's contribution to each department's counts for the month ending ``last``."""
-    out: dict[str, dict[str, float]] = {}
+Counts = dict[str, dict[str, float]]
+#: In ``contributions``: 基本满意 visits, kept apart from ``satisfied`` (满意 visits) so that
+#: every store computes ``satisfied = 满意 + weight × 基本满意`` as one and the same float.
+BASIC = "_basically_satisfied"
 
-    def add(dept: str, key: str, amount: float = 1) -> None:
-        out.setdefault(dept, dict.fromkeys(COUNTS, 0))[key] += amount
 
-    for v in p.visits:
-        if first <= v.visited <= last:
-            add(v.lead, "visited")
-            add(v.lead, "resolved", v.resolved)
-            level = v.satisfaction
-            points = {Satisfaction.SATISFIED: 1.0, Satisfaction.BASICALLY_SATISFIED: weight}
-            add(v.lead, "satisfied", points.get(level, 0.0))
-    for c in (c for c in p.cycles if c.started <= last):
-        replied, done, ended = (_upto(d, last) for d in (c.first_reply, c.final_reply, c.ended))
-        due = _completion_due(p, c.cycle, last)
-        reply_due = _reply_due(p, c.cycle, last) or c.reply_due
-        if c.assigned and c.started >= first:
-            add(c.lead, "assigned")
-        if first <= reply_due <= last and not (ended and not replied and ended <= reply_due):
-            add(c.lead, "reply_due")
-            add(c.lead, "replied_on_time", replied is not None and replied <= reply_due)
-        if due and first <= due <= last and not (ended and not done and ended <= due):
-            add(c.lead, "completion_due")
-            add(c.lead, "completed_on_time", done is not None and done <= due)
-    held = stock_at(p, last)
-    if held is not None:
-        add(held.lead, "stock")
-        add(held.lead, "overdue_open", held.overdue)
+def contributions(
+    p: Projection, first: date, last: date, rules: MetricsRules
+) -> tuple[Counts, tuple[int, int, int] | None]:
+    """One item's counts per department for the month ``first``..``last`` (``satisfied``
+    counts 满意 visits, ``BASIC`` the 基本满意 ones: see ``weighted``), and its channel counts
+    (received, assigned or answered, answered) when it was received in the month."""
+    out: Counts = {}
+    if p.item.registered > last:
+        return out, None
+    for f in facts(p, first, last, rules):
+        bucket = out.setdefault(f.department, {**dict.fromkeys(COUNTS, 0), BASIC: 0})
+        if f.key == "satisfied" and f.amount > 0 and isinstance(f.row, VisitRow):
+            full = f.row.satisfaction is Satisfaction.SATISFIED
+            bucket["satisfied" if full else BASIC] += 1
+        elif f.key != "satisfied":
+            bucket[f.key] += f.amount
+    if not first <= p.item.registered:
+        return out, None
+    answered = (upto(p.item.assigned_or_answered, last), upto(p.item.answered, last))
+    return out, (1, int(answered[0] is not None), int(answered[1] is not None))
+
+
+def weighted(per_dept: Counts, weight: float) -> Counts:
+    """Counts from ``contributions`` with ``satisfied`` = 满意 + ``weight`` × 基本满意."""
+    out = {}
+    for dept, counts in per_dept.items():
+        row = {k: v for k, v in counts.items() if k != BASIC}
+        row["satisfied"] = int(counts.get("satisfied", 0)) + weight * int(counts.get(BASIC, 0))
+        out[dept] = row
     return out
 
 
-@attrs.frozen(kw_only=True)
-class StockEntry:
-    """An item in a lead department's stock at a cut-off: the deadline chased, and whether it
-    had passed (an item due on the cut-off day and unanswered counts as overdue)."""
-
-    number: str
-    lead: str
-    due: date | None  # the reply deadline while unanswered, else the completion deadline
-    overdue: bool
-
-
-def stock_at(p: Projection, last: date) -> StockEntry | None:
-    """The item as the month ending ``last`` counts it in 存量 (and 逾期未办), or None.
-
-    One rule for the figures and for the briefing's list: the item's current cycle at the
-    cut-off, not handed over and the item not closed off or merged by then.
-    """
-    cycles = [c for c in p.cycles if c.started <= last]
-    if not cycles or _upto(cycles[-1].ended, last) or _upto(p.item.ended, last):
-        return None
-    c = cycles[-1]
-    replied, done = _upto(c.first_reply, last), _upto(c.final_reply, last)
-    due = _completion_due(p, c.cycle, last)
-    reply_due = _reply_due(p, c.cycle, last) or c.reply_due
-    late_reply = replied is None and reply_due <= last
-    late_done = done is None and due is not None and due <= last
-    chased = reply_due if replied is None else (due if done is None else None)
-    return StockEntry(number=p.item.number, lead=c.lead, due=chased,
-                      overdue=late_reply or late_done)  # fmt: skip
+def monthly_report(
+    histories: Iterable[Sequence[e.Event]],
+    *,
+    year: int,
+    month: int,
+    policy: Policy,
+    rules: MetricsRules | None = None,
+    bounds: tuple[date, date] | None = None,
+) -> MonthlyReport:
+    """The month's figures from the items' event histories (each oldest first)."""
+    projections = (project(h) for h in histories if h)
+    return aggregate(projections, year=year, month=month, policy=policy, rules=rules, bounds=bounds)
 
 
-def _completion_due(p: Projection, cycle: int, cutoff: date) -> date | None:
-    """The cycle's completion deadline as it stood at ``cutoff`` (after extensions until then)."""
-    known = [r for r in p.completions if r.cycle == cycle and r.changed <= cutoff]
-    return max(known, key=lambda r: r.order).due if known else None
-
-
-def _reply_due(p: Projection, cycle: int, cutoff: date) -> date | None:
-    """The cycle's reply deadline as it stood at ``cutoff`` (re-dated ones from their day)."""
-    known = [r for r in p.reply_dues if r.cycle == cycle and r.changed <= cutoff]
-    return max(known, key=lambda r: r.order).due if known else None
+def aggregate(
+    projections: Iterable[Projection],
+    *,
+    year: int,
+    month: int,
+    policy: Policy,
+    rules: MetricsRules | None = None,
+    bounds: tuple[date, date] | None = None,
+) -> MonthlyReport:
+    """The month's figures from the items' metrics rows (``appeal_core.projection``), under
+    ``rules`` (default: the policy's) for the period ``bounds`` (default: by the rules)."""
+    rules = rules or policy.metrics_rules
+    first, last = bounds or period(rules, rules, year, month)
+    per_dept: Counts = {}
+    channels: dict[Channel, list[int]] = {ch: [0, 0, 0] for ch in Channel}
+    for p in projections:
+        counts, received = contributions(p, first, last, rules)
+        for dept, values in counts.items():
+            bucket = per_dept.setdefault(dept, {**dict.fromkeys(COUNTS, 0), BASIC: 0})
+            for k, v in values.items():
+                bucket[k] += v
+        if received is not None:
+            row = channels[p.item.channel]
+            for i in range(3):
+                row[i] += received[i]
+    return report_from_counts(
+        weighted(per_dept, rules.basically_satisfied_weight),
+        channels,
+        year=year,
+        month=month,
+        policy=policy,
+        rules=rules,
+        bounds=(first, last),
+    )
 
 
 def _as_fields(counts: Mapping[str, float]) -> dict[str, Any]:
     return {k: (v if k == "satisfied" else int(v)) for k, v in counts.items()}
 
 
-def monthly_report(
-    histories: Iterable[Sequence[e.Event]], *, year: int, month: int, policy: Policy
-) -> MonthlyReport:
-    """The month's figures from the items' event histories (each oldest first)."""
-    projections = (project(h) for h in histories if h)
-    return aggregate(projections, year=year, month=month, policy=policy)
-
-
-def aggregate(
-    projections: Iterable[Projection], *, year: int, month: int, policy: Policy
-) -> MonthlyReport:
-    """The month's figures from the items' metrics rows (``appeal_core.projection``)."""
-    first, last = month_bounds(year, month)
-    per_dept: dict[str, dict[str, float]] = {}
-    channels: dict[Channel, list[int]] = {ch: [0, 0, 0] for ch in Channel}
-    for p in projections:
-        if p.item.registered > last:
-            continue
-        weight = policy.basically_satisfied_weight
-        for dept, counts in _counts_for(p, first, last, weight).items():
-            bucket = per_dept.setdefault(dept, dict.fromkeys(COUNTS, 0))
-            for k, v in counts.items():
-                bucket[k] += v
-        if first <= p.item.registered:
-            row = channels[p.item.channel]
-            row[0] += 1
-            row[1] += _upto(p.item.assigned_or_answered, last) is not None
-            row[2] += _upto(p.item.answered, last) is not None
-    return report_from_counts(per_dept, channels, year=year, month=month, policy=policy)
+def ranking_rules(policy: Policy, order: Sequence[str] | None = None) -> RankingRules:
+    """The policy's ranking settings, with ``order`` (e.g. the registry's) for ties."""
+    return RankingRules(
+        min_items=policy.min_ranked_items,
+        order=tuple(order) if order is not None else policy.department_order,
+        list_size=policy.red_black_size,
+    )
 
 
 def report_from_counts(
@@ -249,16 +275,26 @@ def report_from_counts(
     year: int,
     month: int,
     policy: Policy,
+    rules: MetricsRules | None = None,
+    bounds: tuple[date, date] | None = None,
+    ranking: RankingRules | None = None,
+    departments: Iterable[str] = (),
 ) -> MonthlyReport:
-    """Assemble the report from per-department counts and per-channel counts (any source)."""
-    departments = tuple(
-        DepartmentFigures(department=d, **_as_fields(c)) for d, c in sorted(per_dept.items())
+    """Assemble the report from per-department counts and per-channel counts (any source);
+    ``departments`` are listed (with zero counts) even when they had nothing this month."""
+    rules = rules or policy.metrics_rules
+    first, last = bounds or period(rules, rules, year, month)
+    rows = {d: dict(c) for d, c in per_dept.items()}
+    for name in departments:
+        rows.setdefault(name, {})
+    listed = tuple(
+        DepartmentFigures(department=d, **_as_fields(c)) for d, c in sorted(rows.items())
     )
-    total = sum(departments, DepartmentFigures(department="全区合计"))
+    total = sum(listed, DepartmentFigures(department=DISTRICT_TOTAL))
     return MonthlyReport(
         year=year,
         month=month,
-        departments=departments,
+        departments=listed,
         total=total,
         channels=tuple(
             ChannelFigures(
@@ -269,10 +305,9 @@ def report_from_counts(
             )
             for ch in Channel
         ),
-        weights=policy.score_weights,
-        rules=RankingRules(
-            min_items=policy.min_ranked_items,
-            order=policy.department_order,
-            list_size=policy.red_black_size,
-        ),
+        weights=tuple(policy.score_weights),
+        rules=ranking or ranking_rules(policy),
+        metrics_rules=rules,
+        first=first,
+        last=last,
     )

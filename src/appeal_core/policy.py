@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from appeal_core.definitions import MetricsRules
 from appeal_core.errors import ValidationError
 from appeal_core.identity import Identity
 
@@ -82,10 +83,23 @@ class Policy:
     basically_satisfied_weight: float = attrs.field(
         default=1.0, validator=_fraction("policy.basically_satisfied_weight")
     )
-    #: Metrics: weights of the composite score (response, completion, satisfaction).
-    score_weights: tuple[float, float, float] = attrs.field(
-        default=(0.1, 0.5, 0.4), converter=tuple
-    )
+    #: Metrics (口径, ``definitions.MetricsRules``): a visit that did not reach the enterprise
+    #: leaves the 回访 denominators...
+    valid_visits_only: bool = False
+    #: ...the visit after re-handling replaces the earlier one...
+    revisit_final: bool = False
+    #: ...tables print 逾期办理 beside 逾期未办...
+    split_late: bool = False
+    #: ...an extension approved after the deadline passed does not erase that month's miss...
+    extension_keeps_miss: bool = False
+    #: ...and the month runs from this day of the previous month (1: the calendar month).
+    period_start_day: int = 1
+    #: Metrics: weights of the composite score (response, completion, satisfaction, and
+    #: optionally a fourth: on-time completion, 按时办结率; 0 when left out).
+    score_weights: tuple[float, ...] = attrs.field(default=(0.1, 0.5, 0.4), converter=tuple)
+    #: The annual assessment's yearly score: ``"summed"`` (the score of the year's summed
+    #: counts) or ``"mean"`` (the mean of the months' scores).
+    annual_score: str = attrs.field(default="summed")
     #: Ranking: a department is ranked when the larger of its reply-due and visited counts
     #: reaches this; below it the briefing lists it apart as 样本不足 (docs/metrics.md).
     min_ranked_items: int = attrs.field(default=3, validator=_positive("policy.min_ranked_items"))
@@ -122,12 +136,38 @@ class Policy:
     def _check_weights(
         self, _: attrs.Attribute[tuple[float, ...]], value: tuple[float, ...]
     ) -> None:
-        if len(value) != 3 or any(not isinstance(w, int | float) or w < 0 for w in value):
+        if len(value) not in (3, 4) or any(
+            isinstance(w, bool) or not isinstance(w, int | float) or w < 0 for w in value
+        ):
             raise ValidationError(
-                "policy.score_weights", value, "应为三个非负权重（答复、办结、满意）"
+                "policy.score_weights",
+                value,
+                "应为三个或四个非负权重（响应率、完成率、满意度，可加按时办结率）",
             )
         if not sum(value) > 0:
             raise ValidationError("policy.score_weights", value, "权重之和应大于 0")
+
+    @annual_score.validator
+    def _check_annual(self, _: attrs.Attribute[str], value: str) -> None:
+        if value not in ("summed", "mean"):
+            raise ValidationError(
+                "policy.annual_score", value, "应为 summed（全年合计计分）或 mean（月度得分平均）"
+            )
+
+    def __attrs_post_init__(self) -> None:
+        self.metrics_rules  # noqa: B018 - validates the definitions' fields
+
+    @property
+    def metrics_rules(self) -> MetricsRules:
+        """The figures' definitions (口径) this policy sets (``definitions.MetricsRules``)."""
+        return MetricsRules(
+            basically_satisfied_weight=self.basically_satisfied_weight,
+            valid_visits_only=self.valid_visits_only,
+            revisit_final=self.revisit_final,
+            split_late=self.split_late,
+            extension_keeps_miss=self.extension_keeps_miss,
+            period_start_day=self.period_start_day,
+        )
 
     def statutory_limit(self, category: str) -> int | None:
         """The legal completion limit in working days for ``category``, if one is set."""

@@ -30,6 +30,7 @@ class CycleRow:
     first_reply: date | None = None
     final_reply: date | None = None
     ended: date | None = None  # handed over: returned, reassigned, characterized
+    source: int = 0  # the index in the history of the event that started it
 
 
 @attrs.frozen(kw_only=True)
@@ -41,22 +42,35 @@ class ReplyDueRow:
     order: int  # 1, 2, ... within the cycle
     changed: date
     due: date
+    source: int = 0  # the index in the history of the event that set it
 
 
 @attrs.frozen(kw_only=True)
 class CompletionRow:
-    """A cycle's completion deadline as set on ``changed``; the latest up to a cut-off wins."""
+    """A cycle's completion deadline as set on ``changed``; the latest up to a cut-off wins.
+
+    ``replaced`` is the day the cycle's next completion deadline was set; ``kept`` is True when
+    that was an extension approved after this deadline had passed unmet (the miss stays where
+    the definition ``extension_keeps_miss`` says so).
+    """
 
     number: str
     cycle: int
     order: int  # 1, 2, ... within the cycle
     changed: date
     due: date
+    source: int = 0  # the index in the history of the event that set it
+    replaced: date | None = None
+    kept: bool = False
 
 
 @attrs.frozen(kw_only=True)
 class VisitRow:
-    """A follow-up visit recorded on ``visited``, for the lead department of that moment."""
+    """A follow-up visit recorded on ``visited``, for the lead department of that moment.
+
+    ``reached`` is False when the enterprise could not be reached; ``superseded`` is the day of
+    the next reached visit after the item was re-handled (重新交办) following this one.
+    """
 
     number: str
     order: int
@@ -64,6 +78,9 @@ class VisitRow:
     visited: date
     resolved: bool
     satisfaction: Satisfaction
+    reached: bool = True
+    superseded: date | None = None
+    source: int = 0  # the index in the history of its FollowedUp event
 
 
 @attrs.frozen(kw_only=True)
@@ -104,24 +121,32 @@ def project(history: Sequence[e.Event]) -> Projection:
     completions: list[CompletionRow] = []
     visits: list[VisitRow] = []
     reply_dues: list[ReplyDueRow] = []
+    rehandled: list[int] = []  # visits followed by a re-handling, until the next reached visit
 
-    def complete(day: date, due: date) -> None:
-        order = sum(1 for c in completions if c.cycle == len(cycles)) + 1
+    def complete(day: date, due: date, k: int, extension: bool = False) -> None:
+        order, cycle = 1, len(cycles)
+        last = completions[-1] if completions else None
+        if last is not None and last.cycle == cycle:
+            order = last.order + 1
+            late = extension and day > last.due
+            completions[-1] = attrs.evolve(last, replaced=day, kept=late)
         completions.append(
-            CompletionRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due)
-        )
+            CompletionRow(number=item.number, cycle=cycle, order=order, changed=day, due=due,
+                          source=k)
+        )  # fmt: skip
 
-    def reply_by(day: date, due: date) -> None:
+    def reply_by(day: date, due: date, k: int) -> None:
         order = sum(1 for r in reply_dues if r.cycle == len(cycles)) + 1
         reply_dues.append(
-            ReplyDueRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due)
-        )
+            ReplyDueRow(number=item.number, cycle=len(cycles), order=order, changed=day, due=due,
+                        source=k)
+        )  # fmt: skip
 
     def end_current(day: date) -> None:
         if cycles and cycles[-1].ended is None:
             cycles[-1] = attrs.evolve(cycles[-1], ended=day)
 
-    for ev in history[1:]:
+    for k, ev in enumerate(history[1:], 1):
         day = local_date(ev.at)
         current = cycles[-1] if cycles else None
         match ev:
@@ -129,6 +154,7 @@ def project(history: Sequence[e.Event]) -> Projection:
                 if isinstance(ev, e.Reopened):
                     assert current is not None, ev
                     lead, assigned = current.lead, False
+                    rehandled = [v.order for v in visits if v.superseded is None]
                 else:
                     end_current(day)
                     lead, assigned = ev.lead, True
@@ -140,11 +166,12 @@ def project(history: Sequence[e.Event]) -> Projection:
                         assigned=assigned,
                         started=day,
                         reply_due=ev.reply_due.due,
+                        source=k,
                     )
                 )
-                reply_by(day, ev.reply_due.due)
+                reply_by(day, ev.reply_due.due, k)
                 if ev.completion_due is not None:
-                    complete(day, ev.completion_due.due)
+                    complete(day, ev.completion_due.due, k)
                 item = attrs.evolve(item, assigned_or_answered=item.assigned_or_answered or day)
             case e.PreliminaryReplied() | e.Replied():
                 assert current is not None, ev
@@ -155,19 +182,19 @@ def project(history: Sequence[e.Event]) -> Projection:
                     final_reply=(current.final_reply or day) if final else current.final_reply,
                 )
                 if isinstance(ev, e.PreliminaryReplied):
-                    complete(day, ev.committed_due.due)
+                    complete(day, ev.committed_due.due, k)
                 item = attrs.evolve(
                     item,
                     assigned_or_answered=item.assigned_or_answered or day,
                     answered=item.answered or day,
                 )
             case e.DeadlineExtended():
-                complete(day, ev.completion_due.due)
+                complete(day, ev.completion_due.due, k, extension=True)
             case e.Redated() if current is not None:
                 if ev.reply_due is not None:
-                    reply_by(day, ev.reply_due.due)
+                    reply_by(day, ev.reply_due.due, k)
                 if ev.completion_due is not None:
-                    complete(day, ev.completion_due.due)
+                    complete(day, ev.completion_due.due, k)
             case e.Returned():
                 end_current(day)
             case e.Characterized():
@@ -187,6 +214,10 @@ def project(history: Sequence[e.Event]) -> Projection:
             case e.Closed():
                 item = attrs.evolve(item, ended=day)
             case e.FollowedUp(follow_up=follow_up) if current is not None:
+                if follow_up.reached and rehandled:
+                    for order in rehandled:
+                        visits[order - 1] = attrs.evolve(visits[order - 1], superseded=day)
+                    rehandled = []
                 visits.append(
                     VisitRow(
                         number=item.number,
@@ -195,6 +226,8 @@ def project(history: Sequence[e.Event]) -> Projection:
                         visited=day,
                         resolved=follow_up.resolved,
                         satisfaction=follow_up.satisfaction,
+                        reached=follow_up.reached,
+                        source=k,
                     )
                 )
     return Projection(

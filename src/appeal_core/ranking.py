@@ -16,7 +16,7 @@ Pure rules over a month's ``DepartmentFigures`` (docs/metrics.md, "Ranking"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -78,9 +78,13 @@ class Standings:
 
 
 def standings(
-    departments: Iterable[DepartmentFigures], weights: Sequence[float], rules: RankingRules
+    departments: Iterable[DepartmentFigures],
+    weights: Sequence[float],
+    rules: RankingRules,
+    scores: Mapping[str, float | None] | None = None,
 ) -> Standings:
-    """Rank ``departments`` by the rules above."""
+    """Rank ``departments`` by the rules above (``scores`` by department replace the scores
+    from the figures, as the annual assessment's mean of monthly scores does)."""
     position = {name: i for i, name in enumerate(rules.order)}
 
     def tie_break(d: DepartmentFigures) -> tuple[int, str]:
@@ -90,7 +94,7 @@ def standings(
     too_few: list[tuple[Decimal, DepartmentFigures]] = []
     unscored: list[DepartmentFigures] = []
     for d in departments:
-        p = points(d.score(weights))
+        p = points(scores.get(d.department) if scores is not None else d.score(weights))
         if p is None:
             unscored.append(d)
         else:

@@ -16,7 +16,7 @@ import attrs
 
 from appeal_core import commands as c
 from appeal_core.appeal import Appeal
-from appeal_core.decisions import Context, check_register, decide_register
+from appeal_core.decisions import Context, check_register, clean_source_id, decide_register
 from appeal_core.duplicates import Candidate, Signature, candidate, flag, phone_key, signature
 from appeal_core.errors import ValidationError
 from appeal_core.events import Registered
@@ -57,10 +57,16 @@ def register_batch(
     earlier command of the batch) registers nothing."""
     port = batch_port(uow)
     outcomes: list[Outcome | None] = [None] * len(commands)
+    keys: list[tuple[str, str]] = []
     ids: dict[str, set[str]] = {}
-    for command in commands:
-        if command.source_id.strip():
-            ids.setdefault(command.channel.value, set()).add(command.source_id.strip())
+    for i, command in enumerate(commands):
+        try:
+            source_id = clean_source_id(command.source_id)
+        except ValidationError as exc:
+            outcomes[i], source_id = Outcome(error=exc), ""
+        keys.append((command.channel.value, source_id))
+        if source_id:
+            ids.setdefault(command.channel.value, set()).add(source_id)
     known = {
         (channel, source_id): number
         for channel, wanted in ids.items()
@@ -69,7 +75,9 @@ def register_batch(
     first: dict[tuple[str, str], int] = {}
     fresh: list[tuple[int, Signature]] = []
     for i, command in enumerate(commands):
-        key = (command.channel.value, command.source_id.strip())
+        key = keys[i]
+        if outcomes[i] is not None:
+            continue
         if key[1] and key in known:
             outcomes[i] = Outcome(number=known[key])
         elif key[1] and key in first:

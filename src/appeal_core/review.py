@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -20,7 +21,8 @@ from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Assumption, Channel, Status
 from appeal_core.enterprise import credit_code_problem, normalize_credit_code
 from appeal_core.errors import LifecycleError, ValidationError
-from appeal_core.fields import check_text, normalize_phone, parse_datetime
+from appeal_core.fields import check_text, parse_datetime
+from appeal_core.phones import read_phone
 from appeal_core.ports import Store
 from appeal_core.timeutil import SHANGHAI
 
@@ -31,6 +33,7 @@ FIELDS: Mapping[str, str] = {
     "enterprise.address": "企业地址",
     "enterprise.contact": "企业联系人",
     "enterprise.phone": "联系电话",
+    "enterprise.extension": "分机号",
     "reported_at": "反映时间",
 }
 
@@ -51,7 +54,16 @@ def _text(field: str, limit: int, *, required: bool = False) -> Callable[[str], 
 
 
 def _phone(value: str) -> str:
-    return normalize_phone(value, "enterprise.phone") if value.strip() else ""
+    """The number (``转`` and the extension when one is given), as the clerk writes it: no
+    area code or lost zero is assumed this time."""
+    return read_phone(value, "enterprise.phone").text if value.strip() else ""
+
+
+def _extension(value: str) -> str:
+    digits = value.strip()
+    if digits and not (digits.isdigit() and len(digits) <= 6):
+        raise ValidationError("enterprise.extension", value, "分机号应为1至6位数字")
+    return digits
 
 
 def _code(value: str) -> str:
@@ -75,6 +87,7 @@ _CANONICAL: Mapping[str, Callable[[str], str]] = {
     "enterprise.address": _text("enterprise.address", 500),
     "enterprise.contact": _text("enterprise.contact", 50),
     "enterprise.phone": _phone,
+    "enterprise.extension": _extension,
     "reported_at": _instant,
 }
 
@@ -86,15 +99,18 @@ def current(state: Appeal, field: str) -> str:
     return str(getattr(state.enterprise, field.removeprefix("enterprise."), ""))
 
 
-def corrected(state: Appeal, field: str, value: str) -> Appeal:
-    """``state`` with ``field`` set to ``value`` (canonical text from a correction event)."""
+def corrected(state: Appeal, field: str, value: str) -> dict[str, Any]:
+    """The state's changes when ``field`` takes ``value`` (canonical text of a correction)."""
     if field == "reported_at":
-        moment = datetime.fromisoformat(value).astimezone(SHANGHAI) if value else None
-        return attrs.evolve(state, reported_at=moment)
+        return {
+            "reported_at": datetime.fromisoformat(value).astimezone(SHANGHAI) if value else None
+        }
     if field not in _CANONICAL:
         raise ValueError(f"字段「{field}」不能更正")
-    firm = attrs.evolve(state.enterprise, **{field.removeprefix("enterprise."): value})
-    return attrs.evolve(state, enterprise=firm)
+    changes = {field.removeprefix("enterprise."): value}
+    if field == "enterprise.phone" and "转" in value:  # a number given with its extension
+        changes["phone"], _, changes["extension"] = value.partition("转")
+    return {"enterprise": attrs.evolve(state.enterprise, **changes)}
 
 
 def without(assumptions: tuple[Assumption, ...], field: str) -> tuple[Assumption, ...]:

@@ -65,15 +65,21 @@ def supervised(history: Sequence[e.Event], on: date, calendar: Workdays) -> Supe
 
 
 def supervision_list(
-    store: Store, district: str, year: int, month: int, calendar: Workdays
+    store: Store,
+    district: str,
+    year: int,
+    month: int,
+    calendar: Workdays,
+    on: date | None = None,
 ) -> tuple[Supervised, ...]:
-    """Every stock item of the month at its cut-off: overdue first (most working days late
+    """Every stock item of the month at its cut-off ``on`` (default: the calendar month's last
+    day): overdue first (most working days late
     first), then by deadline and number.
 
     A store with ``stock_numbers(on, district)`` (the SQL stores: an indexed query) names the
     candidates; otherwise every item of the district is read.
     """
-    on = month_bounds(year, month)[1]
+    on = on or month_bounds(year, month)[1]
     finder = getattr(store, "stock_numbers", None)
     numbers: Iterable[str] = finder(on, district) if finder else store.numbers(district)
     lines = [s for n in numbers if (s := supervised(store.events(n), on, calendar))]

@@ -39,6 +39,7 @@ class ActionKind(enum.StrEnum):
     REHANDLE = "rehandle"  # 回访不满意或未解决：待重新办理
     STOCK = "stock"  # 存量事项：跟踪督办
     CALENDAR = "calendar"  # 工作日历缺少年度安排或期限待重新计算（给区服务企业办）
+    UNRECORDED = "unrecorded"  # 存储拒绝记录某些事项的通知（给区服务企业办）
 
     @property
     def label(self) -> str:
@@ -55,6 +56,7 @@ _LABELS = {
     ActionKind.REHANDLE: "回访未解决待重办",
     ActionKind.STOCK: "存量事项催办",
     ActionKind.CALENDAR: "日历待补",
+    ActionKind.UNRECORDED: "通知未能记录",
 }
 
 
@@ -141,6 +143,21 @@ def calendar_action(
         key=f"calendar:{on.isoformat()}",
         message="；".join(parts) + "。",
         provisional=True,
+        numbers=tuple(numbers),
+    )
+
+
+def unrecorded_action(on: date, failed: list[tuple[str, str]], policy: Policy) -> Action:
+    """The desk's notice that the store refused to record some items' notices (the others
+    were recorded): which items, and why the first one was refused."""
+    numbers = [number for number, _ in failed]
+    return Action(
+        kind=ActionKind.UNRECORDED,
+        number="",
+        target=policy.identity.desk,
+        key=f"unrecorded:{on.isoformat()}",
+        message=f"{len(numbers)} 件事项的督办通知未能记录（{_some(numbers)}），"
+        f"其余事项照常处理；原因：{failed[0][1]}。请运行 appeal audit verify 检查",
         numbers=tuple(numbers),
     )
 
@@ -273,13 +290,16 @@ def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> li
         and not (last.resolved and last.satisfied)
     ):
         verdict = "未解决" if not last.resolved else "不满意"
+        todo = "请重新交办或定性"
+        if not last.reached:
+            verdict, todo = "未联系上企业", "请再次回访"
         out.append(
             Action(
                 kind=ActionKind.REHANDLE,
                 number=n,
                 target=desk,
                 key=f"rehandle:{len(state.follow_ups)}",
-                message=f"事项 {n} 回访{verdict}，请重新交办或定性",
+                message=f"事项 {n} 回访{verdict}，{todo}",
             )
         )
     age = (on - local_date(state.registered_at)).days

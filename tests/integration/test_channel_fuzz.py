@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -194,3 +195,121 @@ def _xlsx_safe(cell: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return ILLEGAL_CHARACTERS_RE.sub("", cell)[:32767]
+
+
+# -- hostile files for every channel (issue 17) ---------------------------------------------
+
+HOSTILE = ("dimension", "far_cell", "last_row", "mixed", "long_line", "nul", "deep", "merges")
+
+
+def hostile_file(name: str, kind: str, rows: int, where: int) -> tuple[bytes, str]:
+    """(file bytes, file name) of a hostile variant of a clean file for channel ``name``."""
+    from tests import hostile
+
+    if name == "app" or (name == "visit" and kind == "deep"):
+        make = hostile.app_records if name == "app" else hostile.visit_records
+        deep = (where,) if kind in ("deep", "merges", "far_cell") else ()
+        data = make(rows, deep_at=deep, depth=40 + where * 97)
+        if kind == "long_line":
+            data = data[:-2] + b"x" * (40 << 20) + data[-2:]
+        elif kind == "nul":
+            data = data.replace(b"-1", b"-\x001", 1)
+        return data, "f.json"
+    table = hostile.table(name, rows)
+    if kind in ("mixed", "long_line", "nul"):
+        if kind == "mixed":
+            return hostile.mixed_encodings(table, (where + 1,)), "f.csv"
+        data = hostile.csv_bytes(table, "gb18030")
+        if kind == "long_line":
+            return data + b"y" * (2 << 20), "f.csv"
+        return data.replace(b"\r\n", b"\r\n\x00", 1), "f.csv"
+    book = hostile.xlsx(table)
+    if kind == "dimension":
+        return hostile.dimension(book, f"A1:C{where}"), "f.xlsx"
+    if kind == "far_cell":
+        return hostile.far_cell(book, "XFD1048576"), "f.xlsx"
+    if kind == "last_row":
+        return hostile.far_cell(book, "B1048576", "孤立的单元格"), "f.xlsx"
+    ref = f"A1:XFD{where}"  # merges overlapping each other, as a broken generator writes them
+    merges = f'<mergeCells count="3"><mergeCell ref="{ref}"/><mergeCell ref="{ref}"/>' \
+             f'<mergeCell ref="B2:C{where}"/></mergeCells>'  # fmt: skip
+    return hostile.rewrite(book, hostile.SHEET, lambda b: b.replace(
+        b"</sheetData>", b"</sheetData>" + merges.encode())), "f.xlsx"  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(NAMES),
+    kind=st.sampled_from(HOSTILE),
+    rows=st.integers(1, 40),
+    where=st.integers(1, 40),
+)
+def test_hostile_files_end_as_import_quarantine_or_refusal(
+    tmp_path_factory: object, name: str, kind: str, rows: int, where: int
+) -> None:
+    """Every channel, every hostile shape: a full import, quarantined rows, or a refusal
+    with nothing written; never a row lost without a word."""
+    import time
+
+    data, filename = hostile_file(name, kind, rows, min(where, rows))
+    path = Path(tmp_path_factory.mktemp("h")) / filename  # type: ignore[attr-defined]
+    path.write_bytes(data)
+    store = MemoryStore()
+    desk = Desk(store, district="HM")
+    started = time.perf_counter()
+    try:
+        report = import_file(desk, path, channel=name, at=AT, by=Actor.desk("小王"),
+                             plugins=PLUGINS)  # fmt: skip
+    except UnreadableFile:
+        assert not store.numbers() and not store.quarantined(include_settled=True)
+    else:
+        # every problem of the file is accounted for: registered or quarantined
+        expected = rows + (1 if kind == "last_row" and filename.endswith("xlsx") else 0)
+        assert len(report.registered) + len(report.quarantined) == expected, (kind, report)
+        assert len(store.numbers()) == len(report.registered)
+    assert time.perf_counter() - started < 60
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data"
+WORKBOOKS = ["附件2_三星镇_手填.xls", "附件2_三星镇_手填.ods", "附件2_三星镇_手填.xlsx",
+             "汇总清单_多个区镇.xls", "汇总清单_多个区镇_LO.xlsx"]  # fmt: skip
+
+
+@FUZZ
+@given(data=st.data())
+def test_truncated_and_flipped_workbooks_of_every_format(data: st.DataObject) -> None:
+    """.xls (xlrd), .ods and .xlsx (the streaming readers) damaged anywhere: rows or a refusal."""
+    raw = (CORPUS / data.draw(st.sampled_from(WORKBOOKS))).read_bytes()
+    cut = data.draw(st.one_of(st.just(len(raw)), st.integers(len(raw) // 2, len(raw))))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, cut - 1), st.integers(0, 255)),
+                               max_size=8))  # fmt: skip
+    mutated = bytearray(raw[:cut])
+    for at, byte in flips:
+        mutated[at] = byte
+    parse_all("summary_list", bytes(mutated))
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_xml_inside_a_workbook(data: st.DataObject) -> None:
+    """The zip is sound but a part's XML is damaged (bytes changed or cut): rows or a refusal,
+    and never a sheet that stops half-way (the XML is checked whole before the first row)."""
+    from tests import hostile
+
+    name = data.draw(st.sampled_from(["附件2_三星镇_手填.xlsx", "汇总清单_多个区镇_LO.xlsx"]))
+    raw = (CORPUS / name).read_bytes()
+    parts = [p for p in zipfile.ZipFile(io.BytesIO(raw)).namelist()
+             if p.endswith((".xml", ".rels"))]  # fmt: skip
+    part = data.draw(st.sampled_from(parts))
+    edits = data.draw(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(list(b'0129"<>/=Asrtvc ')),
+                                         st.integers(0, 12)), min_size=1, max_size=3))  # fmt: skip
+
+    def change(body: bytes) -> bytes:
+        out = bytearray(body)
+        for where, byte, cut in edits:
+            at = int(where * (len(out) - 1))
+            out[at : at + cut] = bytes([byte])
+        return bytes(out)
+
+    rows = parse_all("summary_list", hostile.rewrite(raw, part, change))
+    assert not any(isinstance(r, RejectedRow) and r.field == "文件" for r in rows)

@@ -412,3 +412,71 @@ def test_parsers_accept_bytes_and_streams() -> None:
     from_stream = list(parser.parse(io.BytesIO(data), filename="v.csv"))
     assert from_bytes == from_stream
     assert attrs.has(type(from_bytes[0]))
+
+
+# -- the readers' rules on real-looking files (issue 13) ------------------------------------
+
+
+def test_the_districts_own_area_code_completes_local_numbers(tmp_path: Path) -> None:
+    from appeal_core import Policy
+    from appeal_core.identity import Identity
+
+    path = tmp_path / "h.csv"
+    path.write_bytes(hotline_csv(["NT-1,2026-11-16 09:30,陈,66881234,某公司,,用电增容,"], "gbk"))
+    d = Desk(MemoryStore(), district="SZ", policy=Policy(identity=Identity(area_code="0512")))
+    report = import_file(d, path, channel="hotline", at=AT, by=CLERK, plugins=PLUGINS)
+    assert d.get(report.registered[0]).enterprise.phone == "0512-66881234"
+    [record] = rows_of("hotline", path.read_bytes())  # no desk: Policy's default, 0513
+    assert record.enterprise.phone == "0513-66881234"  # type: ignore[union-attr]
+    assert record.assumptions[0].reason == "固定电话未写区号，按本区区号 0513 补全"  # type: ignore[union-attr]
+
+
+def test_hidden_sheets_are_named_not_read_and_a_half_headed_sheet_refuses_the_file() -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append(["NT-1", "", "", "", "某公司", "", "用电增容", ""])
+    hidden = book.create_sheet("草稿")
+    hidden.append(HEADER.strip().split(","))
+    hidden.append(["NT-2", "", "", "", "某公司", "", "草稿", ""])
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    rows = channel("hotline", PLUGINS).parse(out.getvalue(), filename="t.xlsx")
+    assert [r.source_id for r in rows] == ["NT-1"]
+    assert rows.census.skipped == ["工作表「草稿」已隐藏，未读取"]  # type: ignore[attr-defined]
+    half = book.create_sheet("11月")
+    half.append(["工单编号", "企业名称", "内容"])  # 诉求内容 missing
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(UnreadableFile, match="工作表「11月」找不到hotline渠道的表头"):
+        rows_of("hotline", out.getvalue())
+
+
+def test_one_towns_several_sheets_and_a_repeated_number(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for i, month in enumerate(("10月", "11月")):
+        ws = book.active if i == 0 else book.create_sheet()
+        ws.title = month
+        ws.append(["填表单位：三星镇", "", "填报人：陆", "", "联系电话："])
+        ws.append(["编号", "企业名称", "存在问题", "问题来源", "企业联系人", "联系电话"])
+        ws.append(["1", f"{month}甲公司", "用电", "基层上报", "", ""])
+        ws.append(["1", f"{month}乙公司", "用地", "基层上报", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    rows = rows_of("summary_list", out.getvalue())
+    assert [(r.source_id, type(r).__name__) for r in rows] == [
+        ("三星镇:10月:1", "IntakeRecord"), ("三星镇:10月:1#第4行", "RejectedRow"),
+        ("三星镇:11月:1", "IntakeRecord"), ("三星镇:11月:1#第4行", "RejectedRow"),
+    ]  # fmt: skip
+    assert "编号与第3行重复" in rows[1].reason  # type: ignore[union-attr]
+    path = tmp_path / "two_months.xlsx"
+    path.write_bytes(out.getvalue())
+    d = desk()
+    report = import_file(d, path, channel="summary_list", at=AT, by=CLERK, plugins=PLUGINS)
+    assert (len(report.registered), len(report.quarantined)) == (2, 2)
+    again = import_file(d, path, channel="summary_list", at=AT, by=CLERK, plugins=PLUGINS)
+    assert (len(again.repeated), len(again.known), again.quarantined) == (2, 2, ())

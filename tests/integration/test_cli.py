@@ -82,7 +82,8 @@ def test_errors_are_one_line_with_documented_exit_codes(run) -> None:  # type: i
     assert "企业名称不能为空" in run(
         "register", "--enterprise", " ", "--content", "x", "--channel", "app", code=3
     )
-    assert "Usage" in run("follow-up", n, code=2)
+    usage = run("follow-up", n, code=2)  # click's usage errors too: one line, with the hint
+    assert usage.count("\n") == 1 and usage.startswith("错误：") and "--help" in usage
 
 
 def test_sweep_report_and_documents(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -151,6 +152,29 @@ def test_intake_and_the_quarantine_from_the_shell(run, tmp_path: Path) -> None: 
     assert "处理：已登记为 HM-2026-0002（2026-11-16 " in shown
     (settled,) = json.loads(run("--json", "quarantine", "list", "--all"))
     assert settled["settled_at"].startswith("2026-11-16T") and settled["settled_by"]
+
+
+def test_intake_with_a_mapping_says_where_each_quarantined_row_came_from(
+    run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "导出.csv"
+    export.write_bytes(
+        "受理单号,时间,被反映单位,来电详情\r\nB-1,2026-11-16 09:30,海门甲公司,用电增容\r\n"
+        'B-2,2026-11-16 10:00,海门乙公司,"多行\r\n内容"\r\nB-3,2026-11-16 11:00,无,融资难\r\n'
+        .encode("gbk")
+    )  # fmt: skip
+    refused = run("intake", str(export), "--channel", "hotline", code=9)
+    assert "找到的表头：受理单号、时间、被反映单位、来电详情" in refused and "--map" in refused
+    (tmp_path / "map.toml").write_text(
+        'source_id = "受理单号"\nreported_at = "时间"\nenterprise = "被反映单位"\n', "utf-8"
+    )
+    (tmp_path / "policy.toml").write_text('[mapping.hotline]\ncontent = "来电详情"\n', "utf-8")
+    out = run("--policy", str(tmp_path / "policy.toml"), "intake", str(export), "--channel",
+              "hotline", "--map", str(tmp_path / "map.toml"))  # fmt: skip
+    assert "登记 2 件" in out and "隔离 1 行" in out
+    assert "读取：CSV（gb18030），共 4 行、16 个单元格" in out
+    assert "隔离 #1 第5行（第4条记录）「被反映单位」'无'：「无」是占位符" in out
+    assert "第5行（第4条记录）" in run("quarantine", "list")
 
 
 def test_export_filters_and_masks_phones_by_default(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from appeal_adapters.documents.sheet import render_sheet
 from appeal_adapters.documents.summary_list import render_summary_csv, render_summary_list
 from appeal_core import SHANGHAI, Actor, Appeal, Desk, Enterprise, MemoryStore, Policy
 from appeal_core.identity import Identity
+from appeal_core.text import clean_line
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -244,12 +245,12 @@ HOSTILE = st.lists(
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(content=HOSTILE, name=HOSTILE.filter(lambda s: s.strip()), contact=HOSTILE)
+@given(content=HOSTILE, name=HOSTILE.filter(lambda s: clean_line(s)), contact=HOSTILE)
 def test_odd_text_never_crashes_and_lists_round_trip(content: str, name: str, contact: str) -> None:
     desk = Desk(MemoryStore(), district="HM")
     n = desk.register(
         enterprise=Enterprise(name=name, contact=contact, phone=PHONE),
-        content=content if content.strip() else "x",
+        content=content if clean(content).strip() else "x",  # control characters alone: empty
         channel="app",
         at=at("2024-09-29"),
         by=DESK,
@@ -387,6 +388,9 @@ def test_renderers_registry() -> None:
         "summary_list.csv",
         "briefing.docx",
         "briefing.html",
+        "explain.xlsx",
+        "annual.xlsx",
+        "annual.docx",
     }
     desk = Desk(MemoryStore(), district="HM")
     policy = Policy(identity=Identity(office="X办"))
@@ -418,6 +422,28 @@ def test_missing_libraries_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
         render_summary_list(items)
     page = render_briefing_html(desk.report(2024, 10)).decode("utf-8")
     assert "<h1>" in page and "data:image/png" not in page  # still produced, without a chart
+
+
+def test_an_extension_prints_after_the_number_masked_alike() -> None:
+    from appeal_adapters.channels import channel
+    from appeal_adapters.documents import phone_line
+
+    assert phone_line("0513-82111701", "8023") == "0513-82111701 转 8023"
+    assert phone_line("0513-82111701", "8023", mask=True) == "0513-****1701 转 8023"
+    assert phone_line("", "8023") == "" and phone_line("13812345678") == "13812345678"
+    desk = Desk(MemoryStore())
+    ent = Enterprise(name="海门某某机械有限公司", phone="0513-82111701", extension="8023")
+    item = desk.register(enterprise=ent, content="用电增容", channel="hotline",
+                         at=at("2024-09-29"), by=DESK)  # fmt: skip
+    _, cells, _ = docx_text(render_sheet(item))
+    assert any("0513-82111701 转 8023" in c for row in cells for c in row)
+    _, cells, _ = docx_text(render_sheet(item, mask_phones=True))
+    assert any("0513-****1701 转 8023" in c for row in cells for c in row)
+    text = render_summary_csv([item], unit="三星镇").decode("utf-8-sig")
+    assert "0513-82111701 转 8023" in text
+    [back] = channel("summary_list").parse(render_summary_csv([item], unit="三星镇"),
+                                            filename="x.csv")  # fmt: skip
+    assert (back.enterprise.phone, back.enterprise.extension) == ("0513-82111701", "8023")
 
 
 def test_charts_find_their_font_by_path_not_through_matplotlibs_cache(

@@ -74,13 +74,13 @@ def read_pages(pdf: Path) -> list[Page]:
     ]  # fmt: skip
 
 
-def months_figures() -> tuple[MonthlyReport, MonthlyReport]:
+def months_figures(policy: Policy | None = None) -> tuple[MonthlyReport, MonthlyReport]:
     """A district month like the demo's: 13 departments, long names, three-digit counts."""
     names = ["区发展和改革委员会", "区教育体育局", "区交通运输局", "区自然资源和规划局",
              "国网海门供电公司", "区住房和城乡建设局", "区工业和信息化局", "区行政审批局",
              "区生态环境局", "区地方金融监督管理局", "区市场监督管理局", "区人力资源和社会保障局",
              "海门港新区管委会"]  # fmt: skip
-    policy = Policy()
+    policy = policy or Policy()
     months = []
     for shift in (0, 1):
         per_dept = {}
@@ -90,7 +90,7 @@ def months_figures() -> tuple[MonthlyReport, MonthlyReport]:
                 "assigned": big, "reply_due": big, "replied_on_time": big - (i + shift) % 4,
                 "completion_due": big - 1, "completed_on_time": big - 2, "visited": big,
                 "resolved": big - i % 3, "satisfied": big - (i + shift) % 2, "overdue_open": i % 3,
-                "stock": 36 if i == 0 else i,
+                "stock": 36 if i == 0 else i, "completed_late": 100 if i == 0 else i % 4,
             }  # fmt: skip
         months.append(report_from_counts(per_dept, {Channel.APP: [101, 100, 99]}, year=2026,
                                          month=10 + shift, policy=policy))  # fmt: skip
@@ -130,6 +130,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], list[Pa
         "brief.docx": render_briefing(
             report, issue=11, previous=previous, supervision=stock_lines()
         ),
+        "late.docx": render_briefing(months_figures(Policy(split_late=True))[0], issue=11),
     }
     for name, data in documents.items():
         (home / name).write_bytes(data)
@@ -239,10 +240,12 @@ def test_wide_list_runs_over_numbered_pages(printed) -> None:  # type: ignore[no
 # -- the briefing ----------------------------------------------------------------------------
 
 
-def test_ranked_table_numbers_whole_headings_on_two_lines(printed) -> None:  # type: ignore[no-untyped-def]
-    pages = printed("brief.docx")
+@pytest.mark.parametrize("name", ["brief.docx", "late.docx"])
+def test_ranked_table_numbers_whole_headings_on_two_lines(printed, name: str) -> None:  # type: ignore[no-untyped-def]
+    pages = printed(name)
     page_number_on_every_page(pages, lambda i, _: f"—{i}—")
-    report, previous = months_figures()
+    late = name == "late.docx"  # 逾期办理 printed too: sixteen columns
+    report, previous = months_figures(Policy(split_late=late))
     table = next(b for b in blocks(report, previous=previous, with_charts=False)
                  if b.kind == "table" and b.wide)  # fmt: skip
     wide = [p for p in pages if p.width > p.height]
@@ -254,6 +257,7 @@ def test_ranked_table_numbers_whole_headings_on_two_lines(printed) -> None:  # t
     assert words["108"] >= 1 and not words["10"] - cells["10"]
     for heading in table.rows[0]:  # headings: at most two lines, each line whole
         assert all(words[line] >= 1 for line in heading.split("\n")), heading
+    assert ("办理" in table.rows[0][12]) is late and len(table.rows[0]) == 15 + late
     names = {d.department for d in report.departments}
     assert all(words[n] >= 1 for n in names)  # full department names, on one line each
 

@@ -1,9 +1,11 @@
 """The SQL stores' ``month_counts`` equal ``appeal_core.metrics`` over the same histories.
 
 Random desk histories (registrations spread over a few months, assignments, reassignments,
-replies late and on time, extensions, follow-ups at three satisfaction levels, reopenings,
+replies late and on time, extensions before and after the deadline, follow-ups at three
+satisfaction levels and ones not reaching the enterprise, reopenings and visits after them,
 characterizations, closes, merges) run identically on a ``MemoryStore`` and a SQL store; for
-every month, ``report_from_counts(*store.month_counts(...))`` must equal ``monthly_report``.
+every month and under random definitions (口径: every option of ``MetricsRules``),
+``report_from_counts(*store.month_counts(...))`` must equal ``monthly_report``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ from appeal_core.enterprise import Enterprise
 from appeal_core.errors import AppealError
 from appeal_core.history import evolve, fold
 from appeal_core.memory import MemoryStore
-from appeal_core.metrics import MonthlyReport, monthly_report, report_from_counts, stock_at
+from appeal_core.metrics import (
+    COUNTS,
+    MonthlyReport,
+    monthly_report,
+    report_from_counts,
+    stock_at,
+)
 from appeal_core.policy import Policy
 from appeal_core.projection import project
 from appeal_core.testing.machine import DESK, _next_steps
@@ -47,8 +55,8 @@ def sql_report(
     store: SqlStore, year: int, month: int, district: str | None, policy: Policy
 ) -> MonthlyReport:
     """The report assembled from the SQL counts, as ``Desk.report`` does with a SQL store."""
-    weight = policy.basically_satisfied_weight
-    per_dept, channels = store.month_counts(year, month, district, weight=weight)
+    rules = policy.metrics_rules
+    per_dept, channels = store.month_counts(year, month, district, rules=rules)
     return report_from_counts(per_dept, channels, year=year, month=month, policy=policy)
 
 
@@ -57,6 +65,18 @@ def memory_report(
 ) -> MonthlyReport:
     histories = (memory.events(n) for n in memory.numbers(district))
     return monthly_report(histories, year=year, month=month, policy=policy)
+
+
+#: Definitions (口径) drawn for the comparison: every option, with weights that are not exact
+#: binary fractions (0.9) as well as ones that are.
+DEFINITIONS = st.builds(
+    lambda weight, valid, revisit, late, keep, start: Policy(
+        basically_satisfied_weight=weight, valid_visits_only=valid, revisit_final=revisit,
+        split_late=late, extension_keeps_miss=keep, period_start_day=start,
+    ),
+    st.sampled_from([1.0, 0.9, 0.5]), st.booleans(), st.booleans(), st.booleans(),
+    st.booleans(), st.sampled_from([1, 1, 16, 26]),
+)  # fmt: skip
 
 
 def months(first: date, last: date) -> Iterator[tuple[int, int]]:
@@ -104,6 +124,16 @@ def _extra_steps(number: str, today: date, rng: random.Random) -> list[tuple[c.C
             ),
             DESK,
         ),
+        (  # the enterprise could not be reached (无效回访)
+            c.RecordFollowUp(
+                number=number,
+                satisfaction=Satisfaction.UNSATISFIED,
+                resolved=False,
+                visited_on=today,
+                reached=False,
+            ),
+            DESK,
+        ),
         (c.Reopen(number=number, reason="企业不满意"), DESK),
         (c.Characterize(number=number, reason="政策不允许"), DESK),
     ]
@@ -134,6 +164,8 @@ def walk(lock: Lockstep, seed: int, items: int) -> tuple[date, date]:
                 options = _next_steps(state, now.date())
                 if rng.random() < 0.25 or not options:
                     options = _extra_steps(number, now.date(), rng)
+                elif state.status.value in ("replied", "followed_up") and rng.random() < 0.3:
+                    options = _extra_steps(number, now.date(), rng)[2:4]  # visits, reached or not
                 if rng.random() < 0.03 and len(numbers) > 1:
                     other = rng.choice(numbers)
                     options = [(c.Merge(number=number, into=other), DESK)]
@@ -144,16 +176,22 @@ def walk(lock: Lockstep, seed: int, items: int) -> tuple[date, date]:
     return start, now.date()
 
 
-def check_months(store: SqlStore, memory: MemoryStore, first: date, last: date) -> int:
-    """Compare every month from ``first`` to a month after ``last``; the facts counted."""
+def check_months(
+    store: SqlStore,
+    memory: MemoryStore,
+    first: date,
+    last: date,
+    policies: tuple[Policy, ...] = (),
+) -> int:
+    """Compare every month from ``first`` to a month after ``last`` under the seed's rules, a
+    basically-satisfied weight of 0.5 and ``policies``; the facts counted."""
     seen = 0
     for year, month in months(first, last + timedelta(days=31)):
-        for weight in WEIGHTS:
-            policy = Policy(basically_satisfied_weight=weight)
+        for policy in (*(Policy(basically_satisfied_weight=w) for w in WEIGHTS), *policies):
             for district in (None, *DISTRICTS):
                 got = sql_report(store, year, month, district, policy)
                 want = memory_report(memory, year, month, district, policy)
-                assert got == want, (year, month, district, weight)
+                assert got == want, (year, month, district, policy.metrics_rules)
                 seen += sum(int(d.visited + d.reply_due + d.stock) for d in want.departments)
         for district in (None, *DISTRICTS):  # the briefing's list: the very items of 存量
             on = date(year, month, 1) + timedelta(days=31)
@@ -171,14 +209,20 @@ SQL_EXAMPLES = settings(
 
 
 @SQL_EXAMPLES
-@given(seed=st.integers(0, 2**32), items=st.integers(1, 30))
-def test_sqlite_month_counts_equal_the_metrics(seed: int, items: int) -> None:
+@given(
+    seed=st.integers(0, 2**32),
+    items=st.integers(1, 30),
+    policies=st.lists(DEFINITIONS, min_size=1, max_size=2),
+)
+def test_sqlite_month_counts_equal_the_metrics(
+    seed: int, items: int, policies: list[Policy]
+) -> None:
     store = open_store("sqlite:///:memory:")
     assert isinstance(store, SqlStore)
     try:
         lock = Lockstep(store)
         first, last = walk(lock, seed, items)
-        check_months(store, lock.memory, first, last)
+        check_months(store, lock.memory, first, last, tuple(policies))
     finally:
         store.close()
 
@@ -186,14 +230,14 @@ def test_sqlite_month_counts_equal_the_metrics(seed: int, items: int) -> None:
 @pytest.mark.postgres
 def test_postgres_month_counts_equal_the_metrics(postgres_server: str) -> None:
     @settings(SQL_EXAMPLES, max_examples=15)
-    @given(seed=st.integers(0, 2**32), items=st.integers(1, 30))
-    def run(seed: int, items: int) -> None:
+    @given(seed=st.integers(0, 2**32), items=st.integers(1, 30), policy=DEFINITIONS)
+    def run(seed: int, items: int, policy: Policy) -> None:
         store = open_store(fresh_schema(postgres_server))
         assert isinstance(store, SqlStore)
         try:
             lock = Lockstep(store)
             first, last = walk(lock, seed, items)
-            check_months(store, lock.memory, first, last)
+            check_months(store, lock.memory, first, last, (policy,))
         finally:
             store.close()
 
@@ -206,13 +250,29 @@ def test_a_longer_history_exercises_every_count(sql_url: str, seed: int) -> None
     assert isinstance(store, SqlStore)
     lock = Lockstep(store)
     first, last = walk(lock, seed, 80)
-    assert check_months(store, lock.memory, first, last) > 0
+    every = Policy(basically_satisfied_weight=0.9, valid_visits_only=True, revisit_final=True,
+                   extension_keeps_miss=True, period_start_day=26)  # fmt: skip
+    assert check_months(store, lock.memory, first, last, (every,)) > 0
     totals = [sql_report(store, y, m, None, Policy()).total for y, m in months(first, last)]
-    for key in ("assigned", "reply_due", "replied_on_time", "completion_due",
-                "completed_on_time", "visited", "resolved", "satisfied", "overdue_open",
-                "stock"):  # fmt: skip
+    for key in COUNTS:
         assert sum(getattr(t, key) for t in totals) > 0, key
     store.close()
+
+
+def test_the_walks_exercise_every_definition() -> None:
+    """Visits not reaching the enterprise, visits replaced after re-handling and deadlines
+    extended after they passed all occur in the random histories (so the options are tested)."""
+    rows = []
+    for seed in (1, 2, 3):
+        store = open_store("sqlite:///:memory:")
+        assert isinstance(store, SqlStore)
+        lock = Lockstep(store)
+        walk(lock, seed, 80)
+        rows += [project(lock.memory.events(n)) for n in lock.memory.numbers()]
+        store.close()
+    assert any(not v.reached for p in rows for v in p.visits)
+    assert any(v.superseded for p in rows for v in p.visits)
+    assert any(r.kept for p in rows for r in p.completions)
 
 
 def test_hand_computed_november_in_sql(sql_url: str) -> None:

@@ -69,6 +69,7 @@ def test_hand_computed_november() -> None:
     assert figures[B] == DepartmentFigures(
         department=B, assigned=1, reply_due=1, replied_on_time=0, completion_due=1,
         completed_on_time=0, visited=1, resolved=0, satisfied=0, overdue_open=0, stock=1,
+        completed_late=1,  # three: replied on 11-11, after its 11-08 deadline (逾期办理)
     )  # fmt: skip
     assert figures[A].response_rate == 2 / 3 and figures[B].response_rate == 0
     assert figures[A].completion_rate == 1 and figures[B].satisfaction_rate == 0

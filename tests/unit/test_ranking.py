@@ -76,3 +76,28 @@ def test_the_policy_sets_the_rules_of_the_report() -> None:
     assert [p.figures.department for p in report.standings().red] == ["乙局"]
     with pytest.raises(ValidationError, match="department_order"):
         Policy(department_order="甲局")  # type: ignore[arg-type]
+
+
+def test_one_perfect_item_does_not_top_forty_good_ones() -> None:
+    one = dept("甲局", 1, 1, 1, 1)  # 100% on one item
+    forty = dept("乙局", 36, 40, 36, 40)  # 90% on forty
+    s = standings([one, forty], W, RankingRules(min_items=3))
+    assert [p.figures.department for p in s.ranked] == ["乙局"]
+    assert [d.department for d in s.too_few] == ["甲局"]
+    assert [p.figures.department for p in s.red] == [] or s.red[0].figures.department == "乙局"
+
+
+def test_the_on_time_completion_rate_can_take_a_weight() -> None:
+    d = DepartmentFigures(department="甲局", reply_due=4, replied_on_time=4, visited=4,
+                          resolved=4, satisfied=4, completion_due=4, completed_on_time=2)  # fmt: skip
+    assert d.score(W) == 1.0  # the default weights leave it out
+    assert d.score((0.1, 0.5, 0.4, 0.5)) == pytest.approx((1.0 + 0.5 * 0.5) / 1.5)
+    assert Policy(score_weights=(0.1, 0.4, 0.3, 0.2)).score_weights[3] == 0.2
+    with pytest.raises(ValidationError, match="按时办结率"):
+        Policy(score_weights=(0.1, 0.4))
+
+
+def test_no_score_or_zero_is_never_on_the_red_list() -> None:
+    zero = dept("甲局", 0, 5, 0, 5)
+    s = standings([zero, DepartmentFigures(department="乙局")], W, RankingRules(list_size=3))
+    assert s.red == () and [d.department for d in s.unscored] == ["乙局"]

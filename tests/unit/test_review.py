@@ -134,7 +134,16 @@ def test_fields_are_named_by_identifier_or_chinese_name() -> None:
     assert field_named("联系电话") == "enterprise.phone" == field_named(" enterprise.phone ")
     assert field_named("渠道") == "渠道"
     assert set(FIELDS) == {"enterprise.name", "enterprise.credit_code", "enterprise.address",
-                           "enterprise.contact", "enterprise.phone", "reported_at"}  # fmt: skip
+                           "enterprise.contact", "enterprise.phone", "enterprise.extension",
+                           "reported_at"}  # fmt: skip
+
+
+def test_a_phone_corrected_with_its_extension_sets_both() -> None:
+    desk = Desk(MemoryStore())
+    number = _item(desk, PHONE)
+    item = desk.correct(number, field="联系电话", value="0513-8211 8898 转 12", at=AT, by=DESK)
+    assert (item.enterprise.phone, item.enterprise.extension) == ("0513-82118898", "12")
+    assert fold(desk.history(number)) == item
 
 
 def test_the_queue_pages_and_refuses_a_bad_limit() -> None:

@@ -25,7 +25,7 @@ from appeal_core import (
 from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.deadlines import reply_deadline
 from appeal_core.events import Redated
-from appeal_core.testing.strategies import year_notices
+from appeal_core.testing.strategies import example_notice, year_notices
 
 CLERK = Actor.desk("小王")
 BUREAU = "区市场监督管理局"
@@ -46,21 +46,7 @@ def assigned(desk: Desk, day: str | date, complexity: str = "routine") -> str:
     return desk.assign(item.number, lead=BUREAU, at=at(day, 11), by=CLERK).number
 
 
-NOTICE_2027 = YearNotice(
-    2027,
-    (
-        HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3)),
-        HolidayPeriod("春节", date(2027, 2, 5), date(2027, 2, 12)),
-        HolidayPeriod("清明节", date(2027, 4, 3), date(2027, 4, 5)),
-        HolidayPeriod("劳动节", date(2027, 5, 1), date(2027, 5, 5)),
-        HolidayPeriod("端午节", date(2027, 6, 9), date(2027, 6, 11)),
-        HolidayPeriod("中秋节", date(2027, 9, 15), date(2027, 9, 17)),
-        HolidayPeriod("国庆节", date(2027, 10, 1), date(2027, 10, 7)),
-    ),
-    (date(2027, 2, 20), date(2027, 10, 9)),
-    title="国务院办公厅关于2027年部分节假日安排的通知",
-    document_number="国办发明电〔2026〕9号",
-)  # made-up test data, not the real 2027 arrangement
+NOTICE_2027 = example_notice(2027)  # made-up test data, not the real 2027 arrangement
 
 
 def year_end_desk(**options: object) -> tuple[Desk, list[str]]:
@@ -322,3 +308,13 @@ def test_after_loading_and_re_dating_every_deadline_is_what_the_full_calendar_gi
         want = reply_deadline(full, desk.policy, item.reply_due.start, complex_=False)
         assert (item.reply_due.due, item.reply_due.provisional) == (want.due, False)
     assert desk.provisional() == () and desk.calendar_impact() == ()
+
+
+def test_a_year_after_a_missing_one_is_refused_and_nothing_is_stored() -> None:
+    desk = Desk(MemoryStore())
+    with pytest.raises(ValidationError, match="缺少 2027 年"):
+        desk.load_notice(example_notice(2028), at=at("2026-12-01"), by=CLERK)
+    assert desk.notices() == () and desk.calendar.add_workdays(date(2026, 12, 30), 1)
+    desk.load_notice(NOTICE_2027, at=at("2026-12-01"), by=CLERK)
+    desk.load_notice(example_notice(2028), at=at("2026-12-01"), by=CLERK)
+    assert [e.notice.year for e in desk.notices()] == [2027, 2028]

@@ -28,6 +28,19 @@ class ParseFn(Protocol):
     ) -> Iterator[Row]: ...
 
 
+class ReadmitFn(Protocol):
+    """Rebuild a quarantined row from its raw pairs, with a clerk's corrections applied."""
+
+    def __call__(
+        self,
+        raw: tuple[tuple[str, str], ...],
+        *,
+        row: int | None,
+        corrections: Mapping[str, str],
+        options: Mapping[str, Any],
+    ) -> Row: ...
+
+
 class UnreadableFile(AdapterError, ValueError):
     """The file cannot be read at all (wrong format, broken container, undecodable bytes).
 
@@ -64,12 +77,30 @@ class ChannelParser:
     formats: tuple[str, ...] = attrs.field(converter=_formats)
     fn: ParseFn
     description: str = ""
+    #: Rebuilds a quarantined row through the same code path (``quarantine admit``).
+    readmit: ReadmitFn | None = None
 
     def parse(
         self, data: Source, *, filename: str, options: Mapping[str, Any] | None = None
     ) -> Iterator[Row]:
         """The file's rows, in file order: records to register and rows to quarantine."""
         return self.fn(data, filename=filename, options=dict(options or {}))
+
+    def rebuild(
+        self,
+        raw: tuple[tuple[str, str], ...],
+        *,
+        row: int | None = None,
+        corrections: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Row:
+        """A quarantined row read again, as it was read at import, with ``corrections``
+        (our field name → the corrected text) in place of the row's own values."""
+        if self.readmit is None:
+            raise UnknownChannel(f"{self.name}（不支持从隔离区重建）", [])
+        return self.readmit(
+            raw, row=row, corrections=dict(corrections or {}), options=dict(options or {})
+        )
 
 
 Register = Callable[[ChannelParser], None]

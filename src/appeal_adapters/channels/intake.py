@@ -3,6 +3,7 @@
 ``import_file`` refuses an unreadable file with ``UnreadableFile`` before anything is written;
 otherwise the rows go through ``Desk.intake`` (registered, repeated or quarantined) in
 batches, and ``progress(rows_done)`` is called after each committed batch and at the end.
+The desk's policy reaches the parser (``options["policy"]``: the district's area code).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from appeal_adapters.channels.base import ChannelParser, Row, UnknownChannel, UnreadableFile
+from appeal_adapters.channels.tabular import Census
 from appeal_core.actor import Actor
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.intake import IntakeReport
@@ -22,6 +26,13 @@ if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
 Progress = Callable[[int], None]
+
+
+@attrs.frozen(kw_only=True)
+class FileReport(IntakeReport):
+    """An intake's report with what the reader found: format, sheets, rows and cells read."""
+
+    census: Census | None = None
 
 
 def channels(plugins: AppealPlugins | None = None) -> dict[str, ChannelParser]:
@@ -56,12 +67,16 @@ def import_file(
     progress: Progress | None = None,
     options: Mapping[str, Any] | None = None,
     batch_size: int = 500,
-) -> IntakeReport:
+) -> FileReport:
     """Read ``path`` with the channel, register its good rows and quarantine its bad ones.
 
     The file is checked whole first: ``UnreadableFile`` (nothing written) when it cannot be
-    read.  Re-importing a file registers nothing twice (rows come back as ``repeated``).
+    read.  Re-importing a file registers nothing twice (rows come back as ``repeated``).  The
+    report's ``census`` says what the reader found (format, sheets, rows and cells read).
     """
+    options = dict(options or {})
+    if "policy" not in options and "area_code" not in options:
+        options["policy"] = getattr(desk, "policy", None)
     parser = channel if isinstance(channel, ChannelParser) else _channel(channel, plugins)
     path = Path(path)
     try:
@@ -79,7 +94,9 @@ def import_file(
         report = desk.intake(stream, source=path.name, at=at, by=by, batch_size=batch_size)
     if progress is not None:
         progress(report.total)
-    return report
+    census = getattr(rows, "census", None)
+    fields = {f.name: getattr(report, f.name) for f in attrs.fields(IntakeReport)}
+    return FileReport(**fields, census=census if isinstance(census, Census) else None)
 
 
 def _channel(name: str, plugins: AppealPlugins | None) -> ChannelParser:

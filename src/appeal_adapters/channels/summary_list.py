@@ -1,124 +1,194 @@
-"""The grassroots channel: the 附件2 企业问题诉求汇总清单 as towns fill it, .xlsx or CSV.
+"""The grassroots channel: the 附件2 企业问题诉求汇总清单 as towns fill it in (any table format).
 
-Layout as ``appeal_adapters.documents.summary_list`` writes it: a title row, the row with
-``填表单位：`` ``填报人：`` ``联系电话：``, the header row (编号, 企业名称, 存在问题, 问题来源,
-企业联系人, 联系电话), one problem per row, and a closing ``备注：`` row.  Blank rows and
-extra columns are tolerated; ``options["unit"]`` names the town when the form leaves it blank.
+Each sheet: a title (often merged), the 填表单位/填报人/联系电话 line (three cells, or one
+merged cell holding all three: each value is read on its own), the header row, one problem per
+row (a merged 企业名称/联系人/电话 applies to every row it spans), blank rows, and closing
+备注 or signature lines (skipped).  Every sheet with the headers is read; ``options["unit"]``
+names the town when a sheet leaves 填表单位 blank.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from functools import partial
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import attrs
 
 from appeal_adapters.channels import rowcheck as rc
 from appeal_adapters.channels.base import ChannelParser, Row, Source, UnreadableFile
-from appeal_adapters.channels.hotline import locate
-from appeal_adapters.channels.tabular import Cells, open_table, text
+from appeal_adapters.channels.mapping import defaults, field_map
+from appeal_adapters.channels.tablechannel import (
+    Plan,
+    RowStream,
+    Spec,
+    area_code,
+    body,
+    plans,
+    read_row,
+    replay,
+)
+from appeal_adapters.channels.tabular import TableRow, open_table, text
 from appeal_adapters.documents.common import clean
-from appeal_adapters.documents.summary_list import COLUMNS
 from appeal_core.appeal import Channel
-from appeal_core.intake import IntakeRecord
+from appeal_core.errors import ValidationError
+from appeal_core.intake import IntakeRecord, RejectedRow
 
-FIELDS = {"number": ("编号", "序号"), "name": ("企业名称",), "content": ("存在问题",),
-          "source": ("问题来源",), "contact": ("企业联系人",), "phone": ("联系电话",)}  # fmt: skip
-REQUIRED = ("number", "name", "content")
-_LABELS = {"unit": "填表单位", "filler": "填报人", "phone": "联系电话"}
-_BLANK = re.compile(r"^_+$")
-HEAD_ROWS = 10  # the header row must come within the first rows
+BASE: dict[str, tuple[str, ...]] = {
+    "source_id": ("编号", "序号"),
+    "enterprise": ("企业名称",),
+    "content": ("存在问题",),
+    "origin": ("问题来源",),
+    "contact": ("企业联系人",),
+    "phone": ("联系电话",),
+    "extension": ("分机",),
+    "credit_code": ("统一社会信用代码",),
+    "address": ("企业地址",),
+}
+REQUIRED = ("source_id", "enterprise", "content")
+FORMATS = ("csv", "xlsx", "xls", "ods")
+#: The header block's labels (several spellings) and the note each value becomes.
+LABELS = {"填表单位": "填表单位", "填报单位": "填表单位", "报送单位": "填表单位",
+          "填报人": "填报人", "填表人": "填报人", "联系电话": "联系电话"}  # fmt: skip
+_BLOCK = re.compile(r"(" + "|".join(LABELS) + r")\s*[:：]")
+_BLANK = re.compile(r"^[_＿\s\u3000]*$")
+#: Lines below the rows that are not problems: the form's remark, signatures, dates.
+FOOTERS = ("备注", "注：", "注:", "说明", "审核人", "审核", "填表日期", "填报日期", "制表",
+           "负责人", "单位负责人", "联系人：", "日期")  # fmt: skip
+_TEMPLATE = {"", "(可另附页)", "（可另附页）"}
+
+
+def spec(options: Mapping[str, Any]) -> Spec:
+    """The channel's field map with the caller's ``options["headers"]``."""
+    return Spec("summary_list", field_map(defaults("summary_list", BASE), options, "summary_list"),
+                REQUIRED, unquote=True)  # fmt: skip
+
+
+def header_block(rows: tuple[TableRow, ...]) -> dict[str, str]:
+    """填表单位, 填报人, 联系电话 from the rows above the header, each value on its own."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for cell in dict.fromkeys(clean(text(c)) for c in row.cells):  # merged cells repeat
+            marks = list(_BLOCK.finditer(cell))
+            for i, mark in enumerate(marks):
+                end = marks[i + 1].start() if i + 1 < len(marks) else len(cell)
+                value = cell[mark.end() : end].strip(" \t\n\u3000")
+                key = LABELS[mark.group(1)]
+                if key not in found or not found[key]:
+                    found[key] = "" if _BLANK.match(value) else value
+    return found
 
 
 def parse_summary_list(data: Source, *, filename: str, options: Mapping[str, Any]) -> Iterator[Row]:
-    """Records of one town's list; source id = town + 编号, channel grassroots."""
-    table = open_table(data, filename=filename, formats=("csv", "xlsx"))
-    csv = table.kind == "csv"
-    rows = table.rows()
-    info: dict[str, str] = {}
-    header: list[str] = []
-    columns: dict[str, int] = {}
-    for number, cells in rows:
-        if number > HEAD_ROWS:
-            break
-        header = [_cell(c, csv) for c in cells]
-        _header_block(header, info)
-        if "编号" in header or "序号" in header:
-            columns = locate(header, FIELDS, REQUIRED, filename=filename)
-            break
-    if not columns:
-        raise UnreadableFile(filename, f"前 {HEAD_ROWS} 行中找不到表头（{'、'.join(COLUMNS)}）")
-    unit = info.get("unit") or clean(str(options.get("unit", ""))).strip()
-    if not unit:
-        raise UnreadableFile(filename, "表头未填写「填表单位」，无法区分各区镇的编号")
-    notes = tuple((f"{_LABELS[k]}", info[k]) for k in ("filler", "phone") if info.get(k))
-    return _records(rows, header, columns, unit, notes, csv)
+    """Records of a town's list; source id = town + 编号 (+ sheet when a town has several)."""
+    table = open_table(data, filename=filename, formats=FORMATS)
+    found = []
+    for plan in plans(table, spec(options), filename):
+        context = header_block(plan.above)
+        unit = context.get("填表单位") or clean(str(options.get("unit", ""))).strip()
+        if not unit:
+            where = f"工作表「{plan.sheet.name}」" if plan.sheet and plan.sheet.name else ""
+            raise UnreadableFile(filename, f"{where}表头未填写「填表单位」，无法区分各区镇的编号")
+        context["填表单位"] = unit
+        found.append(attrs.evolve(plan, context={k: v for k, v in context.items() if v}))
+    units = [p.context["填表单位"] for p in found]
+    for i, plan in enumerate(found):
+        if units.count(units[i]) > 1 and plan.sheet is not None:  # one town, several sheets
+            found[i] = attrs.evolve(plan, context={**plan.context, "分表": plan.sheet.name})
+    return RowStream(_records(found, area_code(options), table.census.skipped), table.census)
 
 
-def _cell(value: object, csv: bool) -> str:
-    """The writer puts one ``'`` before a CSV cell a spreadsheet could run; take it off."""
-    cell = clean(text(value)).strip()
-    return cell[1:] if csv and cell.startswith("'") else cell
+def _records(found: list[Plan], code: str, skipped: list[str]) -> Iterator[Row]:
+    seen: dict[str, int] = {}
+    build = _builder(seen)
+
+    def source_id(get: Callable[[str], object], row: TableRow, plan: Plan) -> str:
+        found = _source_id(get, row, plan)
+        # a repeated 编号 is quarantined under its own id, so it is never taken as "known"
+        return f"{found}#第{row.number}行" if found in seen else found
+
+    for plan in found:
+        for row in body(plan, Channel.GRASSROOTS):
+            if isinstance(row, RejectedRow):
+                yield row
+                continue
+            if _not_a_problem(row, plan, skipped):
+                continue
+            yield read_row(plan, row, build, channel=Channel.GRASSROOTS, code=code,
+                           source_id=source_id)  # fmt: skip
 
 
-def _header_block(texts: list[str], info: dict[str, str]) -> None:
-    for cell in texts:
-        for key, label in _LABELS.items():
-            for sep in ("：", ":"):
-                if cell.startswith(label + sep) and key not in info:
-                    value = cell[len(label) + 1 :].strip()
-                    info[key] = "" if _BLANK.match(value) else value
+def _not_a_problem(row: TableRow, plan: Plan, skipped: list[str]) -> bool:
+    cells, columns = row.cells, plan.columns
+    name, content = (cells[columns[k]] if columns[k] < len(cells) else None
+                     for k in ("enterprise", "content"))  # fmt: skip
+    if name and content and name != content:  # a problem row (a merged footer repeats itself)
+        return False
+    texts = {clean(text(c)).strip() for c in cells} - {""}
+    if len(texts) == 1 and next(iter(texts)).startswith(FOOTERS):
+        return True  # the remark or a signature line, often one merged cell
+    number = plan.columns["source_id"]
+    own = clean(text(row.cells[number])).strip() if number < len(row.cells) else ""
+    if own and texts - {own} <= _TEMPLATE:
+        where = f"工作表「{row.sheet}」" if row.sheet else ""
+        skipped.append(f"{where}第{row.number}行只有编号「{own}」（表格模板的空行），未读取")
+        return True
+    return False
 
 
-def _records(
-    rows: Iterator[tuple[int, Cells]],
-    header: list[str],
-    columns: dict[str, int],
-    unit: str,
-    notes: tuple[tuple[str, str], ...],
-    csv: bool,
-) -> Iterator[Row]:
-    for number, cells in rows:
-        texts = [_cell(c, csv) for c in cells]
-        if texts and texts[0].startswith(("备注：", "备注:")) and not any(texts[1:]):
-            continue  # the closing remark
+def readmit_summary_list(
+    raw: tuple[tuple[str, str], ...],
+    *,
+    row: int | None,
+    corrections: Mapping[str, str],
+    options: Mapping[str, Any],
+) -> Row:
+    """A quarantined row of a list read again with the clerk's corrections."""
+    plan, again = replay(raw, spec(options), corrections, row or 0)
+    return read_row(plan, again, _builder({}), channel=Channel.GRASSROOTS,
+                    code=area_code(options), source_id=_source_id,
+                    override=corrections.get("code_override", ""))  # fmt: skip
 
-        def cell(field: str, texts: list[str] = texts) -> str:
-            i = columns.get(field)
-            return texts[i] if i is not None and i < len(texts) else ""
 
-        def build(number: int = number) -> IntakeRecord:
-            no = rc.field_text(cell("number"), "编号", limit=rc.LIMITS["id"], row=number,
-                               required=True)  # fmt: skip
-            firm = rc.enterprise(
-                row=number,
-                name=("企业名称", cell("name")),
-                contact=("企业联系人", cell("contact")),
-                tel=("联系电话", cell("phone")),
-            )
-            content = rc.field_text(
-                cell("content"), "存在问题", limit=rc.LIMITS["content"], row=number, required=True
-            )
-            source = rc.field_text(cell("source"), "问题来源", limit=50, row=number)
-            extra = (("填表单位", unit), *((("问题来源", source),) if source else ()), *notes)
-            return IntakeRecord(
-                channel=Channel.GRASSROOTS, enterprise=firm, content=content,
-                source_id=f"{unit}:{no}", row=number, notes=extra,
-            )  # fmt: skip
+def _source_id(get: Callable[[str], object], row: TableRow, plan: Plan) -> str:
+    number = clean(text(get("source_id"))).strip()
+    if not number:
+        return ""
+    column = plan.columns["source_id"]
+    below = next((k for col, k in row.filled if col == column), 0)
+    if below:  # a merged 编号 spanning several problems: each row its own id
+        number = f"{number}-{below + 1}"
+    parts = [plan.context["填表单位"], plan.context.get("分表", ""), number]
+    return ":".join(p for p in parts if p)
 
-        no = cell("number")
-        yield rc.record_or_rejected(
-            build,
-            channel=Channel.GRASSROOTS,
-            row=number,
-            raw=partial(rc.zipped, ["填表单位", *header], [unit, *texts]),
-            source_id=f"{unit}:{no}" if no else "",
-        )
+
+def _builder(seen: dict[str, int]) -> Callable[[rc.RowReader, TableRow, Plan], IntakeRecord]:
+    """The row builder; ``seen`` holds the ids read so far, so a repeated 编号 is rejected."""
+
+    def build(reader: rc.RowReader, row: TableRow, plan: Plan) -> IntakeRecord:
+        number = reader.text("source_id", limit=rc.LIMITS["id"], required=True)
+        firm = reader.enterprise()
+        content = reader.text("content", limit=rc.LIMITS["content"], required=True)
+        origin = reader.text("origin", limit=50)
+        context = plan.context
+        notes = (("填表单位", context["填表单位"]), *((("问题来源", origin),) if origin else ()),
+                 *((k, context[k]) for k in ("填报人", "联系电话") if context.get(k)))  # fmt: skip
+        source_id = _source_id(reader.get, row, plan)
+        if source_id in seen:
+            raise ValidationError(reader.label("source_id"), number,
+                                  f"编号与第{seen[source_id]}行重复，请核对后更正编号",
+                                  row=row.number)  # fmt: skip
+        seen[source_id] = row.number
+        return IntakeRecord(channel=Channel.GRASSROOTS, enterprise=firm, content=content,
+                            source_id=source_id, notes=notes)  # fmt: skip
+
+    return build
 
 
 SUMMARY_LIST = ChannelParser(
     name="summary_list",
-    formats=("csv", "xlsx"),
+    formats=FORMATS,
     fn=parse_summary_list,
-    description="基层上报：附件2 企业问题诉求汇总清单（.xlsx 或 CSV）",
+    description="基层上报：附件2 企业问题诉求汇总清单（.xlsx、.xls、.ods 或 CSV，可多个工作表）",
+    readmit=readmit_summary_list,
 )

@@ -28,7 +28,7 @@ def calendar() -> None:
 @click.argument("n", type=int)
 @pass_session
 def calendar_explain(session: Session, start: date, n: int) -> None:
-    deadline = workday_deadline(session.desk.calendar, start, n, "explain", "期限")
+    deadline = workday_deadline(session.reader.calendar, start, n, "explain", "期限")
     session.say(
         deadline.explanation,
         {
@@ -100,7 +100,7 @@ def calendar_load(session: Session, file: str, force: bool, reason: str, on: dat
 @calendar.command("list", help="列出已载入存储的节假日安排。List the loaded holiday notices.")
 @pass_session
 def calendar_list(session: Session) -> None:
-    loads = session.desk.notices()
+    loads = session.reader.notices()
     current = {id(e) for e in in_force(loads).values()}
     rows: list[dict[str, Any]] = [
         {
@@ -131,7 +131,7 @@ def calendar_list(session: Session) -> None:
 
 
 def _coverage(session: Session) -> tuple[str, str]:
-    first, last = session.desk.calendar.coverage  # type: ignore[attr-defined]
+    first, last = session.reader.calendar.coverage  # type: ignore[attr-defined]
     return first.isoformat(), last.isoformat()
 
 

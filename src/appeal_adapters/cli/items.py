@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from appeal_adapters import serialization as ser
-from appeal_adapters.cli.app import DATE, cli, on_option
+from appeal_adapters.cli.app import DATE, Choice, cli, on_option
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Appeal, Channel, Complexity, Enterprise, RedLine, Status
 from appeal_core.review import label
@@ -38,9 +38,7 @@ def _act(name: str, help_text: str) -> Callable[[Callable[..., Any]], Any]:
 @cli.command("register", help="登记新事项。Register a problem an enterprise reported.")
 @click.option("--enterprise", required=True, help="企业名称")
 @click.option("--content", required=True, help="企业反映主要问题")
-@click.option(
-    "--channel", type=click.Choice([c.value for c in Channel]), required=True, help="问题来源"
-)
+@click.option("--channel", type=Choice([c.value for c in Channel]), required=True, help="问题来源")
 @click.option("--code", default="", help="统一社会信用代码")
 @click.option("--address", default="", help="企业地址")
 @click.option("--contact", default="", help="企业联系人")
@@ -71,7 +69,9 @@ def register(
 @click.option("--note", default="", help="核实情况")
 def verify(session: Session, number: str, on: date | None, note: str) -> None:
     _done(
-        session, session.desk.verify(number, note=note, at=instant(on), by=session.actor), "已核实"
+        session,
+        session.desk.verify(number, note=note, at=session.when(number, on), by=session.actor),
+        "已核实",
     )
 
 
@@ -79,7 +79,7 @@ def verify(session: Session, number: str, on: date | None, note: str) -> None:
 @click.option("--category", required=True, help="问题类别，如 用地、用工、融资")
 @click.option(
     "--complexity",
-    type=click.Choice([c.value for c in Complexity]),
+    type=Choice([c.value for c in Complexity]),
     required=True,
     help="routine 常规 / complex 复杂 / statutory 法定时限",
 )
@@ -87,7 +87,11 @@ def classify(
     session: Session, number: str, on: date | None, category: str, complexity: str
 ) -> None:
     item = session.desk.classify(
-        number, category=category, complexity=complexity, at=instant(on), by=session.actor
+        number,
+        category=category,
+        complexity=complexity,
+        at=session.when(number, on),
+        by=session.actor,
     )
     _done(session, item, "已分类")
 
@@ -98,7 +102,9 @@ def classify(
 def assign(session: Session, number: str, on: date | None, lead: str, co: tuple[str, ...]) -> None:
     _done(
         session,
-        session.desk.assign(number, lead=lead, co=co, at=instant(on), by=session.actor),
+        session.desk.assign(
+            number, lead=lead, co=co, at=session.when(number, on), by=session.actor
+        ),
         f"已交办{lead}",
     )
 
@@ -108,7 +114,9 @@ def assign(session: Session, number: str, on: date | None, lead: str, co: tuple[
 def send_back(session: Session, number: str, on: date | None, reason: str) -> None:
     _done(
         session,
-        session.desk.send_back(number, reason=reason, at=instant(on), by=session.actor),
+        session.desk.send_back(
+            number, reason=reason, at=session.when(number, on), by=session.actor
+        ),
         "已退回",
     )
 
@@ -121,7 +129,7 @@ def reassign(
     session: Session, number: str, on: date | None, lead: str, co: tuple[str, ...], reason: str
 ) -> None:
     item = session.desk.reassign(
-        number, lead=lead, co=co, reason=reason, at=instant(on), by=session.actor
+        number, lead=lead, co=co, reason=reason, at=session.when(number, on), by=session.actor
     )
     _done(session, item, f"已改派{lead}")
 
@@ -131,7 +139,9 @@ def reassign(
 def report_to_lead(session: Session, number: str, on: date | None, text: str) -> None:
     _done(
         session,
-        session.desk.report_to_lead(number, text=text, at=instant(on), by=session.actor),
+        session.desk.report_to_lead(
+            number, text=text, at=session.when(number, on), by=session.actor
+        ),
         "已报送协办情况",
     )
 
@@ -159,7 +169,7 @@ def reply(
         committed_due=committed,
         contact=contact,
         phone=phone,
-        at=instant(on),
+        at=session.when(number, on),
         by=session.actor,
     )
     _done(session, item, "已初步答复" if preliminary else "已答复")
@@ -172,7 +182,7 @@ def extend(session: Session, number: str, on: date | None, new_due: date, reason
     _done(
         session,
         session.desk.extend(
-            number, new_due=new_due, reason=reason, at=instant(on), by=session.actor
+            number, new_due=new_due, reason=reason, at=session.when(number, on), by=session.actor
         ),
         "已延期",
     )
@@ -185,7 +195,7 @@ def escalate(session: Session, number: str, on: date | None, leader: str, reason
     _done(
         session,
         session.desk.escalate(
-            number, leader=leader, reason=reason, at=instant(on), by=session.actor
+            number, leader=leader, reason=reason, at=session.when(number, on), by=session.actor
         ),
         "已报区分管领导",
     )
@@ -196,7 +206,9 @@ def escalate(session: Session, number: str, on: date | None, leader: str, reason
 def resolve(session: Session, number: str, on: date | None, resolution: str) -> None:
     _done(
         session,
-        session.desk.resolve(number, resolution=resolution, at=instant(on), by=session.actor),
+        session.desk.resolve(
+            number, resolution=resolution, at=session.when(number, on), by=session.actor
+        ),
         "已协调解决",
     )
 
@@ -208,6 +220,7 @@ def resolve(session: Session, number: str, on: date | None, resolution: str) -> 
 )
 @click.option("--unsatisfied", "satisfaction", flag_value="unsatisfied", help="不满意")
 @click.option("--resolved/--unresolved", default=None, help="问题是否解决")
+@click.option("--unreached", is_flag=True, help="未联系上企业（无效回访，之后须再次回访）")
 @click.option("--notes", default="", help="其他说明")
 @click.option("--visited", type=DATE, default=None, help="回访日期（默认办理日期）")
 def follow_up(
@@ -216,12 +229,16 @@ def follow_up(
     on: date | None,
     satisfaction: str | None,
     resolved: bool | None,
+    unreached: bool,
     notes: str,
     visited: date | None,
 ) -> None:
-    if satisfaction is None or resolved is None:
+    if unreached and (satisfaction is not None or resolved):
+        raise click.UsageError("未联系上企业（--unreached）时不填满意度和 --resolved")
+    if not unreached and (satisfaction is None or resolved is None):
         raise click.UsageError(
             "请注明 --satisfied/--basically-satisfied/--unsatisfied 和 --resolved/--unresolved"
+            "（未联系上企业时用 --unreached）"
         )
     item = session.desk.follow_up(
         number,
@@ -229,8 +246,9 @@ def follow_up(
         resolved=resolved,
         notes=notes,
         visited_on=visited,
-        at=instant(on),
+        at=session.when(number, on),
         by=session.actor,
+        reached=not unreached,
     )
     _done(session, item, "已回访")
 
@@ -240,7 +258,7 @@ def follow_up(
 def reopen(session: Session, number: str, on: date | None, reason: str) -> None:
     _done(
         session,
-        session.desk.reopen(number, reason=reason, at=instant(on), by=session.actor),
+        session.desk.reopen(number, reason=reason, at=session.when(number, on), by=session.actor),
         "已重新交办",
     )
 
@@ -248,13 +266,13 @@ def reopen(session: Session, number: str, on: date | None, reason: str) -> None:
 @_act("characterize", "定性：无法解决，说明理由。Conclude that it cannot be solved.")
 @click.option("--reason", required=True, help="定性理由")
 @click.option(
-    "--red-line", type=click.Choice([r.value for r in RedLine]), default=None, help="涉及的政策底线"
+    "--red-line", type=Choice([r.value for r in RedLine]), default=None, help="涉及的政策底线"
 )
 def characterize(
     session: Session, number: str, on: date | None, reason: str, red_line: str | None
 ) -> None:
     item = session.desk.characterize(
-        number, reason=reason, red_line=red_line, at=instant(on), by=session.actor
+        number, reason=reason, red_line=red_line, at=session.when(number, on), by=session.actor
     )
     _done(session, item, "已定性")
 
@@ -263,14 +281,16 @@ def characterize(
 @click.option("--note", default="", help="销号说明")
 def close(session: Session, number: str, on: date | None, note: str) -> None:
     _done(
-        session, session.desk.close(number, note=note, at=instant(on), by=session.actor), "已销号"
+        session,
+        session.desk.close(number, note=note, at=session.when(number, on), by=session.actor),
+        "已销号",
     )
 
 
 @_act("merge", "合并重复事项到主事项。Merge a duplicate into the primary item.")
 @click.option("--into", required=True, help="主事项编号")
 def merge(session: Session, number: str, on: date | None, into: str) -> None:
-    item = session.desk.merge(number, into=into, at=instant(on), by=session.actor)
+    item = session.desk.merge(number, into=into, at=session.when(number, on), by=session.actor)
     _done(session, item, f"已并入 {number}")
 
 
@@ -279,7 +299,9 @@ def merge(session: Session, number: str, on: date | None, into: str) -> None:
 def dismiss_duplicate(session: Session, number: str, on: date | None, of: str) -> None:
     _done(
         session,
-        session.desk.dismiss_duplicate(number, of=of, at=instant(on), by=session.actor),
+        session.desk.dismiss_duplicate(
+            number, of=of, at=session.when(number, on), by=session.actor
+        ),
         f"已排除与 {of} 重复",
     )
 
@@ -288,8 +310,8 @@ def dismiss_duplicate(session: Session, number: str, on: date | None, of: str) -
 @click.argument("number")
 @pass_session
 def show(session: Session, number: str) -> None:
-    item = session.desk.get(number)
-    history = session.desk.history(number)
+    item = session.reader.get(number)
+    history = session.reader.history(number)
     if session.as_json:
         session.say(
             "",
@@ -323,7 +345,7 @@ def show(session: Session, number: str) -> None:
 
 
 @cli.command("list", help="列出事项（可按状态、部门、逾期、月份筛选）。List items.")
-@click.option("--status", type=click.Choice([s.value for s in Status]), default=None, help="状态")
+@click.option("--status", type=Choice([s.value for s in Status]), default=None, help="状态")
 @click.option("--department", default=None, help="主办部门")
 @click.option("--overdue", is_flag=True, help="只列逾期未答复的事项")
 @click.option("--month", default=None, metavar="YYYY-MM", help="登记月份")
@@ -339,9 +361,8 @@ def list_items(
 ) -> None:
     now = today()
     rows = []
-    found = (
-        session.desk.provisional() if provisional else session.desk.store.states(session.district)
-    )
+    reader = session.reader
+    found = reader.provisional() if provisional else reader.store.states(session.district)
     for item in found:
         pending = pending_deadline(item)
         if status and item.status.value != status:

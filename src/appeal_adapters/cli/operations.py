@@ -9,12 +9,13 @@ from typing import Any
 import attrs
 import click
 
+from appeal_adapters.channels.tabular import Census
 from appeal_adapters.cli.app import cli, on_option
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
-from appeal_core import Enterprise
-from appeal_core.fields import check_text, normalize_phone
-from appeal_core.intake import IntakeRecord, Reexport
+from appeal_adapters.documents.common import phone_line
+from appeal_core.errors import ValidationError
+from appeal_core.intake import IntakeRecord, Reexport, RejectedRow
 
 
 @cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
@@ -45,13 +46,24 @@ def init(session: Session) -> None:
 @click.option(
     "--channel", required=True, help="渠道：app、hotline、summary_list、visit 或插件提供的名称"
 )
+@click.option(
+    "--map",
+    "mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help='表头映射文件（TOML：字段 = "表头"），见 docs/channels.md',
+)
 @on_option
 @pass_session
-def intake(session: Session, file: str, channel: str, on: date | None) -> None:
+def intake(session: Session, file: str, channel: str, mapping: str | None, on: date | None) -> None:
     from rich.progress import Progress
 
-    from appeal_adapters.channels.intake import import_file
+    from appeal_adapters.channels import import_file, load_map
 
+    headers: dict[str, Any] = {}
+    if session.policy_file:
+        headers.update(load_map(session.policy_file, channel))
+    if mapping:
+        headers.update(load_map(mapping, channel))
     with Progress(disable=session.as_json, transient=True) as progress:
         task = progress.add_task("登记中", total=None)
         report = import_file(
@@ -62,21 +74,29 @@ def intake(session: Session, file: str, channel: str, on: date | None) -> None:
             at=instant(on),
             by=session.actor,
             progress=lambda done: progress.update(task, completed=done),
+            options={"headers": headers} if headers else None,
         )
+    where = [_quarantined(session, entry_id) for entry_id in report.quarantined[:SHOWN]]
+    census = report.census
+    read = _census_line(census) if census is not None else ""
     lines = [
         f"{Path(file).name}：登记 {len(report.registered)} 件，已存在 {len(report.repeated)} 件，"
-        f"隔离 {len(report.quarantined)} 行，疑似重复 {len(report.flagged)} 件"
-        + ("（用 appeal quarantine list 查看隔离行）" if report.quarantined else "")
+        f"隔离 {len(report.quarantined)} 行，疑似重复 {len(report.flagged)} 件",
+        *([read] if read else []),
+        *(f"  {s}" for s in (census.skipped if census else [])),
+        *(f"  隔离 {w['text']}" for w in where),
     ]
+    if len(report.quarantined) > SHOWN:
+        lines.append(f"  ……另有 {len(report.quarantined) - SHOWN} 行")
+    if report.quarantined:
+        lines.append("（用 appeal quarantine list 查看隔离行，quarantine admit 更正后登记）")
     if report.assumed:
-        lines.append(f"其中 {len(report.assumed)} 件含推定值，待复核（appeal review list）")
+        lines.append(f"登记的事项中 {len(report.assumed)} 件含推定值，待复核（appeal review list）")
     if report.reexported:
         lines.append(f"文件中重复导出 {len(report.reexported)} 行，未重复登记：")
-        lines += [f"  {_reexport(r)}" for r in report.reexported[:REEXPORTS_SHOWN]]
-        if len(report.reexported) > REEXPORTS_SHOWN:
-            lines.append(
-                f"  ……另有 {len(report.reexported) - REEXPORTS_SHOWN} 行（--json 可列出全部）"
-            )
+        lines += [f"  {_reexport(r)}" for r in report.reexported[:SHOWN]]
+        if len(report.reexported) > SHOWN:
+            lines.append(f"  ……另有 {len(report.reexported) - SHOWN} 行（--json 可列出全部）")
     session.say(
         "\n".join(lines),
         {
@@ -85,14 +105,41 @@ def intake(session: Session, file: str, channel: str, on: date | None) -> None:
             "quarantined": report.quarantined,
             "flagged": report.flagged,
             "known": report.known,
+            "read": attrs.asdict(census) if census is not None else None,
+            "quarantined_rows": where,
             "assumed": report.assumed,
             "reexported": [attrs.asdict(r) for r in report.reexported],
         },
     )
 
 
-#: How many re-exported rows ``intake`` prints (``--json`` lists them all).
-REEXPORTS_SHOWN = 20
+SHOWN = 20  # quarantined rows listed after an intake
+
+
+def _census_line(census: Census) -> str:
+    sheets = "、".join(f"「{s}」" for s in census.sheets)
+    kind = {"csv": f"CSV（{census.encoding}）", "json": "JSON"}.get(census.kind, census.kind)
+    return (
+        f"读取：{kind}{'，工作表 ' + sheets if sheets else ''}，"
+        f"共 {census.rows:,} 行、{census.cells:,} 个单元格"
+        if census.kind != "json"
+        else f"读取：JSON，共 {census.rows:,} 条记录"
+    )
+
+
+def _quarantined(session: Session, entry_id: int) -> dict[str, Any]:
+    from appeal_adapters.channels import location
+
+    e = session.desk.store.quarantine_entry(entry_id)
+    place = location(e.raw, e.row)
+    return {
+        "id": e.id,
+        "where": place,
+        "field": e.field,
+        "value": e.value,
+        "reason": e.reason,
+        "text": f"#{e.id} {place}「{e.field}」{e.value!r}：{e.reason}",
+    }
 
 
 def _reexport(r: Reexport) -> str:
@@ -109,12 +156,14 @@ def quarantine() -> None:
 @click.option("--all", "include_settled", is_flag=True, help="包括已处理的")
 @pass_session
 def quarantine_list(session: Session, include_settled: bool) -> None:
-    entries = session.desk.store.quarantined(session.district, include_settled=include_settled)
+    entries = session.reader.store.quarantined(session.district, include_settled=include_settled)
     if session.as_json:
         session.say("", [_entry(e) for e in entries])
         return
+    from appeal_adapters.channels import location
+
     for e in entries:
-        where = f"{e.source} 第{e.row}行"
+        where = f"{e.source} {location(e.raw, e.row)}"
         session.say(
             f"#{e.id} {e.status} {e.channel.value} {where} 「{e.field}」{e.value!r}：{e.reason}"
         )
@@ -143,7 +192,7 @@ def _entry(e: Any) -> dict[str, Any]:
 @click.argument("entry_id", type=int)
 @pass_session
 def quarantine_show(session: Session, entry_id: int) -> None:
-    e = session.desk.store.quarantine_entry(entry_id)
+    e = session.reader.store.quarantine_entry(entry_id)
     lines = [f"#{e.id} {e.channel.value} {e.source} 第{e.row}行：{e.reason}"]
     lines += [f"  {k}：{v}" for k, v in e.raw]
     if e.settled_at is not None:
@@ -158,31 +207,35 @@ def _corrections(func: Any) -> Any:
     for name, text in reversed((
         ("--enterprise", "企业名称"), ("--content", "问题内容"), ("--code", "统一社会信用代码"),
         ("--contact", "企业联系人"), ("--phone", "联系电话"), ("--address", "企业地址"),
+        ("--reported-at", "反映时间"), ("--source-id", "编号"),
     )):  # fmt: skip
         func = click.option(name, default=None, help=f"{text}（默认取原始行）")(func)
     return click.option("--code-override", default="", help="校验位不符仍按原样登记的理由")(func)
 
 
-def _corrected(entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
-    """The record a quarantined row stands for, with the clerk's corrections applied."""
-    raw = dict(entry.raw)
+#: Our field name of each correction option.
+FIELDS = {"enterprise": "enterprise", "content": "content", "code": "credit_code",
+          "contact": "contact", "phone": "phone", "address": "address",
+          "reported_at": "reported_at", "source_id": "source_id"}  # fmt: skip
+#: The parser that reads each channel's files (a quarantined row is read again by it).
+PARSERS = {"grassroots": "summary_list", "leader_visit": "visit", "face_to_face": "visit"}
 
-    def pick(name: str, *keys: str) -> str:
-        given = fixed.get(name)
-        return given if given is not None else next((raw[k] for k in keys if raw.get(k)), "")
 
-    phone = pick("phone", "联系电话", "phone", "contact.phone")
-    firm = Enterprise(
-        name=pick("enterprise", "企业名称", "enterprise", "enterprise.name", "name"),
-        credit_code=pick("code", "统一社会信用代码", "credit_code", "enterprise.credit_code"),
-        contact=pick("contact", "企业联系人", "来电人", "contact", "contact.name"),
-        phone=normalize_phone(phone, "联系电话") if phone else "",
-        address=pick("address", "企业地址", "address", "enterprise.address"),
-        code_override=fixed.get("code_override") or "",
-    )
-    content = pick("content", "存在问题", "诉求内容", "反映问题", "content", "问题")
-    return IntakeRecord(channel=entry.channel, enterprise=firm, source_id=entry.source_id,
-                        content=check_text(content, "问题内容", limit=20000))  # fmt: skip
+def _corrected(session: Session, entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
+    """The quarantined row read again by its channel, as at import, with the corrections."""
+    from appeal_adapters.channels import channel
+
+    parser = channel(PARSERS.get(entry.channel.value, entry.channel.value), session.plugins)
+    corrections = {FIELDS[k]: v for k, v in fixed.items() if k in FIELDS and v is not None}
+    if fixed.get("code_override"):
+        corrections["code_override"] = fixed["code_override"]
+    row = parser.rebuild(entry.raw, row=entry.row, corrections=corrections,
+                         options={"policy": session.reader.policy})  # fmt: skip
+    if isinstance(row, RejectedRow):
+        raise ValidationError(row.field, row.value, row.reason, row=row.row)
+    if entry.source_id and "source_id" not in corrections:
+        row = attrs.evolve(row, source_id=entry.source_id)
+    return row
 
 
 @quarantine.command(
@@ -192,12 +245,22 @@ def _corrected(entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
 @_corrections
 @pass_session
 def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
-    record = _corrected(session.desk.store.quarantine_entry(entry_id), fixed)
+    record = _corrected(session, session.reader.store.quarantine_entry(entry_id), fixed)
     firm = record.enterprise
     session.say(
-        f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，{firm.phone or '无电话'}，"
-        f"{record.content[:30]}（用 appeal quarantine admit {entry_id} 加同样的选项登记）",
-        {"ok": True, "enterprise": firm.name, "phone": firm.phone, "content": record.content},
+        f"隔离行 #{entry_id} 更正后可以登记：{firm.name}，"
+        f"{phone_line(firm.phone, firm.extension) or '无电话'}，"
+        f"{record.content[:30]}（用 appeal quarantine admit {entry_id} 加同样的选项登记）"
+        + "".join(
+            f"\n  假定：{a.reason}（{a.original} → {a.assumed}）" for a in record.assumptions
+        ),
+        {
+            "ok": True,
+            "enterprise": firm.name,
+            "phone": firm.phone,
+            "content": record.content,
+            "assumptions": [attrs.asdict(a) for a in record.assumptions],
+        },
     )
 
 
@@ -207,7 +270,7 @@ def quarantine_fix(session: Session, /, entry_id: int, **fixed: Any) -> None:
 @on_option
 @pass_session
 def quarantine_admit(session: Session, /, entry_id: int, on: date | None, **fixed: Any) -> None:
-    record = _corrected(session.desk.store.quarantine_entry(entry_id), fixed)
+    record = _corrected(session, session.desk.store.quarantine_entry(entry_id), fixed)
     item = session.desk.admit(entry_id, record, at=instant(on), by=session.actor)
     session.say(f"隔离行 #{entry_id} 已更正并登记为 {item.number}", {"number": item.number})
 

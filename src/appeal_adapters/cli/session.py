@@ -56,8 +56,14 @@ class Session:
     acting: str
     as_json: bool
     outside: str = "weekdays"
+    #: ``--correction REASON``: commands dated in a sealed month are recorded as corrections.
+    correction: str | None = None
     _desk: Desk | None = None
+    _reader: Desk | None = None
     _plugins: AppealPlugins | None = None
+    #: The item an acting command is about and its version when ``when`` took the time.
+    _seen: tuple[str, int] | None = None
+    _correcting: Any = None
 
     @property
     def plugins(self) -> AppealPlugins:
@@ -68,18 +74,56 @@ class Session:
 
     @property
     def desk(self) -> Desk:
-        """The desk over the chosen store, calendar and policy."""
+        """The desk over the chosen store (opened for writing), calendar and policy."""
         if self._desk is None:
-            policy = load_policy(self.policy_file) if self.policy_file else Policy()
-            self._desk = open_desk(
-                self.db,
-                district=self.district,
-                policy=policy,
-                plugins=self.plugins,
-                outside=self.outside,
-            )
-            _warn_old_calendar_files(self._desk)
+            self._desk = self._build(read_only=False)
+            if self.correction is not None:
+                # recorded now, by the desk (``--as`` names who acted in the command itself)
+                clerk = Actor.desk(self.actor.name if self.actor.role is Role.DESK else "")
+                self._correcting = self._desk.correction(
+                    self.correction, at=instant(None), by=clerk
+                )
+                self._correcting.__enter__()
         return self._desk
+
+    @property
+    def reader(self) -> Desk:
+        """The desk over the store opened read-only: for commands that only read (list, show,
+        report, audit ...), which then never wait for a writer nor migrate the store."""
+        if self._desk is not None:
+            return self._desk
+        if self._reader is None:
+            self._reader = self._build(read_only=True)
+        return self._reader
+
+    def _build(self, *, read_only: bool) -> Desk:
+        policy = load_policy(self.policy_file) if self.policy_file else Policy()
+        desk = open_desk(
+            self.db,
+            district=self.district,
+            policy=policy,
+            plugins=self.plugins,
+            outside=self.outside,
+            read_only=read_only,
+        )
+        _warn_old_calendar_files(desk)
+        return desk
+
+    def when(self, number: str, on: date | None) -> datetime:
+        """The moment to record an action on ``number`` (``instant``), taken right after
+        reading the item's version: a refusal of that moment as earlier than the item's last
+        change is then told apart as someone else's change in between (``conflict_or``)."""
+        self._seen = (number, self.desk.get(number).version)
+        return instant(on)
+
+    def conflict_or(self, exc: ValidationError) -> AppealError:
+        """``exc``, or a ``ConcurrencyConflict`` when it refused ``at`` as earlier than a
+        change someone else made after ``when`` read the item (docs/storage.md)."""
+        if exc.field != "at" or self._seen is None or self._desk is None:
+            return exc
+        number, version = self._seen
+        now = self._desk.store.state(number).version
+        return exc if now == version else ConcurrencyConflict(number, version, now)
 
     @property
     def actor(self) -> Actor:
@@ -87,9 +131,13 @@ class Session:
         return parse_actor(self.acting)
 
     def close(self) -> None:
-        """Close the store if it was opened."""
-        if self._desk is not None:
-            self._desk.store.close()
+        """Close the stores that were opened (ending a correction block first)."""
+        if self._correcting is not None:
+            self._correcting.__exit__(None, None, None)
+            self._correcting = None
+        for desk in (self._desk, self._reader):
+            if desk is not None:
+                desk.store.close()
 
     def say(self, text: str, data: Any = None) -> None:
         """A short Chinese confirmation, or the JSON ``data`` under ``--json``."""
@@ -150,7 +198,7 @@ def instant(on: date | None) -> datetime:
 
 def fail(message: str, code: int) -> NoReturn:
     """One clear line on stderr and a documented exit code; never a traceback."""
-    click.echo(f"错误：{message}", err=True)
+    click.echo(f"错误：{' '.join(str(message).split())}", err=True)
     sys.exit(code)
 
 
@@ -159,14 +207,22 @@ def exit_code(exc: BaseException) -> int:
     return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), 1)
 
 
-def run_guarded(callback: Callable[[], Any]) -> Any:
-    """Run a command body, turning the library's errors into one line and an exit code."""
+def run_guarded(
+    callback: Callable[[], Any], session: Callable[[], Session | None] = lambda: None
+) -> Any:
+    """Run a command body, turning the library's errors into one line and an exit code.
+
+    ``session`` gives the invocation's ``Session`` (once known): a refused ``at`` is then
+    checked for a concurrent change (``Session.conflict_or``).
+    """
     try:
         return callback()
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except AppealError as exc:
-        fail(str(exc), exit_code(exc))
+        acting = session() if isinstance(exc, ValidationError) else None
+        told = acting.conflict_or(exc) if acting and isinstance(exc, ValidationError) else exc
+        fail(str(told), exit_code(told))
     except OSError as exc:
         fail(f"文件或网络错误：{exc}", 9)
     except Exception as exc:  # the promise is: never a traceback for a clerk

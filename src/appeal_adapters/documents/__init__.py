@@ -10,6 +10,7 @@ from appeal_adapters.documents.common import (
     cn_date,
     mask_phone,
     mask_phones_in,
+    phone_line,
     render,
     renderers,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "cn_date",
     "mask_phone",
     "mask_phones_in",
+    "phone_line",
     "read_summary_list",
     "render",
     "renderers",

@@ -15,8 +15,9 @@ import attrs
 from appeal_adapters.documents import charts
 from appeal_adapters.documents.common import clean, cn_date, mask_phones_in, percent
 from appeal_core.appeal import Appeal
+from appeal_core.corrections import Change, CorrectionEffect
 from appeal_core.identity import Identity
-from appeal_core.metrics import DepartmentFigures, MonthlyReport, month_bounds
+from appeal_core.metrics import DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
 from appeal_core.ranking import Place, points
 from appeal_core.supervision import Supervised
@@ -70,12 +71,15 @@ def change(now: float | None, before: float | None) -> str:
     return f"{'↑' if d > 0 else '↓'}{abs(d):.1f}"
 
 
-def _dept_row(rank: str, d: DepartmentFigures, weights: Sequence[float]) -> tuple[str, ...]:
+def _dept_row(
+    rank: str, d: DepartmentFigures, weights: Sequence[float], late: bool = False
+) -> tuple[str, ...]:
     counts = (d.assigned, d.reply_due, d.replied_on_time)
     done = (d.completion_due, d.completed_on_time, d.visited, d.resolved)
     return (rank, safe(d.department), *map(str, counts), percent(d.response_rate),
             *map(str, done), percent(d.completion_rate), percent(d.satisfaction_rate),
-            str(d.overdue_open), str(d.stock), score(d, weights))  # fmt: skip
+            *([str(d.completed_late)] if late else []), str(d.overdue_open), str(d.stock),
+            score(d, weights))  # fmt: skip
 
 
 def _totals(r: MonthlyReport, previous: MonthlyReport | None, identity: Identity) -> str:
@@ -110,12 +114,19 @@ def _has_data(report: MonthlyReport | None) -> bool:
 
 
 def _ranked_table(r: MonthlyReport) -> list[Block]:
-    s = r.standings()
-    rows = [_dept_row(str(p.rank), p.figures, r.weights) for p in s.ranked]
-    rows += [_dept_row("—", d, r.weights) for d in (*s.too_few, *s.unscored)]
-    rows.append(_dept_row("", r.total, r.weights))
-    notes = ["注：得分为响应率、完成率、满意度的加权平均×100（保留一位小数）；无应办事项的比率记为"
+    s, late = r.standings(), r.metrics_rules.split_late
+    rows = [_dept_row(str(p.rank), p.figures, r.weights, late) for p in s.ranked]
+    rows += [_dept_row("—", d, r.weights, late) for d in (*s.too_few, *s.unscored)]
+    rows.append(_dept_row("", r.total, r.weights, late))
+    parts = "响应率、完成率、满意度" + (
+        "、按时办结率" if len(r.weights) > 3 and r.weights[3] else ""
+    )
+    notes = [f"注：得分为{parts}的加权平均×100（保留一位小数）；无应办事项的比率记为"
              "“—”，不计为0%或100%。得分相同的按规定的部门顺序排列。"]  # fmt: skip
+    if late:
+        notes.append(
+            "逾期办理为本月办结但晚于办结期限的事项，逾期未办为截止日仍未办结且已过期限的事项。"
+        )
     if s.too_few:
         names = "、".join(safe(d.department) for d in s.too_few)
         notes.append(
@@ -125,7 +136,10 @@ def _ranked_table(r: MonthlyReport) -> list[Block]:
         notes.append(
             "本月无可评分事项的部门：" + "、".join(safe(d.department) for d in s.unscored) + "。"
         )
-    table = Block("table", rows=(DEPT_COLUMNS, *rows), wide=True)
+    columns = (*DEPT_COLUMNS[:-3], "逾期\n办理", *DEPT_COLUMNS[-3:]) if late else DEPT_COLUMNS
+    period = f"统计期间：{cn_date(r.first)}至{cn_date(r.last)}。{r.metrics_rules.describe()}。"
+    notes.append(period)
+    table = Block("table", rows=(columns, *rows), wide=True)
     return [table, Block("note", "".join(notes))]
 
 
@@ -179,6 +193,39 @@ def _supervision(lines: Sequence[Supervised], on: date) -> list[Block]:
     return [Block("text", text), Block("table", rows=(ITEM_COLUMNS, *body)), Block("note", note)]
 
 
+def _change(c: Change) -> str:
+    bits = []
+    for label, attr in RATES:
+        before, after = getattr(c.before, attr), getattr(c.after, attr)
+        if before != after:
+            bits.append(f"{label}{percent(before)}→{percent(after)}")
+    for label, attr in (("应答复", "reply_due"), ("按期答复", "replied_on_time"),
+                        ("应办结", "completion_due"), ("按期办结", "completed_on_time"),
+                        ("回访", "visited"), ("解决", "resolved"), ("逾期办理", "completed_late"),
+                        ("逾期未办", "overdue_open"), ("存量", "stock")):  # fmt: skip
+        before, after = getattr(c.before, attr), getattr(c.after, attr)
+        if before != after:
+            bits.append(f"{label}{before}→{after}")
+    return f"{safe(c.department)}" + ("、".join(bits) if bits else "无变化")
+
+
+def _corrections(effects: Sequence[CorrectionEffect]) -> list[Block]:
+    """更正: each correction recorded this month, and what it changes in the sealed month."""
+    out = []
+    for k, e in enumerate(effects, 1):
+        c = e.correction
+        items = "、".join(f"{safe(i.number)}（{i.action}）" for i in c.items)
+        changed = "；".join(_change(ch) for ch in e.changes) or "不影响各部门数据"
+        text = (
+            f"{k}. {cn_date(c.at)}，{safe(c.by)}补录日期为{cn_date(c.effective)}的办理事项："
+            f"{items}，理由：{safe(c.reason)}。对{e.year}年{e.month}月（已封存）数据的影响："
+            f"{changed}。"
+        )
+        out.append(Block("text", text))
+    out.append(Block("note", "注：已封存月份的通报数据不变，更正及其影响在此列明。"))
+    return out
+
+
 def lines_from_states(items: Sequence[Appeal], on: date) -> list[Supervised]:
     """Supervision lines from items' *current* states (the older ``items=`` option): open items
     with a pending deadline, days late on the national calendar.  Prefer
@@ -211,6 +258,7 @@ def blocks(
     with_charts: bool = True,
     items: Sequence[Appeal] = (),
     on: date | None = None,
+    corrections: Sequence[CorrectionEffect] = (),
 ) -> list[Block]:
     """The briefing's content, shared by the .docx and the HTML writers.
 
@@ -219,10 +267,11 @@ def blocks(
     at its cut-off (``Desk.supervision_list``); ``top_n`` shortens the red and black lists
     below the policy's ``red_black_size``.  A chart that cannot be drawn is logged, not printed.
     ``items`` (and ``on``, default the month's last day) is the older way to pass the list:
-    current states, see ``lines_from_states``.
+    current states, see ``lines_from_states``.  ``corrections`` (``Desk.corrections``) are
+    listed as 更正 with their effect on the sealed months.
     """
     identity = (policy or Policy()).identity
-    on = on or month_bounds(report.year, report.month)[1]
+    on = on or report.last
     if items and not supervision:
         supervision = lines_from_states(items, on)
     number = clean(issue) if issue is not None and clean(issue).strip() else "____"
@@ -242,6 +291,8 @@ def blocks(
         out += [Block("heading", f"环比变化（与{previous.year}年{previous.month}月相比）"),
                 _mom(report, previous)]  # fmt: skip
     out += [Block("heading", "逾期及存量事项督办清单"), *_supervision(supervision, on)]
+    if corrections:
+        out += [Block("heading", "更正"), *_corrections(corrections)]
     if with_charts:
         ranked = report.ranking()
         labels = [safe(d.department) for d in ranked]

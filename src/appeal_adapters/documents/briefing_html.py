@@ -46,7 +46,7 @@ section.wide{{page:wide}}}}"""
 
 def _table(b: Block) -> str:
     e = html.escape
-    name_col = 1 if len(b.rows[0]) == 15 else (0 if len(b.rows[0]) == 7 else 2)
+    name_col = 1 if len(b.rows[0]) in (15, 16) else (0 if len(b.rows[0]) == 7 else 2)
     head = ""
     if b.head == 2:  # the 环比 table's two heading rows
         first, second = b.rows[0], b.rows[1]

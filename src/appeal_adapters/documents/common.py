@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import ModuleType
@@ -12,14 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from appeal_adapters.documents.phones import mask_phone as mask_phone
+from appeal_adapters.documents.phones import mask_phones_in as mask_phones_in
 from appeal_adapters.errors import AdapterError, MissingExtra
+from appeal_core.text import clean as clean  # re-exported: the channels and documents use it
 from appeal_core.timeutil import local_date
 
 if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
 BLANK_DATE = "____年__月__日"
-KINDS = ("sheet", "summary_list", "briefing")
+KINDS = ("sheet", "summary_list", "briefing", "explain", "annual")
 
 
 @attrs.frozen(kw_only=True)
@@ -31,7 +32,8 @@ class Renderer:
     fn: Callable[..., bytes]
 
     def render(self, subject: Any, *, options: Mapping[str, Any] | None = None) -> bytes:
-        """The document for ``subject`` (an Appeal, a list of them, or a MonthlyReport)."""
+        """The document for ``subject`` (an Appeal, a list of them, a MonthlyReport, a list of
+        Explanations or an AnnualReport)."""
         return self.fn(subject, **dict(options or {}))
 
 
@@ -67,47 +69,6 @@ def load(module: str, feature: str, extra: str, package: str | None = None) -> M
         raise MissingExtra(feature, extra, package or module) from exc
 
 
-_CONTROL = [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]
-_DROP: dict[int, None] = {c: None for c in _CONTROL if c not in (0x09, 0x0A)}
-
-
-def clean(value: object, limit: int | None = None) -> str:
-    """Printable text: CR/CRLF become LF, control chars and lone surrogates go, emoji stay."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
-    if any(unicodedata.category(ch) == "Cs" for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cs")
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
-
-
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{3,4})[- ]?(\d{4})(?!\d)")
-_LOCAL = re.compile(r"(?<![\d-])(\d{3,4})-?(\d{4})(?![\d-])")
-
-
-def mask_phone(phone: str) -> str:
-    """A phone number with its middle hidden: ``138****5678``, ``0513-****1701``."""
-    text = clean(phone).strip()
-    digits = re.sub(r"\D", "", text)
-    if not digits:
-        return text
-    if re.fullmatch(r"(86)?1[3-9]\d{9}", digits):
-        return f"{digits[-11:-8]}****{digits[-4:]}"
-    if re.fullmatch(r"0\d{9,11}", digits):
-        area = 3 if digits[1] in "12" else 4
-        return f"{digits[:area]}-****{digits[-4:]}"
-    return "****" + digits[-4:] if len(digits) > 4 else "****"
-
-
-def mask_phones_in(text: str) -> str:
-    """Free text with every mobile or landline number in it masked."""
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
-    text = _LANDLINE.sub(lambda m: f"{m[1]}-****{m[3]}", text)
-    return _LOCAL.sub(lambda m: f"****{m[2]}", text)
-
-
 def cn_date(value: date | datetime | None, blank: str = BLANK_DATE) -> str:
     """``2024年10月10日``, or the blank to fill in by hand."""
     if value is None:
@@ -120,3 +81,10 @@ def cn_date(value: date | datetime | None, blank: str = BLANK_DATE) -> str:
 def percent(rate: float | None) -> str:
     """``66.7%``, or ``—`` when there is no value (never 0% or 100% by default)."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def phone_line(phone: str, extension: str = "", *, mask: bool = False) -> str:
+    """A phone as documents print it: ``0513-82111701 转 8023``; with ``mask`` the number is
+    masked (``0513-****1701 转 8023``: an extension is the enterprise's switchboard line)."""
+    number = mask_phone(phone) if mask else clean(phone)
+    return f"{number} 转 {clean(extension)}" if number and extension else number

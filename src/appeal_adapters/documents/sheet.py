@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, mask_phone
+from appeal_adapters.documents.common import BLANK_DATE, clean, cn_date, phone_line
 from appeal_adapters.documents.word import (
     BODY_FONT,
     TITLE_FONT,
@@ -104,7 +104,7 @@ def _wrap_note(desk: str) -> list[str]:
 def _rows(item: Appeal, mask: bool, identity: Identity) -> list[tuple[str, Any, str, str]]:
     ent, a = item.enterprise, item.assignment
     reply = item.final_reply or item.preliminary_reply
-    phone = mask_phone(ent.phone) if mask else clean(ent.phone)
+    phone = phone_line(ent.phone, ent.extension, mask=mask)
     lead = ""
     if a is not None:
         lead = "主办：" + clean(a.lead)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from appeal_adapters.documents.common import clean, cn_date, load, mask_phone
+from appeal_adapters.documents.common import clean, cn_date, load, phone_line
 from appeal_core.appeal import Appeal
 from appeal_core.identity import list_remark
 from appeal_core.policy import Policy
@@ -91,7 +91,7 @@ def table(
     rows = [[clean(office) + TITLE], header, list(columns)]
     for item in items:
         ent = item.enterprise
-        tel = mask_phone(ent.phone) if mask_phones else clean(ent.phone)
+        tel = phone_line(ent.phone, ent.extension, mask=mask_phones)
         row = [clean(item.number), clean(ent.name), clean(item.content),
                policy.identity.channel_label(item.channel),
                clean(ent.contact), tel]  # fmt: skip

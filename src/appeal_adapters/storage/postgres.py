@@ -8,15 +8,16 @@ when a store is opened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from appeal_adapters.errors import MissingExtra
 from appeal_adapters.hookspecs import hookimpl
 from appeal_adapters.storage import sql
-from appeal_adapters.storage.sqlstore import SqlStore
+from appeal_adapters.storage.sqlstore import GuardedCursor, SqlStore
 from appeal_core.ports import Store
 
 if TYPE_CHECKING:
@@ -35,34 +36,64 @@ def _psycopg() -> Any:
     return psycopg
 
 
+_USERINFO = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_PASSWORD_KEY = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.I)
+
+
 def redact(url: str) -> str:
-    """``url`` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    """``url`` without its password, for messages and logs (also when it is malformed)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # e.g. an unclosed IPv6 bracket, a port that is not a number
+        return _PASSWORD_KEY.sub(r"\1***", _USERINFO.sub(r"\1***@", url))
+    if password is None:
+        return _PASSWORD_KEY.sub(r"\1***", url)
+    netloc = f"{parts.username}:***@{host}" + (f":{port}" if port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def one_line(message: object, url: str) -> str:
+    """A driver's message on one line, with ``url``'s password (in any spelling) masked."""
+    text = " ".join(str(message).split())
+    text = _PASSWORD_KEY.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
+    match = _USERINFO.search(url)
+    secret = match.group(0)[len(match.group(1)) : -1] if match else ""
+    for spelling in {secret, unquote(secret)} - {""}:
+        text = text.replace(spelling, "***")
+    return text
 
 
 class PostgresStore(SqlStore):
     """Items, event log and counters in one PostgreSQL database (its search path's schema).
 
     ``schema_version`` is for tests that build an old database; leave it at the latest.
+    ``read_only`` never migrates (a schema other than this code's is refused) and runs every
+    transaction ``READ ONLY`` (``default_transaction_read_only``).
     """
 
     dialect = sql.POSTGRES
 
-    def __init__(self, url: str, *, schema_version: int = sql.LATEST) -> None:
+    def __init__(
+        self, url: str, *, schema_version: int = sql.LATEST, read_only: bool = False
+    ) -> None:
         super().__init__()
         self._types: dict[str, dict[str, str]] = {}
-        pg = _psycopg()
+        self._pg = pg = _psycopg()
+        self._url = url
         self.where = redact(url)
         try:
             self._conn: psycopg.Connection[Any] = pg.connect(url, autocommit=True)
         except pg.Error as exc:
-            raise sql.StorageError(f"无法连接 PostgreSQL 数据库 {self.where}：{exc}") from exc
+            reason = one_line(exc, url)
+            raise sql.StorageError(f"无法连接 PostgreSQL 数据库 {self.where}：{reason}") from None
         try:
+            if read_only:
+                self._check_schema()
+                self.read_only = True
+                return
             with self._transaction() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                 sql.migrate(cur, self.dialect, self.where, schema_version)
@@ -70,18 +101,63 @@ class PostgresStore(SqlStore):
             self._conn.close()
             raise
 
+    def _check_schema(self) -> None:
+        cur = self._cursor()
+        cur.execute("SET default_transaction_read_only = on")
+        cur.execute("SELECT to_regclass('schema_version') IS NOT NULL")
+        found = 0
+        if cur.fetchone()[0]:
+            cur.execute("SELECT max(version) FROM schema_version")
+            found = int(cur.fetchone()[0] or 0)
+        sql.require_latest(self.where, found)
+
+    def _translate(self, exc: Exception) -> Exception | None:
+        """The ``StorageError`` for a psycopg error (None: not one, or a constraint)."""
+        pg = self._pg
+        if not isinstance(exc, pg.Error) or isinstance(exc, pg.IntegrityError):
+            return None
+        reason = one_line(exc, self._url)
+        if isinstance(exc, pg.errors.ReadOnlySqlTransaction):
+            return sql.ReadOnlyStore(self.where)
+        if isinstance(exc, pg.OperationalError):
+            return sql.StorageError(
+                f"PostgreSQL 数据库 {self.where} 连接中断或服务器出错：{reason}；请稍后重试"
+            )
+        return sql.StorageError(f"PostgreSQL 数据库 {self.where} 出错：{reason}")
+
+    def _guard(self, cur: Any) -> Any:
+        return GuardedCursor(cur, self._translate)
+
     @classmethod
-    def from_url(cls, url: str) -> PostgresStore:
+    def from_url(cls, url: str, *, read_only: bool = False) -> PostgresStore:
         """Open ``postgresql://user:password@host:port/dbname`` (``postgres://`` also works)."""
-        return cls(url)
+        return cls(url, read_only=read_only)
 
     @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Cursor[Any]]:
-        with self._conn.transaction(), self._conn.cursor() as cur:
-            yield cur
+    def _transaction(self) -> Iterator[Any]:
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            yield self._guard(cur)
 
-    def _cursor(self) -> psycopg.Cursor[Any]:
-        return self._conn.cursor()
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Driver errors raised past the cursor (a failed ``COPY``, ``COMMIT``) translated."""
+        try:
+            yield
+        except Exception as exc:
+            better = self._translate(exc)
+            if better is None:
+                raise
+            raise better from exc
+
+    def _cursor(self) -> Any:
+        return self._guard(self._conn.cursor())
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        with self._lock, self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            guarded = self._guard(cur)
+            guarded.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield guarded
 
     def _insert(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
@@ -115,9 +191,11 @@ class PostgresStore(SqlStore):
 
 
 @hookimpl
-def appeal_open_store(url: str) -> Store | None:
-    """A ``PostgresStore`` for ``postgresql://`` and ``postgres://`` URLs."""
-    return PostgresStore.from_url(url) if url.split(":", 1)[0] in SCHEMES else None
+def appeal_open_store(url: str, read_only: bool) -> Store | None:
+    """A ``PostgresStore`` for ``postgresql://`` and ``postgres://`` URLs (read-only when asked)."""
+    if url.split(":", 1)[0] not in SCHEMES:
+        return None
+    return PostgresStore.from_url(url, read_only=read_only)
 
 
 @hookimpl

@@ -54,6 +54,40 @@ class StoreBusy(StorageError, TimeoutError):
         super().__init__(f"数据库 {where} 被其他写入者占用超过 {waited_ms} 毫秒，请稍后重试")
 
 
+class StateMismatch(StorageError, RuntimeError):
+    """An item's stored current state is not the fold of its events: refuse to act on it."""
+
+    def __init__(self, number: str, detail: str) -> None:
+        self.number = number
+        self.detail = detail
+        super().__init__(
+            f"事项 {number} 的当前状态与其事件日志不符（{detail}）：当前状态表可能被直接改动，"
+            "已拒绝据此办理。请运行 appeal audit verify 查明，并报系统管理员处理"
+        )
+
+
+class ReadOnlyStore(StorageError, RuntimeError):
+    """A store opened read-only was asked to write."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"存储 {where} 以只读方式打开，不能写入（查询类命令只读打开存储）")
+
+
+class SchemaTooOld(StorageError, RuntimeError):
+    """A read-only opener found a schema older than this code (it never migrates)."""
+
+    def __init__(self, where: str, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        what = (
+            f"的结构版本为 {found}，低于本程序的 {supported}" if found else "尚未建立 appeal 的表"
+        )
+        super().__init__(
+            f"数据库 {where} {what}：只读打开不会建立或升级它；"
+            "请先以可写方式打开一次（如 appeal init）"
+        )
+
+
 class NumberingError(StorageError, ValueError):
     """Bulk-registered items would leave a gap or a duplicate in the item numbers."""
 
@@ -218,6 +252,38 @@ def _fill_metrics(cur: Any, dialect: Dialect) -> None:
                 cur.executemany(dialect.sql(statement), values)
 
 
+def _fill_definitions(cur: Any, dialect: Dialect) -> None:
+    """Migration 8: ``superseded`` of the visits and ``kept`` of the completion deadlines of
+    the items that can have them (two visits, or two completion deadlines in one cycle)."""
+    cur.execute(
+        "SELECT number FROM m_visits GROUP BY number HAVING count(*) > 1 UNION "
+        "SELECT number FROM m_completions GROUP BY number, cycle HAVING count(*) > 1"
+    )
+    numbers = sorted({number for (number,) in cur.fetchall()})
+    for k in range(0, len(numbers), 500):
+        chunk = numbers[k : k + 500]
+        marks = ", ".join("?" * len(chunk))
+        cur.execute(
+            dialect.sql(
+                f"SELECT number, body FROM events WHERE number IN ({marks})"
+                " ORDER BY number, version"
+            ),
+            chunk,
+        )
+        histories: dict[str, list[e.Event]] = {}
+        for number, body in cur.fetchall():
+            histories.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+        visits, completions = [], []
+        for number, history in histories.items():
+            p = project(history)
+            visits += [(dialect.day(v.superseded), number, v.order) for v in p.visits]
+            completions += [(int(r.kept), number, r.cycle, r.order) for r in p.completions]
+        text = "UPDATE m_visits SET superseded = ? WHERE number = ? AND ord = ?"
+        cur.executemany(dialect.sql(text), visits)
+        text = "UPDATE m_completions SET kept = ? WHERE number = ? AND cycle = ? AND ord = ?"
+        cur.executemany(dialect.sql(text), completions)
+
+
 def _bytewise_text(cur: Any, dialect: Dialect) -> None:
     """Migration 5 (PostgreSQL): every text column compares byte by byte (``COLLATE "C"``).
 
@@ -240,7 +306,7 @@ def _bytewise_text(cur: Any, dialect: Dialect) -> None:
 
 
 def _fill_signatures(cur: Any, dialect: Dialect) -> None:
-    """Migration 8: the duplicate signature (credit code, phone key, bigram codes) of the open
+    """Migration 9: the duplicate signature (credit code, phone key, bigram codes) of the open
     items, from their state; closed items are never candidates and keep the defaults."""
     text = (
         f"SELECT a.created_seq, a.state, e.body FROM {STATE_FROM}"
@@ -465,6 +531,29 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     ),
     (
         8,
+        "the figures' definitions (口径): visits not reaching the enterprise, visits replaced "
+        "after re-handling, completion deadlines extended after they had passed",
+        (
+            "ALTER TABLE m_visits ADD COLUMN reached INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE m_visits ADD COLUMN superseded {date}",
+            "ALTER TABLE m_completions ADD COLUMN kept INTEGER NOT NULL DEFAULT 0",
+            _fill_definitions,
+            "DROP INDEX m_visits_month",
+            """CREATE INDEX m_visits_month
+                ON m_visits (visited, district, lead, resolved, satisfaction, reached,
+                             superseded)""",
+            "DROP INDEX m_completions_due",
+            """CREATE INDEX m_completions_due
+                ON m_completions (due, district, changed, replaced, started, ended, final_reply,
+                                  lead, kept)""",
+            """CREATE INDEX m_cycles_finished
+                ON m_cycles (final_reply, district, lead, completion_due, completion_changed,
+                             number, cycle)
+                WHERE final_reply IS NOT NULL""",
+        ),
+    ),
+    (
+        9,
         "the review queue (items with assumptions awaiting review) and the duplicate check's "
         "signature of each item (credit code, phone key, bigram codes), indexed",
         (
@@ -490,7 +579,7 @@ APPEAL_COLUMNS = (
     "created_seq", "number", "district", "year", "seq", "version", "status", "lead", "channel",
     "registered_on", "assigned_on", "reply_due", "completion_due", "first_reply_on",
     "final_reply_on", "escalation_due", "is_open", "overdue_from", "assigned_or_answered",
-    "answered", "state", "enterprise_key", "review_pending", "credit_code", "phone_key",
+    "answered", "state", "review_pending", "enterprise_key", "credit_code", "phone_key",
     "source_id", "grams",
 )  # fmt: skip
 #: The columns an update rewrites (a source id and a text's bigrams never change).
@@ -499,14 +588,15 @@ UPDATED_COLUMNS = APPEAL_COLUMNS[2:-2]
 M4_ITEM_COLUMNS = ("number", "district", "channel", "registered", "assigned_or_answered",
                   "answered", "ended")  # fmt: skip
 #: Columns of the schema-4 metrics tables (later ones were appended by migration 5).
-M4_WIDTH = {"m_cycles": 12, "m_completions": 6}
+M4_WIDTH = {"m_cycles": 12, "m_completions": 6, "m_visits": 7}
 M4_TABLES = ("m_items", "m_cycles", "m_completions", "m_visits")
 M_CYCLE_COLUMNS = ("number", "cycle", "district", "lead", "assigned", "started", "reply_due",
                    "first_reply", "final_reply", "ended", "active_until", "long_open",
                    "completion_due", "completion_changed", "reply_changed")  # fmt: skip
 M_COMPLETION_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced",
-                        "lead", "started", "ended", "final_reply")  # fmt: skip
-M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction")
+                        "lead", "started", "ended", "final_reply", "kept")  # fmt: skip
+M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "satisfaction",
+                   "reached", "superseded")  # fmt: skip
 M_REPLY_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced", "lead",
                    "started", "ended", "first_reply")  # fmt: skip
 METRIC_TABLES = ("m_cycles", "m_completions", "m_visits", "m_reply_dues")
@@ -536,6 +626,14 @@ def migrate(cur: Any, dialect: Dialect, where: str, target: int = LATEST) -> int
         cur.execute("DELETE FROM schema_version")
         cur.execute(dialect.sql("INSERT INTO schema_version (version) VALUES (?)"), (target,))
     return int(found)
+
+
+def require_latest(where: str, found: int) -> None:
+    """Refuse, for a read-only opener (which never migrates), a schema other than ``LATEST``."""
+    if found > LATEST:
+        raise SchemaTooNew(where, found, LATEST)
+    if found < LATEST:
+        raise SchemaTooOld(where, found, LATEST)
 
 
 #: A JSON string literal with non-ASCII text kept, exactly as ``json.dumps(ensure_ascii=False)``.
@@ -680,8 +778,8 @@ def appeal_values(
         None if item is None else day(item.assigned_or_answered),
         None if item is None else day(item.answered),
         ser.dumps_state(_state_to_dict(state)) if state.version > 1 else JUST_REGISTERED,
-        enterprise_key(state.enterprise) if sig is None else sig.name,
         int(bool(state.assumptions)),
+        enterprise_key(state.enterprise) if sig is None else sig.name,
         state.enterprise.credit_code,
         phone_key(state.enterprise.phone) if sig is None else sig.phone,
         state.source_id,
@@ -747,14 +845,12 @@ def metric_rows(rows: Rows, p: Projection) -> None:
              day(c.ended), day(until), int(long_open), day(last.due if last else None),
              day(last.changed if last else None), day(reply.changed if reply else c.started))
         )  # fmt: skip
-    completions = p.completions
-    for k, r in enumerate(completions):
+    for r in p.completions:
         c = cycles[r.cycle - 1]
-        following = completions[k + 1] if k + 1 < len(completions) else None
-        replaced = following.changed if following and following.cycle == r.cycle else None
         rows.m_completions.append(
             (number, r.cycle, r.order, district, day(r.changed), day(r.due),
-             day(replaced), c.lead, day(c.started), day(c.ended), day(c.final_reply))
+             day(r.replaced), c.lead, day(c.started), day(c.ended), day(c.final_reply),
+             int(r.kept))
         )  # fmt: skip
     replies = p.reply_dues
     for k, d in enumerate(replies):
@@ -768,7 +864,7 @@ def metric_rows(rows: Rows, p: Projection) -> None:
     for v in p.visits:
         rows.m_visits.append(
             (number, v.order, district, v.lead, day(v.visited), int(v.resolved),
-             v.satisfaction.value)
+             v.satisfaction.value, int(v.reached), day(v.superseded))
         )  # fmt: skip
 
 
@@ -781,12 +877,28 @@ def build_rows(
     return rows, list(rows.events()), new_appeals
 
 
+#: What ``VerifyReport.what`` names, in the words printed to a clerk.
+VERIFY_KINDS = {
+    "edited": "被修改",
+    "removed": "被删除",
+    "reordered": "被调换顺序",
+    "state": "当前状态与事件日志不符",
+    "projection": "统计数据与事件日志不符",
+    "truncated": "检查点之后的事件被删除",
+    "diverged": "与检查点不符",
+}
+
+
 @attrs.frozen
 class VerifyReport:
-    """The result of checking the hash chain: ok, rows checked, and the first bad row if any.
+    """The result of checking the log: ok, event rows checked, and the first problem if any.
 
-    ``what`` is ``"edited"``, ``"removed"`` or ``"reordered"``; ``first_bad`` is the global
-    sequence of that row and ``number`` its item (when it can still be told).
+    ``what`` is one of ``VERIFY_KINDS``: ``"edited"``, ``"removed"`` or ``"reordered"`` (a row
+    of the hash chain; ``first_bad`` is its global sequence), ``"state"`` (an item's stored
+    state is not the fold of its events), ``"projection"`` (a row the reports read is not its
+    recomputation), ``"truncated"`` or ``"diverged"`` (the log no longer holds what a
+    checkpoint recorded).  ``number`` is the item concerned (when it can still be told),
+    ``detail`` says what differs, ``items`` how many items' states were checked.
     """
 
     ok: bool
@@ -794,13 +906,35 @@ class VerifyReport:
     first_bad: int | None = None
     number: str | None = None
     what: str | None = None
+    detail: str | None = attrs.field(default=None, eq=False)
+    items: int = attrs.field(default=0, eq=False)
+
+    @property
+    def label(self) -> str:
+        """``what`` in Chinese (``""`` when all is well)."""
+        return VERIFY_KINDS.get(self.what or "", "")
 
     def __str__(self) -> str:
         if self.ok:
-            return f"事件日志完整：共 {self.count} 条，哈希链无误"
-        kind = {"edited": "被修改", "removed": "被删除", "reordered": "被调换顺序"}[self.what or ""]
+            checked = f"；{self.items} 件事项的当前状态和统计数据与事件相符" if self.items else ""
+            return f"事件日志完整：共 {self.count} 条，哈希链无误{checked}"
         item = f"（事项 {self.number}）" if self.number else ""
-        return f"事件日志第 {self.first_bad} 条{item}{kind}；此前 {self.count} 条无误"
+        detail = f"：{self.detail}" if self.detail else ""
+        if self.what in ("edited", "removed", "reordered"):
+            return f"事件日志第 {self.first_bad} 条{item}{self.label}；此前 {self.count} 条无误"
+        if self.what in ("state", "projection"):
+            whose = f"事项 {self.number} 的" if self.number else ""
+            table = "当前状态表" if self.what == "state" else "统计数据表"
+            return (
+                f"{whose}{self.label}{detail}。哈希链完整（共 {self.count} 条），"
+                f"{table}被直接改动过（或由规则不同的旧版本写入）；据此办理或统计都不可信"
+            )
+        if self.what == "truncated":
+            return (
+                f"事件日志第 {self.first_bad} 条（检查点所记的最后一条）已不存在：检查点之后有事件"
+                f"被删除、链头被回退{detail}；现存 {self.count} 条"
+            )
+        return f"事件日志{self.label}{detail}"
 
 
 def check_chain(rows: Iterable[Sequence[Any]], head: tuple[int, str], exists: Any) -> VerifyReport:

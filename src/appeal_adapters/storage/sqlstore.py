@@ -1,35 +1,74 @@
-"""The store and unit of work both SQL backends run: the driver-specific parts are four hooks.
+"""The store and unit of work both SQL backends run: the driver-specific parts are a few hooks.
 
 A unit of work stages appends in memory (checking versions as it goes) and writes them when it
 commits: it locks the chain head, re-checks versions, then inserts the chained event rows and
-the new states in the same transaction.
+the new states in the same transaction.  A store opened read-only (``read_only=True``) never
+migrates nor writes; its readers never wait for a writer.
 """
 
 from __future__ import annotations
 
-import calendar
 import gc
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from appeal_adapters import serialization as ser
-from appeal_adapters.storage import sql
+from appeal_adapters.storage import audit, sql
+from appeal_adapters.storage import checkpoint as cp
 from appeal_core.appeal import Appeal, Channel
+from appeal_core.definitions import MetricsRules, period
 from appeal_core.duplicates import Candidate, Signature, candidate, enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
-from appeal_core.timeutil import local_date
+from appeal_core.metrics import COUNTS
+from appeal_core.timeutil import SHANGHAI, local_date
 
-#: The monthly report's counts (``appeal_core.metrics.COUNTS``), in that order.
-COUNTS = (
-    "assigned", "reply_due", "replied_on_time", "completion_due", "completed_on_time",
-    "visited", "resolved", "satisfied", "overdue_open", "stock",
-)  # fmt: skip
+
+class GuardedCursor:
+    """A DB-API cursor whose driver errors come out as the library's ``StorageError``.
+
+    ``translate(exc)`` gives the error to raise instead, or None to let ``exc`` through (a
+    constraint violation, which the unit of work's own checks already stand before).
+    """
+
+    def __init__(self, cur: Any, translate: Callable[[Exception], Exception | None]) -> None:
+        self._cur = cur
+        self._translate = translate
+
+    def _run(self, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return method(*args)
+        except Exception as exc:
+            better = self._translate(exc)
+            if better is None:
+                raise
+            raise better from exc
+
+    def execute(self, *args: Any) -> GuardedCursor:
+        """Run one statement."""
+        self._run(self._cur.execute, *args)
+        return self
+
+    def executemany(self, *args: Any) -> GuardedCursor:
+        """Run one statement for many rows."""
+        self._run(self._cur.executemany, *args)
+        return self
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        return self._run(self._cur.fetchone)
+
+    def fetchall(self) -> list[Any]:
+        """The remaining rows."""
+        return list(self._run(self._cur.fetchall))
+
+    def __getattr__(self, name: str) -> Any:  # rowcount, copy, close ...
+        return getattr(self._cur, name)
 
 
 class SqlStore:
@@ -37,6 +76,8 @@ class SqlStore:
 
     dialect: sql.Dialect
     where: str
+    #: True when opened with ``read_only=True``: no migration, no unit of work.
+    read_only: bool = False
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -56,6 +97,10 @@ class SqlStore:
         """A cursor for reads outside any unit of work."""
         raise NotImplementedError
 
+    def _snapshot(self) -> AbstractContextManager[Any]:
+        """A cursor whose reads all see one moment of the database (a read transaction)."""
+        raise NotImplementedError
+
     def _insert(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
     ) -> None:
@@ -71,9 +116,14 @@ class SqlStore:
 
     # -- the store port --------------------------------------------------------------------
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise sql.ReadOnlyStore(self.where)
+
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         """A transaction: appends land together on commit, or not at all."""
+        self._writable()
         with self._lock, self._transaction() as cur:
             uow = SqlUnitOfWork(self, cur)
             yield uow
@@ -84,12 +134,40 @@ class SqlStore:
         return load_events(self._cursor(), self.dialect, number)
 
     def state(self, number: str) -> Appeal:
-        """The item's current state."""
-        return load_state(self._cursor(), self.dialect, number)
+        """The item's current state, checked against its events (``StateMismatch`` when the
+        stored state is not their fold: the current-state table was changed behind the log)."""
+        return audit.load_checked(self._cursor(), self.dialect, number)[0]
+
+    def histories(self, numbers: Iterable[str]) -> Iterator[tuple[str, tuple[Event, ...]]]:
+        """``(number, events)`` of many items, read 500 at a time (one query each), in the
+        order given; an unknown number has no events (``()``)."""
+        cur, pending = self._cursor(), list(numbers)
+        for k in range(0, len(pending), 500):
+            chunk = pending[k : k + 500]
+            marks = ", ".join("?" * len(chunk))
+            cur.execute(
+                self.dialect.sql(
+                    f"SELECT number, body FROM events WHERE number IN ({marks})"
+                    " ORDER BY number, version"
+                ),
+                chunk,
+            )
+            found: dict[str, list[Event]] = {}
+            for number, body in cur.fetchall():
+                found.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+            for number in chunk:
+                yield number, tuple(found.get(number, ()))
 
     def journal(self, stream: str) -> tuple[JournalEvent, ...]:
         """A journal stream's events, oldest first; ``()`` when it has none."""
         return load_journal(self._cursor(), self.dialect, stream)
+
+    def journal_version(self, stream: str) -> int:
+        """How many events a journal stream has (one indexed look-up: desks re-read a stream
+        only when it grew)."""
+        cur = self._cursor()
+        cur.execute(self.dialect.sql(JOURNAL_VERSION), (stream,))
+        return int(cur.fetchone()[0] or 0)
 
     def numbers(self, district: str | None = None) -> tuple[str, ...]:
         """Item numbers in registration order."""
@@ -126,6 +204,7 @@ class SqlStore:
         item's events must start with its registration and count up to its state's version;
         raises ``NumberingError`` otherwise, keeping nothing of the batch.
         """
+        self._writable()
         with _collector_paused():
             pending = list(items)
             if not pending:
@@ -170,12 +249,29 @@ class SqlStore:
             self._insert(cur, table, columns, values, bulk)
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
-    def verify(self) -> sql.VerifyReport:
-        """Check the hash chain over every event row; report the first bad row, if any."""
-        cur, d = self._cursor(), self.dialect
+    def verify(
+        self, *, against: cp.Checkpoint | None = None, items: bool = True
+    ) -> sql.VerifyReport:
+        """Check the log in one snapshot and report the first problem, if any.
+
+        First the hash chain over every event row; then, with ``against``, that the log still
+        holds the checkpoint's last row with its hash (events deleted and the chain head moved
+        back are found so); then (unless ``items=False``) every item's stored state and report
+        rows against the fold and projection of its events, in batches.
+        """
+        with self._snapshot() as cur:
+            report = self._verify_chain(cur)
+            if report.ok and against is not None:
+                report = cp.compare(cur, self.dialect, against, report.count)
+            if report.ok and items:
+                report = audit.check_items(cur, self.dialect, report.count)
+        return report
+
+    def _verify_chain(self, cur: Any) -> sql.VerifyReport:
+        d = self.dialect
         cur.execute(HEAD)
         head_seq, head_hash = cur.fetchone()
-        rows = sql.batched(self._cursor(), d, VERIFY_ROWS)
+        rows = sql.batched(cur, d, VERIFY_ROWS)  # fetches each batch whole: ``cur`` is free
 
         def exists(digest: str) -> bool:
             cur.execute(d.sql("SELECT 1 FROM events WHERE hash = ?"), (digest,))
@@ -188,6 +284,17 @@ class SqlStore:
             number = row[0] if row else None
             report = sql.VerifyReport(False, report.count, report.first_bad, number, "removed")
         return report
+
+    def checkpoint(self, *, at: datetime | None = None, key: bytes | None = None) -> cp.Checkpoint:
+        """The chain head now, to keep outside the database (``verify(against=...)``).
+
+        ``at`` defaults to now (Asia/Shanghai); with ``key`` the checkpoint is signed
+        (HMAC-SHA256).  Write it with ``appeal_adapters.storage.checkpoint.write_checkpoint``.
+        """
+        when = at or datetime.now(SHANGHAI).replace(microsecond=0)
+        with self._snapshot() as cur:
+            taken = cp.take(cur, self.where, when)
+        return taken.signed(key) if key is not None else taken
 
     def overdue_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Open items past their reply deadline without any reply, or past their completion
@@ -263,19 +370,70 @@ class SqlStore:
             found.update(number for (number,) in cur.fetchall())
         return sorted(found)
 
+    def month_numbers(
+        self,
+        first: date,
+        last: date,
+        district: str | None = None,
+        *,
+        lead: str | None = None,
+        kinds: Sequence[str] = ("visit", "cycle", "reply", "completion", "finished", "stock"),
+    ) -> list[str]:
+        """Items with a metrics row the month ``first``..``last`` may count (visits, cycle
+        starts, reply and completion deadlines and final replies in it, stock at its cut-off),
+        optionally of one
+        lead department: the candidates an explanation reads (``appeal_core.explain``)."""
+        lo, hi = first.isoformat(), last.isoformat()
+        short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
+        where = "".join(
+            f" AND {{t}}{column} = ?" for column, value in (("district", district), ("lead", lead))
+            if value is not None
+        )  # fmt: skip
+        tail = tuple(v for v in (district, lead) if v is not None)
+        queries = {
+            "visit": (MONTH_VISIT_NUMBERS, (lo, hi), ""),
+            "cycle": (MONTH_CYCLE_NUMBERS, (lo, hi), ""),
+            "reply": (MONTH_REPLY_NUMBERS, (lo, hi, hi), ""),
+            "completion": (MONTH_COMPLETION_NUMBERS, (lo, hi, hi), ""),
+            "finished": (MONTH_FINISHED_NUMBERS, (lo, hi), "c."),
+        }
+        cur, found = self._cursor(), set[str]()
+        for kind in kinds:
+            if kind == "stock":
+                stock: tuple[tuple[str, tuple[str, ...]], ...] = (
+                    (STOCK_SHORT, (short_from, hi, hi)), (STOCK_LONG, (hi, hi)))  # fmt: skip
+                for text, params in stock:
+                    cur.execute(self.dialect.sql(text.format(where=where.format(t="c."))),
+                                (*params, *tail))  # fmt: skip
+                    found.update(n for (n,) in cur.fetchall())
+                continue
+            text, params, prefix = queries[kind]
+            cur.execute(self.dialect.sql(text.format(where=where.format(t=prefix))),
+                        (*params, *tail))  # fmt: skip
+            found.update(n for (n,) in cur.fetchall())
+        return sorted(found)
+
     def month_counts(
-        self, year: int, month: int, district: str | None = None, *, weight: float = 1.0
+        self,
+        year: int,
+        month: int,
+        district: str | None = None,
+        *,
+        weight: float = 1.0,
+        rules: MetricsRules | None = None,
+        bounds: tuple[date, date] | None = None,
     ) -> tuple[dict[str, dict[str, float]], dict[Channel, list[int]]]:
         """The monthly report's counts, computed in SQL over the metrics tables.
 
         Returns ``(per_department, channels)`` for ``appeal_core.metrics.report_from_counts``:
         per lead department a dict of the ``COUNTS`` (``satisfied`` counts a satisfied visit 1
-        and a basically satisfied one ``weight``, the policy's ``basically_satisfied_weight``;
-        the others are ints), and per channel ``[received, assigned_or_answered, answered]``.
-        Exactly ``appeal_core.metrics.aggregate`` over the same items (docs/metrics.md).
+        and a basically satisfied one the rules' weight; the others are ints), and per channel
+        ``[received, assigned_or_answered, answered]``.  ``rules`` are the definitions (口径;
+        default: the seed's, with ``weight`` for 基本满意) and ``bounds`` the period (default:
+        by the rules).  Exactly ``appeal_core.metrics.aggregate`` over the same items.
         """
-        first = date(year, month, 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
+        rules = rules or MetricsRules(basically_satisfied_weight=weight)
+        first, last = bounds or period(rules, rules, year, month)
         lo, hi = first.isoformat(), last.isoformat()
         short_from = (last - timedelta(days=sql.LONG_DAYS)).isoformat()
         cur, d = self._cursor(), self.dialect
@@ -283,7 +441,7 @@ class SqlStore:
         tail: tuple[str, ...] = () if district is None else (district,)
         per_dept: dict[str, dict[str, float]] = {}
 
-        def run(text: str, params: tuple[str, ...], prefix: str = "") -> list[Any]:
+        def run(text: str, params: tuple[Any, ...], prefix: str = "") -> list[Any]:
             cur.execute(d.sql(text.format(where=where.format(t=prefix))), (*params, *tail))
             return list(cur.fetchall())
 
@@ -292,15 +450,20 @@ class SqlStore:
             for key, value in counts.items():
                 entry[key] += int(value or 0)
 
-        for lead, n, resolved, full, basic in run(MONTH_VISITS, (lo, hi)):
+        visits = (lo, hi, int(rules.valid_visits_only), int(rules.revisit_final), hi)
+        weight = rules.basically_satisfied_weight
+        for lead, n, resolved, full, basic in run(MONTH_VISITS, visits):
             add(lead, visited=n, resolved=resolved)
             per_dept[lead]["satisfied"] += int(full or 0) + weight * int(basic or 0)
         for lead, n in run(MONTH_ASSIGNED, (lo, hi)):
             add(lead, assigned=n)
         for lead, n, on_time in run(MONTH_REPLY_DUE, (lo, hi, hi, hi, hi, hi)):
             add(lead, reply_due=n, replied_on_time=on_time)
-        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, hi, hi)):
+        keep = int(rules.extension_keeps_miss)
+        for lead, n, on_time in run(MONTH_COMPLETION_DUE, (lo, hi, hi, hi, keep, hi, hi)):
             add(lead, completion_due=n, completed_on_time=on_time)
+        for lead, n in run(MONTH_LATE, (lo, hi, hi, hi), "c."):
+            add(lead, completed_late=n)
         late = (hi, hi, hi, hi, hi, hi, hi, hi)
         for text, params in (
             (MONTH_STOCK_SHORT, (short_from, hi, hi)),
@@ -324,6 +487,7 @@ class SqlUnitOfWork:
         self._staged: dict[str, sql.Staged] = {}
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
+        self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
         self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
@@ -341,11 +505,14 @@ class SqlUnitOfWork:
         return (*(item.prior or ()), *item.events)
 
     def state(self, number: str) -> Appeal:
-        """Staged or stored state."""
+        """Staged or stored state; a stored one is checked against its events
+        (``StateMismatch``), so no command decides on a forged current-state row."""
         item = self._staged.get(number)
         if item is not None and item.state is not None:
             return item.state
-        return load_state(self._cur, self._d, number)
+        state, events = audit.load_checked(self._cur, self._d, number)
+        self._loaded[number] = events
+        return state
 
     def append(
         self, number: str, expected_version: int, events: Sequence[Event], state: Appeal
@@ -354,7 +521,10 @@ class SqlUnitOfWork:
         item = self._staged.get(number)
         if item is None:
             version, lead = self._stored_version(number)
+            prior = self._loaded.get(number)
             item = sql.Staged(number, version, lead, [], state)
+            if prior is not None and len(prior) == version:
+                item.prior = prior  # the events ``state()`` read and checked
         current = item.base + len(item.events)
         if current != expected_version:
             raise ConcurrencyConflict(number, expected_version, current)
@@ -567,6 +737,11 @@ class SqlUnitOfWork:
         staged.events.extend(events)
         self._journal[stream] = staged
 
+    def journal_version(self, stream: str) -> int:
+        """How many events a journal stream has, staged ones included."""
+        staged = self._journal.get(stream)
+        return staged.base + len(staged.events) if staged else self._journal_version(stream)
+
     def _journal_version(self, stream: str) -> int:
         self._cur.execute(self._d.sql(JOURNAL_VERSION), (stream,))
         return int(self._cur.fetchone()[0] or 0)
@@ -724,10 +899,13 @@ DUE_FROM = """SELECT created_seq, number FROM appeals WHERE is_open = 1
     AND (reply_due >= ? OR completion_due >= ? OR escalation_due >= ?){where}"""
 # The monthly report over the metrics tables: ``appeal_core.metrics._counts_for`` in SQL.
 # Facts dated after the cut-off (the month's last day) are not known yet.
+# Visits of the month, less those the definitions leave out: not reaching the enterprise
+# (``valid_visits_only``), replaced by the visit after re-handling (``revisit_final``).
 MONTH_VISITS = """SELECT lead, count(*), sum(resolved),
     sum(CASE WHEN satisfaction = 'satisfied' THEN 1 ELSE 0 END),
     sum(CASE WHEN satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)
-    FROM m_visits WHERE visited >= ? AND visited <= ?{where} GROUP BY lead"""
+    FROM m_visits WHERE visited >= ? AND visited <= ? AND (reached = 1 OR ? = 0)
+    AND (? = 0 OR superseded IS NULL OR superseded > ?){where} GROUP BY lead"""
 MONTH_ASSIGNED = """SELECT lead, count(*) FROM m_cycles
     WHERE started >= ? AND started <= ? AND assigned = 1{where} GROUP BY lead"""
 # The cycle's reply deadline in force at the cut-off (set by then, not yet re-dated), due in the
@@ -738,13 +916,26 @@ MONTH_REPLY_DUE = """SELECT lead, count(*),
     AND started <= ?
     AND NOT (ended IS NOT NULL AND ended <= due AND (first_reply IS NULL OR first_reply > ?)){where}
     GROUP BY lead"""
-# The cycle's completion deadline in force at the cut-off: set by then and not yet replaced.
+# The cycle's completion deadline in force at the cut-off: set by then and not yet replaced
+# (or, under ``extension_keeps_miss``, replaced by an extension only after it had passed).
 MONTH_COMPLETION_DUE = """SELECT lead, count(*),
     sum(CASE WHEN final_reply <= due THEN 1 ELSE 0 END) FROM m_completions
-    WHERE due >= ? AND due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
-    AND started <= ?
+    WHERE due >= ? AND due <= ? AND changed <= ?
+    AND (replaced IS NULL OR replaced > ? OR (? = 1 AND kept = 1)) AND started <= ?
     AND NOT (ended IS NOT NULL AND ended <= due AND (final_reply IS NULL OR final_reply > ?)){where}
     GROUP BY lead"""
+# Cycles finished (final reply) in the month after their completion deadline in force at the
+# cut-off (逾期办理).
+_IN_FORCE = """(CASE WHEN c.completion_changed IS NULL THEN NULL
+    WHEN c.completion_changed <= ? THEN c.completion_due
+    ELSE (SELECT x.due FROM m_completions x WHERE x.number = c.number AND x.cycle = c.cycle
+          AND x.changed <= ? ORDER BY x.ord DESC LIMIT 1) END)"""
+MONTH_LATE = f"""SELECT c.lead, count(*) FROM m_cycles c
+    WHERE c.final_reply >= ? AND c.final_reply <= ? AND c.final_reply > {_IN_FORCE}{{where}}
+    GROUP BY c.lead"""
+MONTH_FINISHED_NUMBERS = (
+    "SELECT c.number FROM m_cycles c WHERE c.final_reply >= ? AND c.final_reply <= ?{where}"
+)
 # The item's current cycle at the cut-off, still open: started <= cut-off < active_until.  Its
 # reply and completion deadlines then are its latest ones when those were set by the cut-off
 # (nearly always); otherwise the latest row set by then is looked up.
@@ -765,6 +956,12 @@ _SHORT = "c.started > ? AND c.started <= ? AND c.long_open = 0 AND c.active_unti
 _LONG = "c.started <= ? AND c.long_open = 1 AND (c.active_until IS NULL OR c.active_until > ?)"
 MONTH_STOCK_SHORT = _STOCK.format(cond=_SHORT)
 MONTH_STOCK_LONG = _STOCK.format(cond=_LONG)
+MONTH_VISIT_NUMBERS = "SELECT number FROM m_visits WHERE visited >= ? AND visited <= ?{where}"
+MONTH_CYCLE_NUMBERS = "SELECT number FROM m_cycles WHERE started >= ? AND started <= ?{where}"
+MONTH_REPLY_NUMBERS = """SELECT number FROM m_reply_dues
+    WHERE due >= ? AND due <= ? AND changed <= ?{where}"""
+MONTH_COMPLETION_NUMBERS = """SELECT number FROM m_completions
+    WHERE due >= ? AND due <= ? AND changed <= ?{where}"""
 STOCK_SHORT = "SELECT c.number FROM m_cycles c WHERE " + _SHORT + "{where}"
 STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
 MONTH_CHANNELS = """SELECT channel, count(*),

@@ -13,6 +13,7 @@ from appeal_core.testing.strategies import (
     contents,
     credit_codes,
     enterprises,
+    example_notice,
     mobile_phones,
     year_notices,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "contents",
     "credit_codes",
     "enterprises",
+    "example_notice",
     "mobile_phones",
     "year_notices",
 ]

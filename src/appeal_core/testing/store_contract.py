@@ -52,6 +52,7 @@ from appeal_core.testing.strategies import (
     channels,
     contents,
     enterprises,
+    example_notice,
 )
 from appeal_core.timeutil import SHANGHAI
 
@@ -161,8 +162,7 @@ def _redated(desk: Desk) -> str:
     desk.classify(number, category="用电", complexity=Complexity.ROUTINE, at=eve, by=DESK)
     desk.assign(number, lead=DEPARTMENTS[0], at=eve, by=DESK)
     calendar = desk.calendar
-    new_year = HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3))
-    desk.calendar = china_calendar(notices=[YearNotice(2027, (new_year,), ())])
+    desk.calendar = china_calendar(notices=[example_notice(2027)])
     desk.redate([number], at=eve + timedelta(hours=1), by=DESK, reason="2027 年安排已载入")
     desk.calendar = calendar
     return number

@@ -132,3 +132,28 @@ def year_notices(draw: st.DrawFn, year: int) -> YearNotice:
         document_number=f"国办发明电〔{year - 1}〕{draw(st.integers(1, 30))}号",
         issued_on=date(year - 1, 11, draw(st.integers(1, 30))),
     )
+
+
+def example_notice(year: int) -> YearNotice:
+    """One fixed made-up arrangement for ``year`` in a notice's shape (元旦 1-3 January, 春节,
+    清明节, 劳动节, 端午节, 中秋节 and 国庆节 on typical dates), for examples, tests and
+    benchmarks that need the same notice every run; never a real year's data."""
+
+    def off(name: str, first: tuple[int, int], last: tuple[int, int]) -> HolidayPeriod:
+        return HolidayPeriod(name, date(year, *first), date(year, *last))
+
+    return YearNotice(
+        year,
+        (
+            off("元旦", (1, 1), (1, 3)),
+            off("春节", (2, 5), (2, 12)),
+            off("清明节", (4, 3), (4, 5)),
+            off("劳动节", (5, 1), (5, 5)),
+            off("端午节", (6, 9), (6, 11)),
+            off("中秋节", (9, 15), (9, 17)),
+            off("国庆节", (10, 1), (10, 7)),
+        ),
+        tuple(d for d in (date(year, 2, 20), date(year, 10, 9)) if d.weekday() >= 5),
+        title=f"国务院办公厅关于{year}年部分节假日安排的通知",
+        document_number=f"国办发明电〔{year - 1}〕9号",
+    )
