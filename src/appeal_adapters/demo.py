@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from appeal_adapters.channels import channel
+from appeal_adapters.demo_month import MonthPlay, write_month
 from appeal_adapters.documents import render
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_adapters.reporting import briefing_options, report_json
@@ -98,6 +99,7 @@ class Play:
         self.desk, self.rng = desk, rng
         self.late: set[str] = set()
         self.extended = False
+        self.month = MonthPlay(desk, rng)
 
     def take_in(self, day: date, rows: list[tuple[str, IntakeRecord | RejectedRow]]) -> None:
         """Register the day's rows; merge confirmed duplicates; verify, classify and assign."""
@@ -125,22 +127,27 @@ class Play:
             self.late.add(number)
 
     def work(self, day: date) -> None:
-        """One working day of the departments and the desk on every open item."""
+        """One working day of the departments and the desk on every open item, and of the
+        month: the consultation meeting and its tasks."""
         for item in list(self.desk.store.states(self.desk.district)):
             if item.status.is_open and item.assignment is not None:
-                self.step(item, day)
+                version = item.version
+                self.month.clock(item, day)
+                if item.status in (Status.ASSIGNED, Status.PRELIMINARY_REPLIED):
+                    self.month.co_handlers(item, day)
+                if self.desk.store.state(item.number).version != version:
+                    item = self.desk.get(item.number)
+                if not self.month.holds(item):
+                    self.step(item, day)
+        self.month.meeting(day)
+        self.month.tasks(day)
 
     def step(self, item: Appeal, day: date) -> None:
         n, rng, desk = item.number, self.rng, self.desk
         lead = Actor.of_department(item.assignment.lead if item.assignment else "", "经办人")
         pending = pending_deadline(item)
         if item.escalation is not None and item.escalation.is_open and rng.random() < 0.3:
-            desk.resolve(
-                n,
-                resolution="区领导牵头会办，明确由主办部门限期办结",
-                at=at(day, 14),
-                by=Actor.leader(LEADER),
-            )
+            self.month.leader(item, day, LEADER)
             return
         match item.status:
             case Status.ASSIGNED if pending is not None:
@@ -151,6 +158,7 @@ class Play:
                     co = Actor.of_department(item.assignment.co[0], "经办人")
                     desk.report_to_lead(n, text="协办部门意见已报主办部门", at=at(day, 10), by=co)
                 if item.complexity is not None and item.complexity.needs_preliminary:
+                    self.month.visit(item, day)
                     committed = day + timedelta(days=rng.randint(8, 20))
                     desk.reply(
                         n,
@@ -185,6 +193,7 @@ class Play:
                         n,
                         leader=LEADER,
                         reason="涉及多个部门，部门层面一时难以协调",
+                        proposal="建议由区领导牵头，主办部门会同相关部门限期办结",
                         at=at(day, 11),
                         by=DESK,
                     )
@@ -248,7 +257,8 @@ def play(desk: Desk, data: Path, plugins: AppealPlugins, *, days_after: int = 21
 def write_outputs(
     desk: Desk, plugins: AppealPlugins, out: Path, months: list[tuple[int, int]]
 ) -> list[MonthlyReport]:
-    """Sheets, summary list, briefings, figures and the audit check into ``out``."""
+    """Sheets, summary list, briefings, figures, the month's documents (digests, supervision
+    notices, agenda, minutes, co-handling) and the audit check into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     items = list(desk.store.states(desk.district))
     assigned = [i for i in items if i.assignment is not None]
@@ -273,6 +283,9 @@ def write_outputs(
             json.dumps(report_json(report), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         reports.append(report)
+    last = max(i.updated_at for i in items).astimezone(SHANGHAI).date() if items else None
+    if last is not None:
+        write_month(desk, plugins, out, months, last)
     verify = getattr(desk.store, "verify", None)
     result = verify() if verify else None
     text = (

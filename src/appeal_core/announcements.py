@@ -1,18 +1,18 @@
 """Notices about the district rather than one item, recorded once in its ``@D:notices`` stream.
 
-The sweep's district-wide actions (the calendar lacks a year, deadlines await re-dating) become
-``Announced`` events: in the audit trail, passed to the listeners (the outbox delivers them like
-an item's notices), and never twice for one key.
+The sweep's district-wide actions (the calendar lacks a year, deadlines await re-dating, a
+meeting's task is due or late) become ``Announced`` events: in the audit trail, passed to the
+listeners (the outbox delivers them like an item's notices), and never twice for one key.
+The same stream numbers the supervision notices (``appeal_core.supervision_notice``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from appeal_core.actor import Actor
-from appeal_core.journal import Announced, stream_key
-from appeal_core.ports import Store
+from appeal_core.journal import Announced, JournalEvent, stream_key
 from appeal_core.sweep import Action
 
 KIND = "notices"
@@ -23,22 +23,21 @@ def notices_stream(district: str) -> str:
     return stream_key(district, KIND)
 
 
-def announce(
-    store: Store, district: str, actions: Sequence[Action], *, at: datetime, by: Actor
+def announcements(
+    actions: Sequence[Action],
+    known: Iterable[JournalEvent],
+    *,
+    stream: str,
+    at: datetime,
+    by: Actor,
 ) -> tuple[Announced, ...]:
-    """Record the district-wide ``actions`` not recorded before (by key); the new events."""
-    if not actions:
-        return ()
-    stream = notices_stream(district)
-    with store.unit_of_work() as uow:
-        known = uow.journal(stream)
-        keys = {e.key for e in known if isinstance(e, Announced)}
-        events = tuple(
-            Announced(stream=stream, at=at, by=by, kind=a.kind.value, key=a.key,
-                      target=a.target, message=a.message, numbers=a.numbers)
-            for a in actions
-            if a.key not in keys
-        )  # fmt: skip
-        if events:
-            uow.append_journal(stream, len(known), events)
-    return events
+    """The ``Announced`` events for the ``actions`` whose key is not among ``known`` yet."""
+    keys = {e.key for e in known if isinstance(e, Announced)}
+    fresh: dict[str, Announced] = {}
+    for a in actions:
+        if a.key not in keys and a.key not in fresh:
+            fresh[a.key] = Announced(
+                stream=stream, at=at, by=by, kind=a.kind.value, key=a.key, target=a.target,
+                message=a.message, numbers=a.numbers,
+            )  # fmt: skip
+    return tuple(fresh.values())

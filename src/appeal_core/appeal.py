@@ -11,6 +11,7 @@ import attrs
 from appeal_core.deadlines import Deadline
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import ValidationError
+from appeal_core.pause import Pause, PauseRequest
 
 
 def refuse_member(cls: type[enum.Enum], field: str, value: object) -> NoReturn:
@@ -197,15 +198,57 @@ class CoReport:
 
 
 @attrs.frozen(kw_only=True)
+class CoDue:
+    """A co-handling department's report to the lead in the current cycle, due before the
+    lead's deadline (``None`` until a complex item's lead commits to a date)."""
+
+    department: str
+    due: Deadline | None = None
+    reported_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SiteVisit:
+    """A department went to the enterprise to study the problem on site (登门研究解决)."""
+
+    visited_on: date
+    department: str
+    participants: tuple[str, ...]
+    findings: str
+    at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class LeaderMeeting:
+    """The district leader's meeting on an escalated item (牵头办会) and its outcome."""
+
+    held_on: date
+    chair: str
+    attendees: tuple[str, ...]
+    outcome: str
+    at: datetime
+
+
+@attrs.frozen(kw_only=True)
 class Escalation:
-    """An item taken to the district leader in charge, and its settlement."""
+    """An item taken to the district leader in charge with the lead department's proposal
+    (初步建议方案), the leader's meetings, and the settlement by the leader or a deputy the
+    desk designated."""
 
     leader: str
     reason: str
     at: datetime
     due: Deadline
+    proposal: str = ""
+    deputies: tuple[str, ...] = ()
+    meetings: tuple[LeaderMeeting, ...] = ()
     resolution: str = ""
     resolved_at: datetime | None = None
+    resolved_by: str = ""
+
+    def may_resolve(self, name: str) -> bool:
+        """True for the leader named and for a deputy the desk designated."""
+        return bool(name) and name in (self.leader, *self.deputies)
 
     @property
     def is_open(self) -> bool:
@@ -282,6 +325,7 @@ class Appeal:
     preliminary_reply: Reply | None = None
     final_reply: Reply | None = None
     co_reports: tuple[CoReport, ...] = ()
+    co_dues: tuple[CoDue, ...] = ()
     escalation: Escalation | None = None
     escalations: int = 0
     follow_ups: tuple[FollowUp, ...] = ()
@@ -299,6 +343,11 @@ class Appeal:
     #: Values registered under an assumption and not yet confirmed or corrected by the desk.
     assumptions: tuple[Assumption, ...] = ()
 
+    pause: Pause | None = None
+    pause_request: PauseRequest | None = None
+    pauses: int = 0
+    site_visits: tuple[SiteVisit, ...] = ()
+
     @property
     def lead(self) -> str | None:
         """The current lead department, if assigned."""
@@ -312,6 +361,11 @@ class Appeal:
     def noticed_on(self, key: str) -> date | None:
         """The day the sweep's notice ``key`` was recorded, if it was."""
         return next((day for k, day in self.notices if k == key), None)
+
+    @property
+    def paused(self) -> bool:
+        """True while the item's clock stands still (挂起)."""
+        return self.pause is not None
 
     @property
     def transfers(self) -> int:

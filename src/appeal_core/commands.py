@@ -9,6 +9,7 @@ import attrs
 
 from appeal_core.appeal import Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.enterprise import Enterprise
+from appeal_core.pause import PauseReason
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
@@ -159,11 +160,92 @@ class Redate:
 
 @attrs.frozen(kw_only=True)
 class Escalate:
-    """Take the item to the district leader in charge."""
+    """Take the item to the district leader in charge, with the lead department's proposal."""
 
     number: str
     leader: str
     reason: str
+    proposal: str
+
+
+@attrs.frozen(kw_only=True)
+class DesignateDeputy:
+    """Let another leader settle the escalation in the named leader's stead."""
+
+    number: str
+    deputy: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class RecordLeaderMeeting:
+    """Record the district leader's meeting on the escalated item and its outcome."""
+
+    number: str
+    held_on: date
+    chair: str
+    attendees: tuple[str, ...] = attrs.field(converter=_names)
+    outcome: str
+
+
+@attrs.frozen(kw_only=True)
+class RecordSiteVisit:
+    """A handling department records its visit to the enterprise (登门研究解决)."""
+
+    number: str
+    visited_on: date
+    participants: tuple[str, ...] = attrs.field(converter=_names)
+    findings: str
+
+
+@attrs.frozen(kw_only=True)
+class PauseClock:
+    """Stop the item's clock from ``since`` (default: today), expected to run again on
+    ``until``, for a typed reason with its document (e.g. a 补正材料通知书's number)."""
+
+    number: str
+    reason: PauseReason = attrs.field(converter=PauseReason)
+    until: date
+    document: str
+    since: date | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RequestPause:
+    """The lead department asks the desk to stop the clock (same fields as ``PauseClock``)."""
+
+    number: str
+    reason: PauseReason = attrs.field(converter=PauseReason)
+    until: date
+    document: str
+    since: date | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ApprovePause:
+    """The desk approves the lead department's pending request: the clock stops."""
+
+    number: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeclinePause:
+    """The desk declines the lead department's pending request, saying why."""
+
+    number: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ResumeClock:
+    """Let the clock run again from ``on`` (default: today); the deadlines move."""
+
+    number: str
+    on: date | None = None
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -234,4 +316,23 @@ Command = (
     | Reopen
     | Characterize
     | Close
+    | DesignateDeputy
+    | RecordLeaderMeeting
+    | RecordSiteVisit
+    | PauseClock
+    | RequestPause
+    | ApprovePause
+    | DeclinePause
+    | ResumeClock
 )
+
+
+def reaches_back(command: Command | Register) -> tuple[date, ...]:
+    """The earlier days a command dates a fact on besides its own time: a pause's start, a
+    resumption's day.  ``DeskBase.execute`` checks the earliest against the sealed months (as
+    the command's own day), so nothing is back-dated into a sealed month except as a
+    correction."""
+    match command:
+        case PauseClock(since=day) | RequestPause(since=day) | ResumeClock(on=day):
+            return (day,) if day is not None else ()
+    return ()

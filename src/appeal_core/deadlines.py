@@ -34,6 +34,10 @@ class Deadline:
     date may move once the notice is loaded.  A date a person gave (a committed date, an
     extension) is never provisional.  ``workdays`` is the count of a counted deadline (0 for a
     date a person gave), so it can be counted again with better data.
+
+    ``paused`` is the number of working days the clock stood still (挂起, ``appeal_core.pause``),
+    already in ``due``: a paused deadline is the ``workdays + paused``-th working day after
+    ``start``; for a date a person gave, ``start`` is then that date and ``workdays`` 0.
     """
 
     due: date
@@ -42,6 +46,7 @@ class Deadline:
     explanation: str
     provisional: bool = False
     workdays: int = 0
+    paused: int = 0
 
     def __str__(self) -> str:
         mark = "（暂定）" if self.provisional else ""
@@ -104,8 +109,12 @@ def committed_deadline(
     committed: date,
     preliminary_due: date,
     category: str,
+    paused: int = 0,
 ) -> Deadline:
-    """The completion deadline a department commits to, checked against the rules."""
+    """The completion deadline a department commits to, checked against the rules.
+
+    ``paused``: working days the clock stood still before the commitment (a statutory limit
+    excludes them, as it excludes a 公示 or a 听证)."""
     if committed < preliminary_due:
         raise ValidationError(
             "committed_due",
@@ -115,7 +124,7 @@ def committed_deadline(
     limit = policy.statutory_limit(category)
     note = ""
     if limit is not None:
-        cap = calendar.add_workdays(assigned_on, limit)
+        cap = calendar.add_workdays(assigned_on, limit + paused)
         unsure = calendar.is_provisional(assigned_on, cap)
         if committed > cap and not unsure:
             raise ValidationError(
@@ -129,7 +138,8 @@ def committed_deadline(
                 "，待载入当年节假日安排后请核对"
             )
         else:
-            note = f"，未超过「{category}」类法定时限 {limit} 个工作日（{cap.isoformat()}）"
+            stood = f"，另加暂停计时 {paused} 个工作日" if paused else ""
+            note = f"，未超过「{category}」类法定时限 {limit} 个工作日{stood}（{cap.isoformat()}）"
     text = f"办结期限：主办部门承诺于 {committed.isoformat()} 前办结{note}"
     return Deadline(due=committed, rule="committed", start=assigned_on, explanation=text)
 

@@ -14,6 +14,7 @@ from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal, Complexity, FollowUp, Satisfaction, Status
 from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
+from appeal_core.handling import co_dues, decide_handling, resume_first
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
 from appeal_core.redating import moves
@@ -110,6 +111,12 @@ def _deadlines(state: Appeal, ctx: Context) -> tuple[Deadline, Deadline | None]:
     return first, (None if complexity.needs_preliminary else first)
 
 
+def _co_dues(co: tuple[str, ...], completion: Deadline | None, ctx: Context) -> e.CoDues:
+    """Co-handlers report before the lead's completion deadline (routine items: the reply
+    deadline; the others get theirs with the committed date)."""
+    return co_dues(ctx.calendar, ctx.policy, co, start=ctx.today, lead=completion, what="答复")
+
+
 def _departments(lead: str, co: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     lead = _text("lead", lead, limit=100)
     cleaned = tuple(_text("co", d, limit=100) for d in co)
@@ -149,25 +156,27 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             lead, co = _departments(lead, co)
             first, completion = _deadlines(state, ctx)
             return (
-                e.Assigned(**base, lead=lead, co=co, reply_due=first, completion_due=completion),
-            )
+                e.Assigned(**base, lead=lead, co=co, reply_due=first, completion_due=completion,
+                           co_dues=_co_dues(co, completion, ctx)),
+            )  # fmt: skip
         case c.SendBack(reason=reason):
-            return (e.Returned(**base, department=dept, reason=_text("reason", reason)),)
+            back = e.Returned(**base, department=dept, reason=_text("reason", reason))
+            return (*resume_first(state, ctx, base, "主办部门退回，恢复计时"), back)
         case c.Reassign(lead=lead, co=co, reason=reason):
             lead, co = _departments(lead, co)
             if lead == state.lead:
                 raise ValidationError("lead", lead, "改派的主办部门与当前主办部门相同")
             first, completion = _deadlines(state, ctx)
-            return (
-                e.Reassigned(
-                    **base,
-                    lead=lead,
-                    co=co,
-                    reason=_text("reason", reason),
-                    reply_due=first,
-                    completion_due=completion,
-                ),
+            handed = e.Reassigned(
+                **base,
+                lead=lead,
+                co=co,
+                reason=_text("reason", reason),
+                reply_due=first,
+                completion_due=completion,
+                co_dues=_co_dues(co, completion, ctx),
             )
+            return (*resume_first(state, ctx, base, "改派，恢复计时"), handed)
         case c.ReportToLead(text=text):
             return (e.CoHandlerReported(**base, department=dept, text=_text("text", text)),)
         case c.ReplyPreliminary(text=text, committed_due=committed, contact=contact, phone=phone):
@@ -179,16 +188,22 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     f"常规事项应在{ctx.policy.reply_workdays}个工作日内直接答复，无需初步答复；"
                     f"如确属复杂，请{ctx.policy.identity.desk}先重新分类",
                 )
-            assert state.reply_due is not None
+            assert state.reply_due is not None and state.assignment is not None
+            resumed = resume_first(state, ctx, base, "主办部门已初步答复，恢复计时")
+            reply_due = next((r.reply_due for r in resumed if isinstance(r, e.Resumed)), None)
+            reply_due = reply_due or state.reply_due
             due = dl.committed_deadline(
                 ctx.calendar,
                 ctx.policy,
-                assigned_on=state.reply_due.start,
+                assigned_on=reply_due.start,
                 committed=committed,
-                preliminary_due=state.reply_due.due,
+                preliminary_due=reply_due.due,
                 category=state.category,
+                paused=reply_due.paused,
             )
+            co = tuple(d.department for d in state.co_dues) or state.assignment.co
             return (
+                *resumed,
                 e.PreliminaryReplied(
                     **base,
                     text=_text("text", text),
@@ -196,10 +211,13 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     committed_due=due,
                     contact=_note("contact", contact, limit=100),
                     phone=_note("phone", phone, limit=50),
+                    co_dues=co_dues(ctx.calendar, ctx.policy, co, start=ctx.today, lead=due,
+                                    what="办结"),
                 ),
-            )
+            )  # fmt: skip
         case c.ReplyFinal(text=text, contact=contact, phone=phone):
             return (
+                *resume_first(state, ctx, base, "主办部门已答复，恢复计时"),
                 e.Replied(
                     **base,
                     text=_text("text", text),
@@ -209,6 +227,10 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                 ),
             )
         case c.Extend(new_due=new_due, reason=reason):
+            if state.pause is not None:
+                raise LifecycleError(
+                    state.number, rule.action, state.status.label, "计时暂停中，请先恢复计时再延期"
+                )
             if state.completion_due is None:
                 raise LifecycleError(
                     state.number,
@@ -231,7 +253,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     escalation_due=moved.get("escalation_due"),
                 ),
             )
-        case c.Escalate(leader=leader, reason=reason):
+        case c.Escalate(leader=leader, reason=reason, proposal=proposal):
             if state.escalation is not None and state.escalation.is_open:
                 raise LifecycleError(
                     state.number,
@@ -246,13 +268,24 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     leader=_text("leader", leader, limit=100),
                     reason=_text("reason", reason),
                     due=due,
+                    proposal=_text("proposal", proposal),
                 ),
             )
         case c.Resolve(resolution=resolution):
-            if state.escalation is None or not state.escalation.is_open:
+            escalation = state.escalation
+            if escalation is None or not escalation.is_open:
                 raise LifecycleError(
                     state.number, rule.action, state.status.label, "该事项没有待协调的报送"
                 )
+            if not escalation.may_resolve(ctx.by.name):
+                desk = ctx.policy.identity.desk
+                who = escalation.leader + (
+                    f"或{desk}指定的代理领导（{'、'.join(escalation.deputies)}）"
+                    if escalation.deputies
+                    else ""
+                )
+                reason = f"该事项报{escalation.leader}协调，只有{who}可以协调解决"
+                raise PermissionDenied(str(ctx.by), rule.action, state.number, reason)
             return (e.EscalationResolved(**base, resolution=_text("resolution", resolution)),)
         case c.RecordFollowUp(
             satisfaction=sat, resolved=resolved, visited_on=visited, notes=notes, reached=reached
@@ -278,22 +311,25 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             return (e.FollowedUp(**base, follow_up=follow),)
         case c.Reopen(reason=reason):
             first, completion = _deadlines(state, ctx)
+            co = state.assignment.co if state.assignment else ()
             return (
                 e.Reopened(
                     **base,
                     reason=_text("reason", reason),
                     reply_due=first,
                     completion_due=completion,
+                    co_dues=_co_dues(co, completion, ctx),
                 ),
             )
         case c.Characterize(reason=reason, red_line=red_line):
-            return (e.Characterized(**base, reason=_text("reason", reason), red_line=red_line),)
+            done = e.Characterized(**base, reason=_text("reason", reason), red_line=red_line)
+            return (*resume_first(state, ctx, base, "定性，恢复计时"), done)
         case c.Close(note=note):
             _check_closable(state, rule.action)
             return (e.Closed(**base, note=_note("note", note)),)
         case c.Merge():
             raise TypeError("merge involves two items: use decide_merge")
-    raise TypeError(f"unknown command {command!r}")  # pragma: no cover
+    return decide_handling(state, command, ctx, base, rule.action)
 
 
 def _check_closable(state: Appeal, action: str) -> None:

@@ -14,27 +14,41 @@ from datetime import date, datetime
 from appeal_core import calendar_desk, month_desk, review
 from appeal_core import commands as c
 from appeal_core import explain as explaining
+from appeal_core import meetings as meeting_desk
+from appeal_core import tasks as task_desk
 from appeal_core.actor import Actor
-from appeal_core.announcements import announce
+from appeal_core.agenda import Agenda, meeting_agenda
+from appeal_core.announcements import notices_stream
 from appeal_core.annual import AnnualReport, annual
 from appeal_core.appeal import Appeal, Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.calendar import YearNotice
+from appeal_core.cohandling import CoHandlingReport, co_handling_report, co_report_from_counts
 from appeal_core.corrections import CorrectionEffect, effects
 from appeal_core.definitions import MetricsRules
 from appeal_core.departments import DepartmentEntry, Registry
-from appeal_core.desk_base import Listener, apply_events, require_desk
+from appeal_core.desk_base import Listener
 from appeal_core.desk_intake import IntakeDesk
+from appeal_core.digest import Digest, daily_digest, start_of, states_before, tasks_before
 from appeal_core.enterprise import Enterprise
-from appeal_core.errors import AppealError, ValidationError
-from appeal_core.events import Event, Noticed
-from appeal_core.journal import JournalEvent, MonthSealed, NoticeLoaded, RulesAmended
+from appeal_core.errors import TaskNotFound, ValidationError
+from appeal_core.journal import (
+    Decision,
+    MonthSealed,
+    NoticeLoaded,
+    RulesAmended,
+    SupervisionNoticeIssued,
+)
+from appeal_core.meetings import Meeting
 from appeal_core.metrics import MonthlyReport
+from appeal_core.pause import PauseReason
 from appeal_core.redating import Moved
 from appeal_core.registry import record_load
 from appeal_core.sealing import Correction, correcting
 from appeal_core.supervision import Supervised, supervision_list
-from appeal_core.sweep import Action, unrecorded_action
-from appeal_core.sweep import sweep as sweep_actions
+from appeal_core.supervision_notice import issued
+from appeal_core.sweep import Action
+from appeal_core.sweeping import run_sweep
+from appeal_core.tasks import Task
 from appeal_core.timeutil import local_date
 
 __all__ = ["Desk", "Listener"]
@@ -164,13 +178,109 @@ class Desk(IntakeDesk):
         """Approve a later completion deadline, recording why."""
         return self.execute(c.Extend(number=number, new_due=new_due, reason=reason), at=at, by=by)
 
-    def escalate(self, number: str, *, leader: str, reason: str, at: datetime, by: Actor) -> Appeal:
-        """Take the item to the district leader in charge; due by the month's last working day."""
-        return self.execute(c.Escalate(number=number, leader=leader, reason=reason), at=at, by=by)
+    def escalate(
+        self, number: str, *, leader: str, reason: str, proposal: str, at: datetime, by: Actor
+    ) -> Appeal:
+        """Take the item to the district leader in charge with the lead department's proposal
+        (初步建议方案); due by the month's last working day."""
+        command = c.Escalate(number=number, leader=leader, reason=reason, proposal=proposal)
+        return self.execute(command, at=at, by=by)
 
     def resolve(self, number: str, *, resolution: str, at: datetime, by: Actor) -> Appeal:
-        """The district leader settles an escalated item."""
+        """The district leader named (or a deputy the desk designated) settles the item."""
         return self.execute(c.Resolve(number=number, resolution=resolution), at=at, by=by)
+
+    def designate_deputy(
+        self, number: str, *, deputy: str, reason: str, at: datetime, by: Actor
+    ) -> Appeal:
+        """Let ``deputy`` settle the escalated item in the named leader's stead."""
+        command = c.DesignateDeputy(number=number, deputy=deputy, reason=reason)
+        return self.execute(command, at=at, by=by)
+
+    def record_leader_meeting(
+        self,
+        number: str,
+        *,
+        held_on: date,
+        chair: str,
+        attendees: Sequence[str],
+        outcome: str,
+        at: datetime,
+        by: Actor,
+    ) -> Appeal:
+        """Record the leader's meeting on the escalated item (牵头办会) and its outcome."""
+        command = c.RecordLeaderMeeting(
+            number=number, held_on=held_on, chair=chair, attendees=attendees, outcome=outcome
+        )
+        return self.execute(command, at=at, by=by)
+
+    def record_site_visit(
+        self,
+        number: str,
+        *,
+        visited_on: date,
+        participants: Sequence[str],
+        findings: str,
+        at: datetime,
+        by: Actor,
+    ) -> Appeal:
+        """A handling department records its visit to the enterprise (登门研究解决)."""
+        command = c.RecordSiteVisit(
+            number=number, visited_on=visited_on, participants=participants, findings=findings
+        )
+        return self.execute(command, at=at, by=by)
+
+    # -- the stopped clock (docs/deadlines.md) ---------------------------------------------
+
+    def pause(
+        self,
+        number: str,
+        *,
+        reason: PauseReason | str,
+        until: date,
+        document: str,
+        at: datetime,
+        by: Actor,
+        since: date | None = None,
+        note: str = "",
+    ) -> Appeal:
+        """Stop the item's clock from ``since`` (default today), expected to run again on
+        ``until``, for a typed reason and its document; the deadlines move (appeal_core.pause)."""
+        command = c.PauseClock(number=number, reason=PauseReason(reason), until=until,
+                               document=document, since=since, note=note)  # fmt: skip
+        return self.execute(command, at=at, by=by)
+
+    def request_pause(
+        self,
+        number: str,
+        *,
+        reason: PauseReason | str,
+        until: date,
+        document: str,
+        at: datetime,
+        by: Actor,
+        since: date | None = None,
+        note: str = "",
+    ) -> Appeal:
+        """The lead department asks the desk to stop the clock (``approve_pause`` does it)."""
+        command = c.RequestPause(number=number, reason=PauseReason(reason), until=until,
+                                 document=document, since=since, note=note)  # fmt: skip
+        return self.execute(command, at=at, by=by)
+
+    def approve_pause(self, number: str, *, at: datetime, by: Actor, note: str = "") -> Appeal:
+        """Approve the lead department's pending request: the clock stops as it asked."""
+        return self.execute(c.ApprovePause(number=number, note=note), at=at, by=by)
+
+    def decline_pause(self, number: str, *, reason: str, at: datetime, by: Actor) -> Appeal:
+        """Decline the lead department's pending request, saying why."""
+        return self.execute(c.DeclinePause(number=number, reason=reason), at=at, by=by)
+
+    def resume(
+        self, number: str, *, at: datetime, by: Actor, on: date | None = None, note: str = ""
+    ) -> Appeal:
+        """Let the clock run again from ``on`` (default today): the deadlines move by the
+        paused working days."""
+        return self.execute(c.ResumeClock(number=number, on=on, note=note), at=at, by=by)
 
     def follow_up(
         self,
@@ -230,39 +340,11 @@ class Desk(IntakeDesk):
         """Run the daily sweep for ``on``: record each due notice as an event, return them.
 
         A notice already recorded is not proposed again, so a second run the same day returns
-        nothing; the recorded notices reach people through the listeners.
+        nothing; the recorded notices reach people through the listeners.  The day's
+        supervision of each department is also issued as a numbered supervision notice
+        (``supervision_notices``), and the meeting's tasks are followed like items.
         """
-        require_desk(by, "执行每日督办", self.policy.identity.desk)
-        actions = sweep_actions(
-            self.store.states(self.district), on=on, calendar=self.calendar, policy=self.policy
-        )
-        by_item: dict[str, list[Action]] = {}
-        for action in actions:
-            by_item.setdefault(action.number, []).append(action)
-        district_wide = by_item.pop("", [])
-        recorded: list[Event | JournalEvent] = []
-        failed: list[tuple[str, str]] = []
-        for number, item_actions in by_item.items():
-            try:  # one item the store refuses (e.g. a tampered row) must not stop the others
-                with self.store.unit_of_work() as uow:
-                    state = uow.state(number)
-                    events = _noticed(state, item_actions, at, by)
-                    uow.append(number, state.version, events, apply_events(state, events))
-            except AppealError as exc:
-                failed.append((number, str(exc)))
-                continue
-            recorded.extend(events)
-        if failed:
-            district_wide.append(unrecorded_action(on, failed, self.policy))
-        announced = announce(self.store, self.district, district_wide, at=at, by=by)
-        recorded.extend(announced)
-        if recorded:
-            self._notify(recorded)
-        fresh, refused = {a.key for a in announced}, {number for number, _ in failed}
-        return (
-            *(a for a in actions if a.number and a.number not in refused),
-            *(a for a in district_wide if a.key in fresh),
-        )
+        return run_sweep(self, on, at=at, by=by)
 
     # -- the calendar (docs/calendar.md) ---------------------------------------------------
 
@@ -394,23 +476,89 @@ class Desk(IntakeDesk):
         self._notify((event,))
         return self.registry
 
+    def co_handling(self, year: int, month: int) -> CoHandlingReport:
+        """The month's co-handling section: co-handlers' reports due and on time (beside the
+        lead departments' figures, ``appeal_core.cohandling``)."""
+        bounds = month_desk.bounds_for(self, year, month)  # the figures' period (口径)
+        counts = getattr(self.store, "co_handling_counts", None)  # SQL stores count in SQL
+        if counts is not None:
+            found = counts(year, month, self.district, bounds=bounds)
+            return co_report_from_counts(found, year=year, month=month)
+        histories = (self.store.events(n) for n in self.store.numbers(self.district))
+        return co_handling_report(histories, year=year, month=month, bounds=bounds)
+
+    # -- the month: digest, meeting, tasks, notices (docs/month.md) ------------------------
+
+    def digest(self, on: date) -> Digest:
+        """The daily digest (每天汇总) of ``on``, as things stood at the start of that day: a
+        query, nothing is recorded (``appeal_core.digest``)."""
+        cutoff = start_of(on)
+        return daily_digest(
+            states_before(self.store, self.district, cutoff),
+            tasks_before(self.store, self.district, cutoff), on=on, calendar=self.calendar,
+            desk=self.policy.identity.desk,
+        )  # fmt: skip
+
+    def meeting_agenda(self, year: int, month: int) -> Agenda:
+        """What the month's consultation meeting (会商会议) should take up."""
+        return meeting_agenda(self.store.states(self.district), self.tasks(), year=year,
+                              month=month, policy=self.policy)  # fmt: skip
+
+    def record_meeting(
+        self,
+        *,
+        held_on: date,
+        attendees: Sequence[str],
+        decisions: Sequence[Decision],
+        at: datetime,
+        by: Actor,
+        chair: str = "",
+        items: Sequence[str] = (),
+        summary: str = "",
+    ) -> Meeting:
+        """Record a meeting's minutes; each decision becomes a task the sweep follows."""
+        return meeting_desk.record_meeting(
+            self, held_on=held_on, attendees=attendees, decisions=decisions, at=at, by=by,
+            chair=chair, items=items, summary=summary,
+        )  # fmt: skip
+
+    def meetings(self) -> tuple[Meeting, ...]:
+        """Every consultation meeting of the district, oldest first."""
+        return meeting_desk.meetings(self)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        """One meeting by id (``MeetingNotFound`` when there is none)."""
+        return meeting_desk.meeting(self, meeting_id)
+
+    def tasks(self) -> tuple[Task, ...]:
+        """Every task the meetings decided, in creation order."""
+        return tuple(task_desk.tasks(self).values())
+
+    def task(self, task_id: str) -> Task:
+        """One task by id (``TaskNotFound`` when there is none)."""
+        found = task_desk.tasks(self).get(task_id)
+        if found is None:
+            raise TaskNotFound(task_id)
+        return found
+
+    def report_task(self, task_id: str, *, text: str, at: datetime, by: Actor) -> Task:
+        """The owner department reports the task done."""
+        return task_desk.report_task(self, task_id, text_=text, at=at, by=by)
+
+    def confirm_task(self, task_id: str, *, at: datetime, by: Actor, note: str = "") -> Task:
+        """The desk confirms a reported task done; the sweep stops following it."""
+        return task_desk.confirm_task(self, task_id, at=at, by=by, note=note)
+
+    def return_task(self, task_id: str, *, reason: str, at: datetime, by: Actor) -> Task:
+        """The desk does not accept a task's report: it is open again, and chased."""
+        return task_desk.return_task(self, task_id, reason=reason, at=at, by=by)
+
+    def supervision_notices(self, day: date | None = None) -> tuple[SupervisionNoticeIssued, ...]:
+        """The supervision notices issued (督办通知单), of ``day`` or all, oldest first."""
+        found = issued(self.store.journal(notices_stream(self.district)))
+        return tuple(n for n in found if day is None or n.day == day)
+
     def merge(self, number: str, *, into: str, at: datetime, by: Actor) -> Appeal:
         """Merge a duplicate into the primary item, which keeps its clock; returns the primary."""
         self.execute(c.Merge(number=number, into=into), at=at, by=by)
         return self.store.state(into)
-
-
-def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) -> list[Event]:
-    when = max(at, state.updated_at)  # a notice is never dated before the item's last change
-    return [
-        Noticed(
-            number=state.number,
-            at=when,
-            by=by,
-            kind=a.kind.value,
-            key=a.key,
-            target=a.target,
-            message=a.message,
-        )
-        for a in actions
-    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from appeal_core import commands as c
@@ -117,9 +117,13 @@ class DeskBase:
         for listener in self.listeners:
             listener(events)
 
-    def sealed_guard(self, ctx: Context, uow: UnitOfWork | None = None) -> Pending | None:
+    def sealed_guard(
+        self, ctx: Context, uow: UnitOfWork | None = None, *, day: date | None = None
+    ) -> Pending | None:
         """Refuse a command dated on or before a sealed month's cut-off, unless it is made as
-        a correction (``Desk.correction``): then the correction to record with it.
+        a correction (``Desk.correction``): then the correction to record with it.  ``day`` is
+        the earliest day the command dates a fact on when earlier than its own (a pause's start,
+        a resumption's day: ``commands.reaches_back``).
 
         Inside a unit of work the sealed months are read again when the stream grew since the
         desk last read it (a seal another process made meanwhile): on SQLite, whose write
@@ -131,7 +135,7 @@ class DeskBase:
             length = getattr(uow, "journal_version", None)
             if length is None or length(key) != len(events):
                 events = uow.journal(key)
-        return admit(events, self.district, ctx.today, ctx.by)
+        return admit(events, self.district, day or ctx.today, ctx.by)
 
     def _register(self, command: c.Register, ctx: Context) -> Appeal:
         self.sealed_guard(ctx)  # refused before any number is reserved
@@ -174,7 +178,8 @@ class DeskBase:
         command = normalise(registry, command)
         if isinstance(command, c.Register):
             return self._register(command, ctx)
-        self.sealed_guard(ctx)
+        earliest = min((ctx.today, *c.reaches_back(command)))  # a pause's start, a resumption
+        self.sealed_guard(ctx, day=earliest)
         strict = expected_version is not None
         seen = (
             self.store.state(command.number).version
@@ -183,7 +188,7 @@ class DeskBase:
         )
         recorded: list[Event | JournalEvent] = []
         with self.store.unit_of_work() as uow:
-            pending = self.sealed_guard(ctx, uow)
+            pending = self.sealed_guard(ctx, uow, day=earliest)
             state = uow.state(command.number)
             if state.version != seen and (strict or ctx.at < state.updated_at):
                 raise ConcurrencyConflict(state.number, seen, state.version)

@@ -30,11 +30,13 @@ class ValidationError(AppealError, ValueError):
 class LifecycleError(AppealError, RuntimeError):
     """The lifecycle does not allow this command on this item in its current state."""
 
-    def __init__(self, number: str, action: str, status: str, hint: str = "") -> None:
+    def __init__(
+        self, number: str, action: str, status: str, hint: str = "", *, what: str = "事项"
+    ) -> None:
         self.number = number
         self.action = action
         self.status = status
-        message = f"事项 {number} 当前状态为「{status}」，不能{action}"
+        message = f"{what} {number} 当前状态为「{status}」，不能{action}"
         super().__init__(f"{message}。{hint}" if hint else f"{message}。")
 
 
@@ -100,6 +102,22 @@ class QuarantineNotFound(AppealError, LookupError):
     def __init__(self, entry_id: int) -> None:
         self.entry_id = entry_id
         super().__init__(f"隔离区没有编号为 {entry_id} 的记录，请用 quarantine list 查看")
+
+
+class TaskNotFound(AppealError, LookupError):
+    """No task of the consultation meeting has this id."""
+
+    def __init__(self, task: str) -> None:
+        self.task = task
+        super().__init__(f"没有编号为 {task} 的会商会议任务，请用 appeal task list 查看")
+
+
+class MeetingNotFound(AppealError, LookupError):
+    """No consultation meeting has this id."""
+
+    def __init__(self, meeting: str) -> None:
+        self.meeting = meeting
+        super().__init__(f"没有编号为 {meeting} 的会商会议，请用 appeal meeting list 查看")
 
 
 class UnknownDepartment(ValidationError):

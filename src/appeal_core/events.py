@@ -6,7 +6,7 @@ reproducible without the calendar that computed it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import attrs
 
@@ -14,6 +14,10 @@ from appeal_core.actor import Actor
 from appeal_core.appeal import Assumption, Channel, Complexity, FollowUp, RedLine
 from appeal_core.deadlines import Deadline
 from appeal_core.enterprise import Enterprise
+from appeal_core.pause import PauseReason
+
+#: Co-handlers' report deadlines, per department (``appeal_core.cohandling``).
+CoDues = tuple[tuple[str, Deadline], ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -99,12 +103,14 @@ class Classified(BaseEvent):
 
 @attrs.frozen(kw_only=True)
 class Assigned(BaseEvent):
-    """The desk handed the item to a lead department (交办), with its deadlines."""
+    """The desk handed the item to a lead department (交办), with its deadlines and the
+    co-handlers' report deadlines (``co_dues``; complex items get them with the commitment)."""
 
     lead: str
     co: tuple[str, ...] = ()
     reply_due: Deadline
     completion_due: Deadline | None = None
+    co_dues: CoDues = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -124,6 +130,7 @@ class Reassigned(BaseEvent):
     reason: str
     reply_due: Deadline
     completion_due: Deadline | None = None
+    co_dues: CoDues = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -135,6 +142,7 @@ class PreliminaryReplied(BaseEvent):
     committed_due: Deadline
     contact: str = ""
     phone: str = ""
+    co_dues: CoDues = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -178,11 +186,32 @@ class Redated(BaseEvent):
 
 @attrs.frozen(kw_only=True)
 class Escalated(BaseEvent):
-    """The item went up to the district leader in charge (报区分管领导牵头办会)."""
+    """The item went up to the district leader in charge (报区分管领导牵头办会), with the lead
+    department's proposal (初步建议方案)."""
 
     leader: str
     reason: str
     due: Deadline
+    proposal: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeputyDesignated(BaseEvent):
+    """The desk designated a deputy who may settle the escalation in the leader's stead."""
+
+    deputy: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class LeaderMeetingHeld(BaseEvent):
+    """The district leader's meeting on the escalated item, and its outcome (recorded by the
+    desk, which keeps the minutes)."""
+
+    held_on: date
+    chair: str
+    attendees: tuple[str, ...]
+    outcome: str
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +219,64 @@ class EscalationResolved(BaseEvent):
     """The district leader settled the escalated item."""
 
     resolution: str
+
+
+@attrs.frozen(kw_only=True)
+class SiteVisited(BaseEvent):
+    """A handling department studied the problem at the enterprise (登门研究解决)."""
+
+    visited_on: date
+    department: str
+    participants: tuple[str, ...]
+    findings: str
+
+
+@attrs.frozen(kw_only=True)
+class PauseRequested(BaseEvent):
+    """The lead department asked the desk to stop the clock, with the reason and document."""
+
+    reason: PauseReason
+    since: date
+    until: date
+    document: str
+    note: str = ""
+    department: str
+
+
+@attrs.frozen(kw_only=True)
+class PauseDeclined(BaseEvent):
+    """The desk declined the lead department's request to stop the clock."""
+
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Paused(BaseEvent):
+    """The clock stopped (挂起) on ``since``; the deadlines given are those the department
+    works to if it runs again on ``until`` (the others do not move)."""
+
+    reason: PauseReason
+    since: date
+    until: date
+    document: str
+    note: str = ""
+    requested_by: str = ""
+    reply_due: Deadline | None = None
+    completion_due: Deadline | None = None
+    co_dues: CoDues = ()
+
+
+@attrs.frozen(kw_only=True)
+class Resumed(BaseEvent):
+    """The clock runs again from ``on``; the deadlines moved by ``workdays`` paused working
+    days (from those before the pause).  ``note`` says why (e.g. 主办部门已答复)."""
+
+    on: date
+    workdays: int
+    note: str = ""
+    reply_due: Deadline | None = None
+    completion_due: Deadline | None = None
+    co_dues: CoDues = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +293,7 @@ class Reopened(BaseEvent):
     reason: str
     reply_due: Deadline
     completion_due: Deadline | None = None
+    co_dues: CoDues = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -257,6 +345,13 @@ Event = (
     | DuplicateDismissed
     | AssumptionConfirmed
     | AssumptionCorrected
+    | DeputyDesignated
+    | LeaderMeetingHeld
+    | SiteVisited
+    | PauseRequested
+    | PauseDeclined
+    | Paused
+    | Resumed
 )
 
 #: Every event class, in lifecycle order; adapters use it to (de)serialize by name.
@@ -284,4 +379,11 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     DuplicateDismissed,
     AssumptionConfirmed,
     AssumptionCorrected,
+    DeputyDesignated,
+    LeaderMeetingHeld,
+    SiteVisited,
+    PauseRequested,
+    PauseDeclined,
+    Paused,
+    Resumed,
 )

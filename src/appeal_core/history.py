@@ -12,12 +12,16 @@ from appeal_core.appeal import (
     Appeal,
     Assignment,
     Characterization,
+    CoDue,
     CoReport,
     Escalation,
+    LeaderMeeting,
     Reply,
+    SiteVisit,
     Status,
 )
 from appeal_core.errors import AppealError
+from appeal_core.pause import Pause, PauseRequest
 from appeal_core.review import corrected, without
 from appeal_core.timeutil import local_date
 
@@ -54,6 +58,27 @@ def _reply(event: e.PreliminaryReplied | e.Replied) -> Reply:
         contact=event.contact,
         phone=event.phone,
     )
+
+
+def _co_dues(co: tuple[str, ...], dues: e.CoDues) -> tuple[CoDue, ...]:
+    """A new cycle's co-handlers, each with its report deadline if one is set yet."""
+    given = dict(dues)
+    return tuple(CoDue(department=d, due=given.get(d)) for d in co)
+
+
+def _co_moved(state: Appeal, dues: e.CoDues) -> tuple[CoDue, ...]:
+    """The cycle's co-handlers with the report deadlines given moved (or set)."""
+    given = dict(dues)
+    return tuple(
+        attrs.evolve(d, due=given[d.department]) if d.department in given else d
+        for d in state.co_dues
+    )
+
+
+def _escalation(state: Appeal) -> Escalation:
+    if state.escalation is None:
+        raise CorruptHistory(f"事项 {state.number} 的历史中，此前没有报区分管领导")
+    return state.escalation
 
 
 def evolve(state: Appeal, event: e.Event) -> Appeal:
@@ -93,17 +118,30 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 preliminary_reply=None,
                 final_reply=None,
                 reassignments=s.reassignments + isinstance(event, e.Reassigned),
+                co_dues=_co_dues(event.co, event.co_dues),
+                pause=None,
+                pause_request=None,
             )
         case e.Returned():
-            return nxt(status=Status.RETURNED, returns=s.returns + 1)
+            return nxt(
+                status=Status.RETURNED, returns=s.returns + 1, co_dues=(), pause=None,
+                pause_request=None,
+            )  # fmt: skip
         case e.CoHandlerReported(department=department, text=text):
             report = CoReport(department=department, text=text, at=event.at)
-            return nxt(co_reports=(*s.co_reports, report))
+            dues = tuple(
+                attrs.evolve(d, reported_at=event.at)
+                if d.department == department and d.reported_at is None
+                else d
+                for d in s.co_dues
+            )
+            return nxt(co_reports=(*s.co_reports, report), co_dues=dues)
         case e.PreliminaryReplied():
             return nxt(
                 status=Status.PRELIMINARY_REPLIED,
                 preliminary_reply=_reply(event),
                 completion_due=event.committed_due,
+                co_dues=_co_moved(s, event.co_dues),
             )
         case e.Replied():
             return nxt(status=Status.REPLIED, final_reply=_reply(event))
@@ -118,14 +156,87 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 completion_due=event.completion_due or s.completion_due,
                 escalation=escalation,
             )
-        case e.Escalated(leader=leader, reason=reason, due=due):
-            escalation = Escalation(leader=leader, reason=reason, at=event.at, due=due)
+        case e.Escalated(leader=leader, reason=reason, due=due, proposal=proposal):
+            escalation = Escalation(
+                leader=leader, reason=reason, at=event.at, due=due, proposal=proposal
+            )
             return nxt(escalation=escalation, escalations=s.escalations + 1)
         case e.EscalationResolved(resolution=resolution):
-            if s.escalation is None:
-                raise CorruptHistory(f"事项 {s.number} 的历史中，协调解决之前没有报区分管领导")
-            settled = attrs.evolve(s.escalation, resolution=resolution, resolved_at=event.at)
+            settled = attrs.evolve(
+                _escalation(s), resolution=resolution, resolved_at=event.at,
+                resolved_by=event.by.name,
+            )  # fmt: skip
             return nxt(escalation=settled)
+        case e.DeputyDesignated(deputy=deputy):
+            escalation = _escalation(s)
+            deputies = (*escalation.deputies, deputy)
+            return nxt(escalation=attrs.evolve(escalation, deputies=deputies))
+        case e.LeaderMeetingHeld():
+            escalation = _escalation(s)
+            meeting = LeaderMeeting(
+                held_on=event.held_on,
+                chair=event.chair,
+                attendees=event.attendees,
+                outcome=event.outcome,
+                at=event.at,
+            )
+            meetings = (*escalation.meetings, meeting)
+            return nxt(escalation=attrs.evolve(escalation, meetings=meetings))
+        case e.SiteVisited():
+            visit = SiteVisit(
+                visited_on=event.visited_on,
+                department=event.department,
+                participants=event.participants,
+                findings=event.findings,
+                at=event.at,
+            )
+            return nxt(site_visits=(*s.site_visits, visit))
+        case e.PauseRequested():
+            request = PauseRequest(
+                reason=event.reason,
+                since=event.since,
+                until=event.until,
+                document=event.document,
+                note=event.note,
+                department=event.department,
+                at=event.at,
+            )
+            return nxt(pause_request=request)
+        case e.PauseDeclined():
+            return nxt(pause_request=None)
+        case e.Paused():
+            pause = Pause(
+                reason=event.reason,
+                since=event.since,
+                until=event.until,
+                document=event.document,
+                note=event.note,
+                at=event.at,
+                requested_by=event.requested_by,
+                reply_before=s.reply_due,
+                completion_before=s.completion_due,
+                co_before=tuple(
+                    (d.department, d.due)
+                    for d in s.co_dues
+                    if d.due is not None and d.reported_at is None
+                ),
+            )
+            return nxt(
+                pause=pause,
+                pause_request=None,
+                reply_due=event.reply_due or s.reply_due,
+                completion_due=event.completion_due or s.completion_due,
+                co_dues=_co_moved(s, event.co_dues),
+            )
+        case e.Resumed():
+            if s.pause is None:
+                raise CorruptHistory(f"事项 {s.number} 的历史中，恢复计时之前没有暂停计时")
+            return nxt(
+                pause=None, pauses=s.pauses + 1,
+                reply_due=event.reply_due or s.reply_due,
+                completion_due=event.completion_due or s.completion_due,
+                co_dues=_co_moved(s, event.co_dues),
+            )  # fmt: skip
         case e.FollowedUp(follow_up=follow_up):
             return nxt(status=Status.FOLLOWED_UP, follow_ups=(*s.follow_ups, follow_up))
         case e.Reopened():
@@ -136,6 +247,9 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 preliminary_reply=None,
                 final_reply=None,
                 reopenings=s.reopenings + 1,
+                co_dues=_co_dues(s.assignment.co if s.assignment else (), event.co_dues),
+                pause=None,
+                pause_request=None,
             )
         case e.Characterized(reason=reason, red_line=red_line):
             characterization = Characterization(reason=reason, red_line=red_line, at=event.at)

@@ -77,6 +77,105 @@ class Announced(JournalEvent):
 
 
 @attrs.frozen(kw_only=True)
+class Decision:
+    """One decision of the monthly consultation meeting: what, by whom, by when, on which items."""
+
+    text: str
+    owner: str
+    due: date
+    items: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class MeetingRecorded(JournalEvent):
+    """The minutes of a consultation meeting (会商会议, ``@D:meetings``): when, who attended,
+    what it took up, and its decisions, each of which becomes a task (``@D:tasks``)."""
+
+    meeting: str
+    held_on: date
+    chair: str
+    attendees: tuple[str, ...]
+    decisions: tuple[Decision, ...]
+    items: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class TaskCreated(JournalEvent):
+    """A meeting's decision, followed like an item until its owner reports it done and the desk
+    confirms it (``@D:tasks``)."""
+
+    task: str
+    meeting: str
+    text: str
+    owner: str
+    due: date
+    items: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class TaskReported(JournalEvent):
+    """The owner department reports the task done, saying what it did."""
+
+    task: str
+    department: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class TaskConfirmed(JournalEvent):
+    """The desk confirms the task done: it leaves the sweep."""
+
+    task: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class TaskReturned(JournalEvent):
+    """The desk does not accept the report: the task is open again, with the reason."""
+
+    task: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class NoticeLine:
+    """One matter on a supervision notice: an item (or a meeting's task) with what it is about,
+    the deadline missed (``what``, ``due``), how late, and the sweep's notice (``key``)."""
+
+    kind: str
+    key: str
+    number: str
+    what: str
+    subject: str = ""
+    due: date | None = None
+    workdays_overdue: int = 0
+    message: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class SupervisionNoticeIssued(JournalEvent):
+    """A printable supervision notice (督办通知单, ``@D:notices``): the day's supervision of one
+    department under one sequence number of the year, answered by ``required_by``; sent at
+    ``send_at`` (the next office hour), copied to ``cc`` at the second level."""
+
+    year: int
+    seq: int
+    day: date
+    target: str
+    lines: tuple[NoticeLine, ...]
+    required_by: date
+    send_at: datetime
+    second_level: bool = False
+    cc: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str:
+        """The notice's number as printed: ``督办〔2026〕12号``."""
+        return f"督办〔{self.year}〕{self.seq}号"
+
+
+@attrs.frozen(kw_only=True)
 class RulesAmended(JournalEvent):
     """The figures' definitions (口径) from the month starting ``effective`` on (``@D:policy``).
 
@@ -141,4 +240,6 @@ class Corrected(JournalEvent):
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
 JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
     NoticeLoaded, Announced, RulesAmended, DepartmentsLoaded, MonthSealed, Corrected,
+    MeetingRecorded, TaskCreated, TaskReported, TaskConfirmed, TaskReturned,
+    SupervisionNoticeIssued,
 )  # fmt: skip

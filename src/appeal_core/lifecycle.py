@@ -61,6 +61,14 @@ TRANSITIONS: Mapping[type[c.Command], Rule] = {
     c.Reopen:           _rule("重新交办",     {S.REPLIED, S.FOLLOWED_UP}, D, S.ASSIGNED),
     c.Characterize:     _rule("定性",         CHARACTERIZABLE, D, S.CHARACTERIZED),
     c.Close:            _rule("销号",         {S.FOLLOWED_UP, S.CHARACTERIZED}, D, S.CLOSED),
+    c.DesignateDeputy:  _rule("指定代理领导", AFTER_ASSIGNMENT | {S.CHARACTERIZED}, D, None),
+    c.RecordLeaderMeeting: _rule("记录领导办会", AFTER_ASSIGNMENT | {S.CHARACTERIZED}, D, None),
+    c.RecordSiteVisit:  _rule("登门研究解决", AFTER_ASSIGNMENT, DEPT, None),
+    c.PauseClock:       _rule("暂停计时",     set(HANDLING), D, None),
+    c.RequestPause:     _rule("申请暂停计时", set(HANDLING), DEPT, None),
+    c.ApprovePause:     _rule("批准暂停计时", set(HANDLING), D, None),
+    c.DeclinePause:     _rule("不予暂停计时", set(HANDLING), D, None),
+    c.ResumeClock:      _rule("恢复计时",     set(HANDLING), D, None),
 }
 # fmt: on
 
@@ -100,6 +108,11 @@ def _check_department(state: Appeal, command: c.Command, by: Actor, rule: Rule) 
     if isinstance(command, c.ReportToLead):
         if by.department not in state.assignment.co:
             reason = f"只有协办部门（{'、'.join(state.assignment.co) or '无'}）可以报送协办情况"
+            raise PermissionDenied(str(by), rule.action, state.number, reason)
+    elif isinstance(command, c.RecordSiteVisit):
+        if by.department not in state.assignment.departments:
+            names = "、".join(state.assignment.departments)
+            reason = f"只有该事项的主办或协办部门（{names}）可以登记登门情况"
             raise PermissionDenied(str(by), rule.action, state.number, reason)
     elif by.department != state.assignment.lead:
         reason = f"该事项的主办部门是{state.assignment.lead}"

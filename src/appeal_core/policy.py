@@ -44,6 +44,29 @@ def _limits(value: Mapping[str, int] | tuple[tuple[str, int], ...]) -> tuple[tup
     return tuple(sorted((str(k), int(v)) for k, v in items))
 
 
+def _hours(value: Any) -> tuple[str, str]:
+    """Office hours as ("08:30", "17:30"): two HH:MM times, opening before closing."""
+    try:
+        opening, closing = (str(v) for v in value)
+        times = [(int(t[:2]), int(t[3:])) for t in (opening, closing)]
+        ok = all(len(t) == 5 and t[2] == ":" for t in (opening, closing))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or not all(0 <= h < 24 and 0 <= m < 60 for h, m in times) or times[0] >= times[1]:
+        raise ValidationError(
+            "policy.office_hours", value, '应为两个 HH:MM 时间，如 ["08:30", "17:30"]'
+        )
+    return opening, closing
+
+
+def _leaders(value: Any) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    pairs = tuple((str(k), str(v)) for k, v in items)
+    if any(not k.strip() or not v.strip() for k, v in pairs):
+        raise ValidationError("policy.department_leaders", value, "部门与分管领导均不能为空")
+    return pairs
+
+
 def _names(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
         raise ValidationError("policy.department_order", value, "应为部门名称的列表")
@@ -116,6 +139,31 @@ class Policy:
     duplicate_threshold: float = attrs.field(
         default=0.2, validator=_fraction("policy.duplicate_threshold")
     )
+    #: Co-handling: a co-handler's report is due this many working days before the lead's
+    #: deadline (the reply, or the committed completion date), at the earliest the first
+    #: working day after assignment.
+    co_report_workdays: int = attrs.field(
+        default=2, validator=_nonnegative("policy.co_report_workdays")
+    )
+    #: Supervision notices (督办通知单): the department answers within this many working days.
+    supervision_reply_workdays: int = attrs.field(
+        default=1, validator=_positive("policy.supervision_reply_workdays")
+    )
+    #: Notices are sent on working days within these office hours (Asia/Shanghai); one made
+    #: outside them waits for the next opening.
+    office_hours: tuple[str, str] = attrs.field(default=("08:30", "17:30"), converter=_hours)
+    #: The district leader in charge of each department (copied on second supervision
+    #: notices; without one the notice is copied to 区分管领导).
+    department_leaders: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_leaders)
+    #: The meeting agenda's recurring problems: open items of different enterprises in one
+    #: category whose texts are at least this similar (0 to 1) are one problem...
+    recurring_threshold: float = attrs.field(
+        default=0.2, validator=_fraction("policy.recurring_threshold")
+    )
+    #: ...listed when it touches at least this many enterprises.
+    recurring_min_enterprises: int = attrs.field(
+        default=2, validator=_positive("policy.recurring_min_enterprises")
+    )
     #: Item number layout; fields: district, year, seq.
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")
     #: Who the district is: names, address, area code, distribution (``appeal_core.identity``).
@@ -146,6 +194,10 @@ class Policy:
             )
         if not sum(value) > 0:
             raise ValidationError("policy.score_weights", value, "权重之和应大于 0")
+
+    def leader_of(self, department: str) -> str:
+        """The district leader in charge of ``department``, or ``""`` when none is set."""
+        return dict(self.department_leaders).get(department, "")
 
     @annual_score.validator
     def _check_annual(self, _: attrs.Attribute[str], value: str) -> None:

@@ -190,7 +190,9 @@ def project(history: Sequence[e.Event]) -> Projection:
                 )
             case e.DeadlineExtended():
                 complete(day, ev.completion_due.due, k, extension=True)
-            case e.Redated() if current is not None:
+            case e.Redated() | e.Paused() | e.Resumed() if current is not None:
+                # re-dated by a loaded notice, or moved by the stopped clock (appeal_core.pause):
+                # a new deadline, never an extension that keeps a miss
                 if ev.reply_due is not None:
                     reply_by(day, ev.reply_due.due, k)
                 if ev.completion_due is not None:

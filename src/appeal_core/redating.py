@@ -50,16 +50,30 @@ class Moved:
 
 
 def recount(deadline: Deadline, calendar: Workdays, policy: Policy) -> Deadline | None:
-    """``deadline`` counted again with ``calendar``; None for a date a person gave."""
+    """``deadline`` counted again with ``calendar``; None for a date a person gave (unless a
+    pause moved it: then the paused working days are counted again)."""
+    paused = deadline.paused
     match deadline.rule:
         case "reply" | "preliminary":
             default = policy.reply_workdays if deadline.rule == "reply" else None
             n = deadline.workdays or default or policy.preliminary_workdays
             what = "答复期限" if deadline.rule == "reply" else "初步答复期限"
-            return dl.workday_deadline(calendar, deadline.start, n, deadline.rule, what)
+            fresh = dl.workday_deadline(calendar, deadline.start, n + paused, deadline.rule, what)
+            if not paused:
+                return fresh
+            note = f"（其中 {paused} 个工作日为暂停计时顺延）"
+            return attrs.evolve(
+                fresh, workdays=n, paused=paused, explanation=fresh.explanation + note
+            )
         case "escalation":
             return dl.escalation_deadline(calendar, deadline.start)
-    return None
+    if not paused:
+        return None
+    due = calendar.add_workdays(deadline.start, paused)
+    first = deadline.explanation.split("；", 1)[0]
+    text = f"{first}；经暂停计时顺延 {paused} 个工作日，为 {due.isoformat()}"
+    provisional = calendar.is_provisional(deadline.start, due)
+    return attrs.evolve(deadline, due=due, explanation=text, provisional=provisional)
 
 
 def moves(state: Appeal, calendar: Workdays, policy: Policy) -> tuple[Moved, ...]:

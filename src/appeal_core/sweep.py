@@ -13,7 +13,7 @@ the desk names the missing years and the items they affect.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import attrs
@@ -22,7 +22,7 @@ from appeal_core.appeal import Appeal, Complexity, Status
 from appeal_core.calendar import WorkCalendar
 from appeal_core.deadlines import Deadline, Workdays
 from appeal_core.errors import CalendarDataMissing
-from appeal_core.lifecycle import ESCALABLE
+from appeal_core.lifecycle import ESCALABLE, HANDLING
 from appeal_core.policy import Policy
 from appeal_core.redating import provisional_deadlines
 from appeal_core.timeutil import local_date
@@ -39,6 +39,15 @@ class ActionKind(enum.StrEnum):
     REHANDLE = "rehandle"  # 回访不满意或未解决：待重新办理
     STOCK = "stock"  # 存量事项：跟踪督办
     CALENDAR = "calendar"  # 工作日历缺少年度安排或期限待重新计算（给区服务企业办）
+    CO_REMIND = "co_remind"  # 协办部门报送期限将至
+    CO_SUPERVISE = "co_supervise"  # 协办部门逾期未报送
+    CO_SUPERVISE_AGAIN = "co_supervise_again"  # 协办部门二次督办
+    PAUSE_REQUEST = "pause_request"  # 主办部门申请暂停计时，待审批（给区服务企业办）
+    PAUSE_DUE = "pause_due"  # 暂停计时已过预计恢复日（给区服务企业办）
+    TASK_REMIND = "task_remind"  # 会商会议交办任务期限将至
+    TASK_SUPERVISE = "task_supervise"  # 会商会议交办任务逾期
+    TASK_SUPERVISE_AGAIN = "task_supervise_again"  # 会商会议交办任务二次督办
+    TASK_CONFIRM = "task_confirm"  # 任务已报完成，待确认（给区服务企业办）
     UNRECORDED = "unrecorded"  # 存储拒绝记录某些事项的通知（给区服务企业办）
 
     @property
@@ -56,8 +65,29 @@ _LABELS = {
     ActionKind.REHANDLE: "回访未解决待重办",
     ActionKind.STOCK: "存量事项催办",
     ActionKind.CALENDAR: "日历待补",
+    ActionKind.CO_REMIND: "协办报送提醒",
+    ActionKind.CO_SUPERVISE: "协办逾期督办",
+    ActionKind.CO_SUPERVISE_AGAIN: "协办二次督办",
+    ActionKind.PAUSE_REQUEST: "暂停计时待批",
+    ActionKind.PAUSE_DUE: "暂停计时到期",
+    ActionKind.TASK_REMIND: "任务到期提醒",
+    ActionKind.TASK_SUPERVISE: "任务逾期督办",
+    ActionKind.TASK_SUPERVISE_AGAIN: "任务二次督办",
+    ActionKind.TASK_CONFIRM: "任务待确认",
     ActionKind.UNRECORDED: "通知未能记录",
 }
+
+#: The actions that press a department (督办): each day's go on its 督办通知单.
+SUPERVISING = frozenset({
+    ActionKind.SUPERVISE, ActionKind.SUPERVISE_AGAIN, ActionKind.ESCALATION_OVERDUE,
+    ActionKind.CO_SUPERVISE, ActionKind.CO_SUPERVISE_AGAIN, ActionKind.TASK_SUPERVISE,
+    ActionKind.TASK_SUPERVISE_AGAIN,
+})  # fmt: skip
+#: The second level of supervision (二次督办): its notice is copied to the district leader.
+SECOND_LEVEL = frozenset({
+    ActionKind.SUPERVISE_AGAIN, ActionKind.CO_SUPERVISE_AGAIN, ActionKind.TASK_SUPERVISE_AGAIN,
+    ActionKind.ESCALATION_OVERDUE,
+})  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +95,8 @@ class Action:
     """One notice the sweep proposes: to whom, about what, once (``key``).
 
     ``number`` is the item's, or ``""`` for a notice about the district (``numbers`` then names
-    the items it concerns); ``provisional`` marks counts made without next year's holidays.
+    the items it concerns; ``task`` the meeting's task, for a task's notice); ``provisional``
+    marks counts made without next year's holidays.
     """
 
     kind: ActionKind
@@ -77,6 +108,58 @@ class Action:
     workdays_overdue: int = 0
     provisional: bool = False
     numbers: tuple[str, ...] = ()
+    task: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Chased:
+    """Something with a deadline the sweep chases: an item's lead, a co-handler, a task.
+
+    ``name`` is how a second notice names it, ``subject`` how the others name its deadline
+    (e.g. ``事项 HM-2026-0001 的答复期限``), ``ask`` what a reminder asks for; ``prefix``
+    starts the notices' keys and ``kinds`` are its remind, supervise and supervise-again kinds.
+    """
+
+    number: str
+    target: str
+    name: str
+    subject: str
+    ask: str
+    due: date
+    tag: str
+    kinds: tuple[ActionKind, ActionKind, ActionKind]
+    prefix: str = ""
+    task: str = ""
+    numbers: tuple[str, ...] = ()
+
+
+def chase(
+    c: Chased, on: date, calendar: Known, policy: Policy, noticed_on: Callable[[str], date | None]
+) -> list[Action]:
+    """Remind before the deadline, supervise after it, supervise again when the first notice
+    went unanswered for ``policy.second_supervision_workdays`` working days."""
+    out: list[Action] = []
+    remind, supervise, again = c.kinds
+    due, p = c.due, c.prefix
+
+    def action(kind: ActionKind, key: str, message: str, late: int = 0) -> Action:
+        return Action(kind=kind, number=c.number, target=c.target, key=key, message=message,
+                      due=due, workdays_overdue=late, task=c.task, numbers=c.numbers)  # fmt: skip
+
+    if on <= due <= calendar.add_workdays(on, policy.remind_workdays):
+        when = "今天" if due == on else due.isoformat()
+        out.append(action(remind, f"{p}remind:{c.tag}", f"{c.subject}为{when}，{c.ask}"))
+    elif due < on:
+        late = calendar.workdays_between(due, on)
+        message = f"{c.subject} {due.isoformat()} 已过，逾期 {late} 个工作日，请立即办理并反馈"
+        out.append(action(supervise, f"{p}supervise:{c.tag}", message, late))
+        first = noticed_on(f"{p}supervise:{c.tag}")
+        if first is not None and (
+            calendar.workdays_between(first, on) >= policy.second_supervision_workdays
+        ):
+            message = f"{c.name} 督办后仍未办理（逾期 {late} 个工作日），二次督办"
+            out.append(action(again, f"{p}supervise2:{c.tag}", message, late))
+    return out
 
 
 def pending_deadline(state: Appeal) -> tuple[str, Deadline] | None:
@@ -211,53 +294,19 @@ def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> li
     desk = policy.identity.desk
     n, lead = state.number, state.lead or desk
     pending = pending_deadline(state)
-    if pending is not None:
-        what, deadline = pending
-        due = deadline.due
-        tag = f"{deadline.rule}:{due.isoformat()}"
-        if on <= due <= calendar.add_workdays(on, policy.remind_workdays):
-            when = "今天" if due == on else due.isoformat()
-            out.append(
-                Action(
-                    kind=ActionKind.REMIND,
-                    number=n,
-                    target=lead,
-                    key=f"remind:{tag}",
-                    due=due,
-                    message=f"事项 {n} 的{what}期限为{when}，请按时办理",
-                )
-            )
-        elif due < on:
-            late = calendar.workdays_between(due, on)
-            out.append(
-                Action(
-                    kind=ActionKind.SUPERVISE,
-                    number=n,
-                    target=lead,
-                    key=f"supervise:{tag}",
-                    due=due,
-                    workdays_overdue=late,
-                    message=f"事项 {n} 的{what}期限 {due.isoformat()} 已过，"
-                    f"逾期 {late} 个工作日，请立即办理并反馈",
-                )
-            )
-            first = state.noticed_on(f"supervise:{tag}")
-            if (
-                first is not None
-                and calendar.workdays_between(first, on) >= policy.second_supervision_workdays
-            ):
-                out.append(
-                    Action(
-                        kind=ActionKind.SUPERVISE_AGAIN,
-                        number=n,
-                        target=lead,
-                        key=f"supervise2:{tag}",
-                        due=due,
-                        workdays_overdue=late,
-                        message=f"事项 {n} 督办后仍未办理（逾期 {late} 个工作日），二次督办",
-                    )
-                )
-        _mark_guesses(out, calendar, deadline)
+    if state.pause is None:
+        if pending is not None:
+            what, deadline = pending
+            tag = f"{deadline.rule}:{deadline.due.isoformat()}"
+            lead_chase = Chased(
+                number=n, target=lead, name=f"事项 {n}", subject=f"事项 {n} 的{what}期限",
+                ask="请按时办理", due=deadline.due, tag=tag,
+                kinds=(ActionKind.REMIND, ActionKind.SUPERVISE, ActionKind.SUPERVISE_AGAIN),
+            )  # fmt: skip
+            out.extend(chase(lead_chase, on, calendar, policy, state.noticed_on))
+            _mark_guesses(out, calendar, deadline)
+        out.extend(_co_actions(state, on, calendar, policy, lead))
+    out.extend(_pause_actions(state, on, desk))
     escalation = state.escalation
     if escalation is not None and escalation.is_open and escalation.due.due < on:
         out.append(
@@ -303,7 +352,7 @@ def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> li
             )
         )
     age = (on - local_date(state.registered_at)).days
-    if age >= policy.stock_age_days:
+    if age >= policy.stock_age_days and state.pause is None:
         out.append(
             Action(
                 kind=ActionKind.STOCK,
@@ -313,6 +362,56 @@ def item_actions(state: Appeal, on: date, calendar: Known, policy: Policy) -> li
                 message=f"事项 {n} 已登记 {age} 天仍未销号，列为存量事项跟踪督办",
             )
         )
+    return out
+
+
+def _co_actions(
+    state: Appeal, on: date, calendar: Known, policy: Policy, lead: str
+) -> list[Action]:
+    """Remind and supervise each co-handler that has not reported by its own deadline."""
+    if state.status not in HANDLING:
+        return []
+    out: list[Action] = []
+    n = state.number
+    for co in state.co_dues:
+        if co.due is None or co.reported_at is not None:
+            continue
+        chased = Chased(
+            number=n, target=co.department, name=f"事项 {n} 的协办报送（{co.department}）",
+            subject=f"事项 {n} 的协办报送期限", ask=f"请及时向主办部门{lead}报送协办情况",
+            due=co.due.due, tag=f"{co.department}:{co.due.due.isoformat()}", prefix="co_",
+            kinds=(ActionKind.CO_REMIND, ActionKind.CO_SUPERVISE, ActionKind.CO_SUPERVISE_AGAIN),
+        )  # fmt: skip
+        found = chase(chased, on, calendar, policy, state.noticed_on)
+        _mark_guesses(found, calendar, co.due)
+        out.extend(found)
+    return out
+
+
+def _pause_actions(state: Appeal, on: date, desk: str) -> list[Action]:
+    """Ask the desk to decide a pending pause request, and to act on an overrunning pause."""
+    out: list[Action] = []
+    n, request, pause = state.number, state.pause_request, state.pause
+    if request is not None:
+        out.append(
+            Action(
+                kind=ActionKind.PAUSE_REQUEST, number=n, target=desk,
+                key=f"pause_request:{request.at.isoformat()}",
+                message=f"事项 {n} 的主办部门{request.department}申请自 {request.since} 暂停计时"
+                f"（{request.reason.label}，{request.document}），请审批",
+            )
+        )  # fmt: skip
+    if pause is not None and pause.until < on:
+        out.append(
+            Action(
+                kind=ActionKind.PAUSE_DUE, number=n, target=desk,
+                key=f"pause_due:{pause.since.isoformat()}:{pause.until.isoformat()}",
+                due=pause.until,
+                message=f"事项 {n} 自 {pause.since} 暂停计时（{pause.reason.label}，"
+                f"{pause.document}），预计 {pause.until} 恢复，现已逾期：请恢复计时，"
+                "或恢复后重新暂停并说明理由",
+            )
+        )  # fmt: skip
     return out
 
 

@@ -391,6 +391,12 @@ def test_renderers_registry() -> None:
         "explain.xlsx",
         "annual.xlsx",
         "annual.docx",
+        "agenda.docx",
+        "minutes.docx",
+        "digest.docx",
+        "digest.html",
+        "digest.txt",
+        "notice.docx",
     }
     desk = Desk(MemoryStore(), district="HM")
     policy = Policy(identity=Identity(office="X办"))

@@ -96,8 +96,9 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         "CREATE INDEX m_visits_month ON m_visits (visited, district, lead, resolved, satisfaction)",
         "CREATE INDEX m_completions_due ON m_completions (due, district, changed, replaced,"
         " started, ended, final_reply, lead)",
+        "DROP INDEX m_co_dues_due", "DROP TABLE m_co_dues",  # schema 9 (the co-handling rows)
         "UPDATE schema_version SET version = 7",
-        # and without schema 9 (the review queue and the duplicate signature)
+        # and without schema 10 (the review queue and the duplicate signature)
         "DROP INDEX appeals_review", "DROP INDEX appeals_code", "DROP INDEX appeals_phone",
         "ALTER TABLE appeals DROP COLUMN review_pending", "ALTER TABLE appeals DROP COLUMN grams",
         "ALTER TABLE appeals DROP COLUMN credit_code", "ALTER TABLE appeals DROP COLUMN phone_key",
@@ -106,7 +107,7 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
     conn.close()
     store = SQLiteStore(str(path))
     version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone()
-    assert version == (sql.LATEST,) == (9,)
+    assert version == (sql.LATEST,) == (10,)
     histories = [ev for ev, _ in items]
     for policy in (Policy(), Policy(revisit_final=True, extension_keeps_miss=True)):
         for year, month in ((2024, 10), (2024, 11), (2024, 12)):

@@ -270,14 +270,16 @@ def test_a_desk_command_with_a_failing_receiver_succeeds_and_nothing_is_lost(
 
     actions = desk.sweep(date(2024, 11, 8), at=at("2024-11-08", 18), by=DESK)
     assert [a.kind.value for a in actions] == ["supervise"]
-    assert hook.requests == []  # the listener only queued the notice
-    assert len(outbox) == 1
+    assert hook.requests == []  # the listener only queued the notices
+    assert len(outbox) == 2  # the item's notice, and the day's supervision notice
 
     reports = outbox.flush_all(at("2024-11-08", 18))
-    assert [len(r.failed) for r in reports] == [1, 1, 1, 0]
+    assert [len(r.failed) for r in reports] == [1, 1, 1, 0, 0]
     assert reports[-1].completed and len(outbox) == 0
-    [body] = hook.accepted
-    sent = json.loads(body)
+    first, notice = (json.loads(body) for body in hook.accepted)
+    assert notice["kind"] == "supervision_notice" and notice["not_before"].startswith(
+        "2024-11-11T08:30")  # Friday evening: sent on Monday's opening  # fmt: skip
+    sent = first
     assert sent["number"] == n and sent["kind"] == "supervise" and sent["target"] == LEAD
     noticed = [ev for ev in desk.history(n) if type(ev).__name__ == "Noticed"]
     assert [Notice.from_event(ev).to_json() for ev in noticed] == [sent]  # type: ignore[arg-type]
@@ -293,8 +295,9 @@ def test_a_listener_never_raises_and_the_sweep_still_records() -> None:
     assert desk.sweep(date(2024, 11, 8), at=at("2024-11-08", 18), by=DESK)
     report = outbox.deliver(at("2024-11-08", 18))
     assert report.failed and "接收方宕机" in report.failed[0][2]
-    [item] = outbox.pending()
+    item, held = outbox.pending()  # the supervision notice waits for office hours, untried
     assert item.attempts == 1 and item.notice.number == n
+    assert held.attempts == 0 and held.notice.kind == "supervision_notice"
 
 
 def test_json_lines_persistence_survives_a_new_outbox(tmp_path: Path) -> None:
@@ -309,17 +312,23 @@ def test_json_lines_persistence_survives_a_new_outbox(tmp_path: Path) -> None:
     desk, n = overdue_desk(outbox)
     desk.sweep(date(2024, 11, 8), at=at("2024-11-08", 18), by=DESK)
     outbox.save()  # queued notices reach the file before any delivery
-    assert json.loads(path.read_text(encoding="utf-8"))["attempts"] == 0
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert [x["attempts"] for x in lines] == [0, 0]
+    assert lines[1]["notice"]["not_before"] == "2024-11-11T08:30:00+08:00"  # office hours
     outbox.deliver(at("2024-11-08", 18))
     assert not list(tmp_path.joinpath("outbox").glob("*.jsonl.*"))  # no temp file left over
 
     got: list[Notice] = []
     restarted = Outbox({"primary": got.append}, path=path)
-    [item] = restarted.pending()
+    item, held = restarted.pending()
     assert item.attempts == 1 and item.next_try == at("2024-11-08", 18) + timedelta(seconds=30)
+    assert held.attempts == 0 and held.notice.not_before == at("2024-11-11", 8) + timedelta(
+        minutes=30)  # the hold survives the restart too  # fmt: skip
     assert restarted.deliver(at("2024-11-08", 18)).sent == ()  # back-off survives the restart
     assert restarted.deliver(at("2024-11-08", 19)).completed
     assert [x.number for x in got] == [n] and calls == ["down"]
+    assert restarted.deliver(at("2024-11-11", 8) + timedelta(minutes=30)).completed
+    assert got[-1].kind == "supervision_notice"
     assert path.read_text(encoding="utf-8") == ""
     assert Outbox({"primary": got.append}, path=path).pending() == []
 

@@ -3,7 +3,7 @@ enum values and refusals raise the library's own errors."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 import pytest
@@ -79,10 +79,20 @@ def test_decisions_clean_every_text_they_record() -> None:
     assert item.category == "用电" and item.lead == "区供电公司"
     assert item.assignment is not None and item.assignment.co == ("区发改委",)
     item = desk.escalate(
-        n, leader=f"李{HOSTILE}区长", reason=f"涉及{HOSTILE}多部门", at=AT, by=DESK
+        n,
+        leader=f"李{HOSTILE}区长",
+        reason=f"涉及{HOSTILE}多部门",
+        at=AT,
+        by=DESK,
+        proposal=f"建议{HOSTILE}会办",
     )
     assert item.escalation is not None
     assert (item.escalation.leader, item.escalation.reason) == ("李区长", "涉及多部门")
+    assert item.escalation.proposal == "建议会办"
+    item = desk.pause(n, reason="materials", until=AT.date() + timedelta(days=7), document=f"补正{HOSTILE}通知",
+                      note=f"企业{HOSTILE}补材料", at=AT, by=DESK)  # fmt: skip
+    assert item.pause is not None and (item.pause.document, item.pause.note) == (
+        "补正通知", "企业补材料")  # fmt: skip
     for event in desk.history(n):
         assert all(_printable(text) for text in _strings(attrs.asdict(event)))
 

@@ -189,10 +189,19 @@ def test_statutory_limit_caps_the_committed_date() -> None:
 
 def test_escalation_is_due_on_the_months_last_working_day_and_blocks_closing(desk: Desk) -> None:
     n = assigned(desk, day="2024-11-04")
-    item = desk.escalate(n, leader="李区长", reason="涉及多部门", at=at("2024-11-05"), by=DESK)
+    item = desk.escalate(
+        n,
+        leader="李区长",
+        reason="涉及多部门",
+        proposal="建议由区领导牵头会办",
+        at=at("2024-11-05"),
+        by=DESK,
+    )
     assert item.escalation is not None and item.escalation.due.due == date(2024, 11, 29)
     with pytest.raises(LifecycleError, match="尚未协调解决"):
-        desk.escalate(n, leader="李区长", reason="再报", at=at("2024-11-06"), by=DESK)
+        desk.escalate(
+            n, leader="李区长", reason="再报", proposal="同上", at=at("2024-11-06"), by=DESK
+        )
     with pytest.raises(PermissionDenied):
         desk.resolve(n, resolution="x", at=at("2024-11-06"), by=DESK)
     desk.reply(n, text="已办", at=at("2024-11-07"), by=LEAD)

@@ -86,7 +86,14 @@ def test_three_transfers_suggest_escalation_and_overdue_escalation_is_flagged() 
     desk.assign(n, lead=LEAD.department, at=at("2024-11-04", 12), by=DESK)
     desk.send_back(n, reason="非本部门", at=at("2024-11-04", 13), by=LEAD)
     assert "stuck" in kinds(desk, "2024-11-05")
-    desk.escalate(n, leader="李区长", reason="多次退回", at=at("2024-11-05", 19), by=DESK)
+    desk.escalate(
+        n,
+        leader="李区长",
+        reason="多次退回",
+        proposal="建议由区领导牵头会办",
+        at=at("2024-11-05", 19),
+        by=DESK,
+    )
     assert kinds(desk, "2024-11-29") == []
     assert kinds(desk, "2024-12-02") == ["escalation_overdue"]
 

@@ -3,16 +3,28 @@
 from appeal_adapters.cli import (
     audit,
     figures,
+    handling,
     holidays,
     items,
-    months,
+    month,
     operations,
     reports,
     review,
-)  # fmt: skip
+    rules,
+)
 from appeal_adapters.cli.app import cli, main
 
 __all__ = [
-    "audit", "cli", "figures", "holidays", "items", "main", "months", "operations", "reports",
+    "audit",
+    "cli",
+    "figures",
+    "handling",
+    "holidays",
+    "items",
+    "main",
+    "month",
+    "operations",
+    "reports",
     "review",
-]  # fmt: skip
+    "rules",
+]

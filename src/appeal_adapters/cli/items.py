@@ -188,17 +188,22 @@ def extend(session: Session, number: str, on: date | None, new_due: date, reason
     )
 
 
-@_act("escalate", "报区分管领导牵头办会。Take the item to the district leader.")
+@_act("escalate", "报区分管领导牵头办会（附主办部门初步建议方案）。Take the item to the leader.")
 @click.option("--leader", required=True, help="区分管领导")
 @click.option("--reason", required=True, help="报送理由")
-def escalate(session: Session, number: str, on: date | None, leader: str, reason: str) -> None:
-    _done(
-        session,
-        session.desk.escalate(
-            number, leader=leader, reason=reason, at=session.when(number, on), by=session.actor
-        ),
-        "已报区分管领导",
+@click.option("--proposal", required=True, help="主办部门的初步建议方案")
+def escalate(
+    session: Session, number: str, on: date | None, leader: str, reason: str, proposal: str
+) -> None:
+    item = session.desk.escalate(
+        number,
+        leader=leader,
+        reason=reason,
+        proposal=proposal,
+        at=session.when(number, on),
+        by=session.actor,
     )
+    _done(session, item, "已报区分管领导")
 
 
 @_act("resolve", "区分管领导协调解决。The district leader settles an escalated item.")
@@ -327,11 +332,24 @@ def show(session: Session, number: str) -> None:
     if item.assignment:
         co = f"；协办：{'、'.join(item.assignment.co)}" if item.assignment.co else ""
         lines.append(f"主办：{item.assignment.lead}{co}")
-    for deadline in (item.reply_due, item.completion_due):
-        if deadline is not None:
-            lines.append(f"期限：{deadline}  {deadline.explanation}")
+    for deadline in dict.fromkeys(d for d in (item.reply_due, item.completion_due) if d):
+        lines.append(f"期限：{deadline}  {deadline.explanation}")
+    if item.pause is not None:
+        lines.append(f"暂停计时：{item.pause.label}")
+    for part in item.co_dues:
+        done = f"已于 {part.reported_at:%Y-%m-%d} 报送" if part.reported_at else "未报送"
+        due = part.due or "待主办部门承诺办结时间后确定"
+        lines.append(f"协办：{part.department}  报送期限 {due}  {done}")
+    for visit in item.site_visits:
+        who = "、".join(visit.participants)
+        lines.append(f"登门：{visit.visited_on} {visit.department}（{who}）：{visit.findings}")
     if item.escalation:
-        lines.append(f"报送：{item.escalation.leader}，{item.escalation.due.explanation}")
+        esc = item.escalation
+        lines.append(f"报送：{esc.leader}，{esc.due.explanation}")
+        lines.append(f"初步建议方案：{esc.proposal or '—'}")
+        lines += [f"领导办会：{m.held_on} {m.chair}主持：{m.outcome}" for m in esc.meetings]
+        if esc.deputies:
+            lines.append(f"代理领导：{'、'.join(esc.deputies)}")
     if item.possible_duplicates:
         lines.append(f"疑似重复：{'、'.join(item.possible_duplicates)}")
     for a in item.assumptions:

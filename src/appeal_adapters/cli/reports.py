@@ -89,4 +89,7 @@ def demo(session: Session, out: str, data: str | None) -> None:
     for figures in reports:
         click.echo("")
         print_figures(figures)
-    click.echo(f"\n文书已写入 {out}/：交办单、汇总清单、各月简报（docx、html）、月度数据、审计校验")
+    click.echo(
+        f"\n文书已写入 {out}/：交办单、汇总清单、各月简报（docx、html）、月度数据、每日汇总、"
+        "督办通知单、会商会议纪要与议题、协办情况、审计校验"
+    )

@@ -23,8 +23,10 @@ from appeal_core.errors import (
     CalendarDataMissing,
     ConcurrencyConflict,
     LifecycleError,
+    MeetingNotFound,
     PermissionDenied,
     QuarantineNotFound,
+    TaskNotFound,
     ValidationError,
 )
 
@@ -35,6 +37,8 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (PermissionDenied, 5),
     (AppealNotFound, 6),
     (QuarantineNotFound, 6),
+    (TaskNotFound, 6),
+    (MeetingNotFound, 6),
     (ConcurrencyConflict, 7),
     (CalendarDataMissing, 8),
     (MissingExtra, 10),

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from appeal_adapters.plugins import AppealPlugins
 
 BLANK_DATE = "____年__月__日"
-KINDS = ("sheet", "summary_list", "briefing", "explain", "annual")
+KINDS = ("sheet", "summary_list", "briefing", "explain", "annual", "agenda", "minutes", "digest",
+         "notice")  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -32,8 +33,9 @@ class Renderer:
     fn: Callable[..., bytes]
 
     def render(self, subject: Any, *, options: Mapping[str, Any] | None = None) -> bytes:
-        """The document for ``subject`` (an Appeal, a list of them, a MonthlyReport, a list of
-        Explanations or an AnnualReport)."""
+        """The document for ``subject``: an Appeal or a list of them, a MonthlyReport, a list
+        of Explanations, an AnnualReport, an Agenda, a Meeting, a Digest, or one or more
+        supervision notices (by ``kind``)."""
         return self.fn(subject, **dict(options or {}))
 
 

@@ -41,6 +41,8 @@ class SmtpSender:
     def message(self, notice: Notice) -> EmailMessage:
         """The e-mail for ``notice``; raises ``NoRecipients`` when its target has no address."""
         to = [a for a in self.recipients.get(notice.target, []) if a]
+        if not to and notice.to:  # a notice that names its own address (the daily digest)
+            to = [notice.to]
         if not to:
             raise NoRecipients(notice.target)
         msg = EmailMessage()

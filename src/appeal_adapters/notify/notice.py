@@ -9,8 +9,16 @@ import attrs
 
 from appeal_adapters.errors import AdapterError
 from appeal_core.events import Noticed
-from appeal_core.journal import Announced
+from appeal_core.journal import Announced, SupervisionNoticeIssued
+from appeal_core.supervision_notice import notice_text
 from appeal_core.sweep import ActionKind
+
+#: Labels of the notices that are not sweep actions.
+LABELS = {"supervision_notice": "督办通知单", "digest": "每日汇总"}
+
+
+def _optional(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
 
 
 def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
@@ -20,7 +28,11 @@ def _aware(instance: object, attribute: attrs.Attribute[datetime], value: dateti
 
 @attrs.frozen(kw_only=True)
 class Notice:
-    """One notice (提醒、督办、催办) for one target department, as senders see it."""
+    """One notice (提醒、督办、催办) for one target department, as senders see it.
+
+    ``not_before`` holds a notice back until then (a supervision notice waits for office
+    hours); ``to`` is an address the notice names itself (the daily digest: the desk's).
+    """
 
     number: str
     kind: str
@@ -28,6 +40,8 @@ class Notice:
     target: str
     message: str
     at: datetime = attrs.field(validator=_aware)
+    not_before: datetime | None = None
+    to: str = ""
 
     @classmethod
     def from_event(cls, event: Noticed) -> Notice:
@@ -53,13 +67,24 @@ class Notice:
             at=event.at,
         )
 
+    @classmethod
+    def from_supervision(cls, event: SupervisionNoticeIssued) -> tuple[Notice, ...]:
+        """A supervision notice for its department, and a copy for each leader it is copied
+        to; all held back until the notice's office hour (``send_at``)."""
+        text = notice_text(event)
+        first = cls(number=event.code, kind="supervision_notice", key=f"notice:{event.year}:"
+                    f"{event.seq}", target=event.target, message=text, at=event.at,
+                    not_before=event.send_at)  # fmt: skip
+        copies = (attrs.evolve(first, key=f"{first.key}:cc:{cc}", target=cc) for cc in event.cc)
+        return (first, *copies)
+
     @property
     def label(self) -> str:
-        """The kind in Chinese, or the raw kind when it is not a known sweep action."""
+        """The kind in Chinese, or the raw kind when it is not a known one."""
         try:
             return ActionKind(self.kind).label
         except ValueError:
-            return self.kind
+            return LABELS.get(self.kind, self.kind)
 
     @property
     def ident(self) -> str:
@@ -75,6 +100,8 @@ class Notice:
             "target": self.target,
             "message": self.message,
             "at": self.at.isoformat(),
+            **({"not_before": self.not_before.isoformat()} if self.not_before else {}),
+            **({"to": self.to} if self.to else {}),
         }
 
     @classmethod
@@ -87,6 +114,8 @@ class Notice:
             target=str(data["target"]),
             message=str(data["message"]),
             at=datetime.fromisoformat(str(data["at"])),
+            not_before=_optional(data.get("not_before")),
+            to=str(data.get("to", "")),
         )
 
 

@@ -21,7 +21,7 @@ import attrs
 
 from appeal_adapters.notify.notice import HookFailed, Notice, OutboxFileError
 from appeal_core.events import Event, Noticed
-from appeal_core.journal import Announced, JournalEvent
+from appeal_core.journal import Announced, JournalEvent, SupervisionNoticeIssued
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,8 @@ class Outbox:
                     self._inbox.append(Notice.from_event(event))
                 elif isinstance(event, Announced):
                     self._inbox.append(Notice.from_announcement(event))
+                elif isinstance(event, SupervisionNoticeIssued):
+                    self._inbox.extend(Notice.from_supervision(event))
         except Exception:  # a listener must never fail the desk's command
             log.exception("发件箱无法登记通知事件：%r", events)
 
@@ -196,6 +198,9 @@ class Outbox:
             for ident, item in list(self._pending.items()) if self.senders else ():
                 if item.next_try is not None and item.next_try > now:
                     continue
+                held = item.notice.not_before
+                if held is not None and held > now:  # office hours: not yet
+                    continue
                 errors: list[str] = []
                 for name, sender in self.senders.items():
                     if name in item.delivered:
@@ -218,7 +223,8 @@ class Outbox:
                     completed.append(ident)
             self._save()
             left = list(self._pending.values())
-        waits = [p.next_try for p in left if p.next_try is not None and p.next_try > now]
+        waits = [w for p in left for w in (p.next_try, p.notice.not_before)
+                 if w is not None and w > now]  # fmt: skip
         return DeliveryReport(
             sent=tuple(sent),
             failed=tuple(failed),

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from appeal_adapters.notify.notice import Notice, WebhookFailed
 
@@ -85,7 +85,8 @@ class WebhookSender:
             "Content-Type": "application/json; charset=utf-8",
             "X-Appeal-Timestamp": timestamp,
             "X-Appeal-Signature": sign(self.secret, timestamp, body),
-            "X-Appeal-Key": notice.ident,
+            # HTTP headers are Latin-1: a key with Chinese (督办〔2026〕1号) goes percent-encoded
+            "X-Appeal-Key": quote(notice.ident, safe="|:@-_.~"),
         }
         return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
 

@@ -30,9 +30,13 @@ ITEM_BATCH = 500
 #: serve intake's look-ups only and may have been filled by older rules).
 CHECKED_COLUMNS = sql.APPEAL_COLUMNS[: sql.APPEAL_COLUMNS.index("enterprise_key")]
 #: Each report table the writer fills (``Rows.metric_tables``), its columns, and how many
-#: leading columns key a row (``number``, then ``cycle`` and/or ``ord``).
+#: leading columns key a row (``number``, then ``cycle``, ``department`` and/or ``ord``).
 METRICS = tuple(
-    (table, columns, len(list(takewhile({"number", "cycle", "ord"}.__contains__, columns))))
+    (
+        table,
+        columns,
+        len(list(takewhile({"number", "cycle", "department", "ord"}.__contains__, columns))),
+    )
     for table, columns, _ in sql.Rows((), 0, sql.GENESIS).metric_tables()
 )
 #: One statement, so one snapshot: the stored row (key 0) then the events, oldest first.
@@ -103,6 +107,7 @@ def _expected(events: Sequence[Event], folded: Appeal, day: sql.DayValue) -> tup
         return sql.appeal_values(folded, None, day), rows
     projection = project(events)
     sql.metric_rows(rows, projection)
+    sql.co_metric_rows(rows, events)
     return sql.appeal_values(folded, projection.item, day), rows
 
 

@@ -19,6 +19,7 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
 from appeal_core.appeal import Appeal, Channel, Status
+from appeal_core.cohandling import co_rows
 from appeal_core.duplicates import Signature, enterprise_key, phone_key, signature
 from appeal_core.history import start
 from appeal_core.projection import ItemRow, Projection, project
@@ -284,6 +285,34 @@ def _fill_definitions(cur: Any, dialect: Dialect) -> None:
         cur.executemany(dialect.sql(text), completions)
 
 
+def _fill_co_dues(cur: Any, dialect: Dialect) -> None:
+    """Migration 9: the co-handlers' deadline rows of every stored item, from its history."""
+    text = (
+        "SELECT created_seq, number FROM appeals WHERE created_seq > ? ORDER BY created_seq LIMIT ?"
+    )
+    for chunk in list(_batches(cur, dialect, text, 500)):
+        numbers = [number for _, number in chunk]
+        marks = ", ".join("?" * len(numbers))
+        cur.execute(
+            dialect.sql(
+                f"SELECT number, body FROM events WHERE number IN ({marks})"
+                " ORDER BY number, version"
+            ),
+            numbers,
+        )
+        histories: dict[str, list[e.Event]] = {}
+        for number, body in cur.fetchall():
+            histories.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+        rows = Rows((), 0, GENESIS, dialect.day)
+        for number in numbers:
+            if histories.get(number):
+                co_metric_rows(rows, histories[number])
+        if rows.m_co_dues:
+            marks = ", ".join("?" * len(M_CO_COLUMNS))
+            statement = f"INSERT INTO m_co_dues ({', '.join(M_CO_COLUMNS)}) VALUES ({marks})"
+            cur.executemany(dialect.sql(statement), rows.m_co_dues)
+
+
 def _bytewise_text(cur: Any, dialect: Dialect) -> None:
     """Migration 5 (PostgreSQL): every text column compares byte by byte (``COLLATE "C"``).
 
@@ -306,7 +335,7 @@ def _bytewise_text(cur: Any, dialect: Dialect) -> None:
 
 
 def _fill_signatures(cur: Any, dialect: Dialect) -> None:
-    """Migration 9: the duplicate signature (credit code, phone key, bigram codes) of the open
+    """Migration 10: the duplicate signature (credit code, phone key, bigram codes) of the open
     items, from their state; closed items are never candidates and keep the defaults."""
     text = (
         f"SELECT a.created_seq, a.state, e.body FROM {STATE_FROM}"
@@ -554,6 +583,21 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     ),
     (
         9,
+        "co-handlers' report deadlines (the co-handling section of the monthly figures)",
+        (
+            """CREATE TABLE m_co_dues (
+                number TEXT NOT NULL, cycle INTEGER NOT NULL, department TEXT NOT NULL,
+                ord INTEGER NOT NULL, district TEXT NOT NULL, changed {date} NOT NULL,
+                due {date} NOT NULL, replaced {date}, started {date} NOT NULL, ended {date},
+                reported {date}, PRIMARY KEY (number, cycle, department, ord))""",
+            _fill_co_dues,
+            """CREATE INDEX m_co_dues_due
+                ON m_co_dues (due, district, changed, replaced, ended, reported, department)""",
+            _bytewise_text,
+        ),
+    ),
+    (
+        10,
         "the review queue (items with assumptions awaiting review) and the duplicate check's "
         "signature of each item (credit code, phone key, bigram codes), indexed",
         (
@@ -599,7 +643,9 @@ M_VISIT_COLUMNS = ("number", "ord", "district", "lead", "visited", "resolved", "
                    "reached", "superseded")  # fmt: skip
 M_REPLY_COLUMNS = ("number", "cycle", "ord", "district", "changed", "due", "replaced", "lead",
                    "started", "ended", "first_reply")  # fmt: skip
-METRIC_TABLES = ("m_cycles", "m_completions", "m_visits", "m_reply_dues")
+M_CO_COLUMNS = ("number", "cycle", "department", "ord", "district", "changed", "due", "replaced",
+                "started", "ended", "reported")  # fmt: skip
+METRIC_TABLES = ("m_cycles", "m_completions", "m_visits", "m_reply_dues", "m_co_dues")
 QUARANTINE_COLUMNS = ("district", "channel", "source", '"row"', "field", "value", "reason",
                       "raw", "source_id", "at", "status", "number", "note", "settled_at",
                       "settled_by")  # fmt: skip
@@ -692,6 +738,7 @@ class Rows:
     m_completions: list[tuple[Any, ...]] = attrs.Factory(list)
     m_visits: list[tuple[Any, ...]] = attrs.Factory(list)
     m_reply_dues: list[tuple[Any, ...]] = attrs.Factory(list)
+    m_co_dues: list[tuple[Any, ...]] = attrs.Factory(list)
     _staged: list[Staged] | None = None  # the items, once new_appeals() has been through them
     _bodies: list[tuple[str, str, str]] = attrs.Factory(list)  # each event's type, at, JSON
 
@@ -714,8 +761,10 @@ class Rows:
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
                 values = appeal_values(item.state, None, day, item.signature)
             else:
-                projection = project((*(item.prior or ()), *item.events))
+                history = (*(item.prior or ()), *item.events)
+                projection = project(history)
                 metric_rows(self, projection)
+                co_metric_rows(self, history)
                 values = appeal_values(item.state, projection.item, day)
             if item.base == 0:
                 sig = item.signature
@@ -750,6 +799,7 @@ class Rows:
             ("m_completions", M_COMPLETION_COLUMNS, self.m_completions),
             ("m_visits", M_VISIT_COLUMNS, self.m_visits),
             ("m_reply_dues", M_REPLY_COLUMNS, self.m_reply_dues),
+            ("m_co_dues", M_CO_COLUMNS, self.m_co_dues),
         )
 
 
@@ -865,6 +915,20 @@ def metric_rows(rows: Rows, p: Projection) -> None:
         rows.m_visits.append(
             (number, v.order, district, v.lead, day(v.visited), int(v.resolved),
              v.satisfaction.value, int(v.reached), day(v.superseded))
+        )  # fmt: skip
+
+
+def co_metric_rows(rows: Rows, history: Sequence[e.Event]) -> None:
+    """Add the item's co-handling rows (``appeal_core.cohandling.co_rows``) to ``rows``, each
+    with ``replaced``: the day the next row of its cycle and department replaced it."""
+    found, day = co_rows(history), rows.day
+    for k, r in enumerate(found):
+        after = next((x for x in found[k + 1 :] if (x.cycle, x.department) ==
+                      (r.cycle, r.department)), None)  # fmt: skip
+        rows.m_co_dues.append(
+            (r.number, r.cycle, r.department, r.order, r.district, day(r.changed), day(r.due),
+             day(after.changed if after else None), day(r.started), day(r.ended),
+             day(r.reported))
         )  # fmt: skip
 
 

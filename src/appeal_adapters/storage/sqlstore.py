@@ -25,7 +25,7 @@ from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNo
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
-from appeal_core.metrics import COUNTS
+from appeal_core.metrics import COUNTS, month_bounds
 from appeal_core.timeutil import SHANGHAI, local_date
 
 
@@ -475,6 +475,32 @@ class SqlStore:
         for channel, n, assigned, answered in run(MONTH_CHANNELS, (hi, hi, lo, hi)):
             channels[Channel(channel)] = [int(n), int(assigned or 0), int(answered or 0)]
         return dict(sorted(per_dept.items())), channels
+
+    def co_handling_counts(
+        self,
+        year: int,
+        month: int,
+        district: str | None = None,
+        *,
+        bounds: tuple[date, date] | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """The co-handling section's counts per co-handling department, in SQL over
+        ``m_co_dues``: exactly ``appeal_core.cohandling.co_counts`` over the same items
+        (``bounds``: the month's period, by default the calendar month)."""
+        first, last = bounds or month_bounds(year, month)
+        lo, hi = first.isoformat(), last.isoformat()
+        where = "" if district is None else " AND district = ?"
+        tail: tuple[str, ...] = () if district is None else (district,)
+        cur, out = self._cursor(), dict[str, dict[str, int]]()
+        cur.execute(self.dialect.sql(CO_DUE.format(where=where)), (lo, hi, hi, hi, hi, *tail))
+        for department, n, on_time in cur.fetchall():
+            entry = out.setdefault(department, {"reports_due": 0, "on_time": 0, "overdue_open": 0})
+            entry["reports_due"], entry["on_time"] = int(n), int(on_time or 0)
+        cur.execute(self.dialect.sql(CO_OVERDUE.format(where=where)), (hi, hi, hi, hi, hi, *tail))
+        for department, n in cur.fetchall():
+            entry = out.setdefault(department, {"reports_due": 0, "on_time": 0, "overdue_open": 0})
+            entry["overdue_open"] = int(n)
+        return dict(sorted(out.items()))
 
 
 class SqlUnitOfWork:
@@ -964,6 +990,17 @@ MONTH_COMPLETION_NUMBERS = """SELECT number FROM m_completions
     WHERE due >= ? AND due <= ? AND changed <= ?{where}"""
 STOCK_SHORT = "SELECT c.number FROM m_cycles c WHERE " + _SHORT + "{where}"
 STOCK_LONG = "SELECT c.number FROM m_cycles c WHERE " + _LONG + "{where}"
+# The co-handling section (``appeal_core.cohandling``): a report deadline in force at the
+# cut-off, due in the month, unless the co-handler's part ended by then without its report.
+CO_DUE = """SELECT department, count(*), sum(CASE WHEN reported <= due THEN 1 ELSE 0 END)
+    FROM m_co_dues WHERE due >= ? AND due <= ? AND changed <= ?
+    AND (replaced IS NULL OR replaced > ?)
+    AND NOT (ended IS NOT NULL AND ended <= due AND (reported IS NULL OR reported > ?)){where}
+    GROUP BY department"""
+CO_OVERDUE = """SELECT department, count(*) FROM m_co_dues
+    WHERE due <= ? AND changed <= ? AND (replaced IS NULL OR replaced > ?)
+    AND (reported IS NULL OR reported > ?) AND (ended IS NULL OR ended > ?){where}
+    GROUP BY department"""
 MONTH_CHANNELS = """SELECT channel, count(*),
     sum(CASE WHEN assigned_or_answered <= ? THEN 1 ELSE 0 END),
     sum(CASE WHEN answered <= ? THEN 1 ELSE 0 END)

@@ -25,8 +25,11 @@ from appeal_core.appeal import Appeal, Complexity, Satisfaction, Status
 from appeal_core.desk import Desk
 from appeal_core.errors import AppealError, ValidationError
 from appeal_core.history import evolve, fold, start
+from appeal_core.journal import Decision
 from appeal_core.memory import MemoryStore
+from appeal_core.pause import PauseReason
 from appeal_core.ports import Store
+from appeal_core.sweep import ActionKind, sweep
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
     actors,
@@ -40,6 +43,12 @@ from appeal_core.timeutil import SHANGHAI
 
 DESK = Actor.desk("窗口")
 LEADER = Actor.leader("分管区长")
+DEPUTY = Actor.leader("常务副区长")
+#: The sweep's actions that chase a department for a deadline (never on a paused item).
+CHASING = frozenset({
+    ActionKind.REMIND, ActionKind.SUPERVISE, ActionKind.SUPERVISE_AGAIN, ActionKind.CO_REMIND,
+    ActionKind.CO_SUPERVISE, ActionKind.CO_SUPERVISE_AGAIN, ActionKind.STOCK,
+})  # fmt: skip
 
 
 def check_history(events: tuple[e.Event, ...]) -> None:
@@ -83,7 +92,53 @@ def _any_command(number: str, today: date) -> st.SearchStrategy[c.Command]:
         st.builds(c.ReplyPreliminary, number=st.just(number), text=text, committed_due=day),
         st.builds(c.ReplyFinal, number=st.just(number), text=text),
         st.builds(c.Extend, number=st.just(number), new_due=day, reason=text),
-        st.builds(c.Escalate, number=st.just(number), leader=st.just("分管区长"), reason=text),
+        st.builds(
+            c.Escalate,
+            number=st.just(number),
+            leader=st.just("分管区长"),
+            reason=text,
+            proposal=text,
+        ),
+        st.builds(
+            c.DesignateDeputy,
+            number=st.just(number),
+            deputy=st.sampled_from(["常务副区长", "分管区长", ""]),
+            reason=text,
+        ),
+        st.builds(
+            c.RecordLeaderMeeting,
+            number=st.just(number),
+            held_on=day,
+            chair=st.just("分管区长"),
+            attendees=st.lists(depts, max_size=3).map(tuple),
+            outcome=text,
+        ),
+        st.builds(
+            c.RecordSiteVisit,
+            number=st.just(number),
+            visited_on=day,
+            participants=st.lists(st.sampled_from(["张科长", "李干事"]), max_size=2).map(tuple),
+            findings=text,
+        ),
+        st.builds(
+            c.PauseClock,
+            number=st.just(number),
+            reason=st.sampled_from(PauseReason),
+            until=day,
+            document=text,
+            since=st.one_of(st.none(), day),
+        ),
+        st.builds(
+            c.RequestPause,
+            number=st.just(number),
+            reason=st.sampled_from(PauseReason),
+            until=day,
+            document=text,
+            since=st.one_of(st.none(), day),
+        ),
+        st.builds(c.ApprovePause, number=st.just(number)),
+        st.builds(c.DeclinePause, number=st.just(number), reason=text),
+        st.builds(c.ResumeClock, number=st.just(number), on=st.one_of(st.none(), day)),
         st.builds(c.Resolve, number=st.just(number), resolution=text),
         st.builds(
             c.RecordFollowUp,
@@ -219,8 +274,49 @@ class DeskMachine(RuleBasedStateMachine):
     def dates_people_gave_are_never_provisional(self) -> None:
         for state in self.store.states():
             for deadline in (state.reply_due, state.completion_due):
-                if deadline is not None and deadline.rule in ("committed", "extended"):
+                given = deadline is not None and deadline.rule in ("committed", "extended")
+                if given and deadline is not None and not deadline.paused:
                     assert not deadline.provisional, (state.number, deadline)
+
+    @rule(number=numbers, data=st.data())
+    def meeting(self, number: str, data: st.DataObject) -> None:
+        """A consultation meeting decides a task on an item; the task is then followed."""
+        at = self._tick(data)
+        due = at.date() + timedelta(days=data.draw(st.integers(0, 20), label="due"))
+        decision = Decision(text="牵头研究解决", owner=DEPARTMENTS[0], due=due, items=(number,))
+        try:
+            held = self.desk.record_meeting(held_on=at.date(), attendees=DEPARTMENTS[:2],
+                                            decisions=(decision,), at=at, by=DESK)  # fmt: skip
+        except AppealError:
+            return
+        assert {t.id for t in self.desk.tasks()} >= set(held.tasks)
+
+    @rule(data=st.data())
+    def task_step(self, data: st.DataObject) -> None:
+        """The owner reports a task done, or the desk confirms or returns a reported one."""
+        found = self.desk.tasks()
+        if not found:
+            return
+        task = data.draw(st.sampled_from(found), label="task")
+        at = self._tick(data)
+        step = data.draw(st.sampled_from(["report", "confirm", "return"]), label="task step")
+        try:
+            if step == "report":
+                by = data.draw(st.sampled_from(DEPARTMENTS[:2]).map(Actor.of_department))
+                self.desk.report_task(task.id, text="已办结", at=at, by=by)
+            elif step == "confirm":
+                self.desk.confirm_task(task.id, at=at, by=DESK)
+            else:
+                self.desk.return_task(task.id, reason="尚未落实", at=at, by=DESK)
+        except AppealError:
+            assert self.desk.task(task.id) == task, "a refused task step changed the task"
+
+    @invariant()
+    def paused_items_are_not_chased(self) -> None:
+        paused = [s for s in self.store.states() if s.pause is not None]
+        found = sweep(paused, on=self.now.date(), calendar=self.desk.calendar,
+                      policy=self.desk.policy)  # fmt: skip
+        assert not [a for a in found if a.kind in CHASING], found
 
     @invariant()
     def every_item_loads_and_equals_its_fold(self) -> None:
@@ -252,8 +348,19 @@ def _next_steps(state: Appeal, today: date) -> list[tuple[c.Command, Actor]]:
     steps: list[tuple[c.Command, Actor]] = []
     a = state.assignment
     lead = Actor.of_department(a.lead) if a else DESK
-    if state.escalation is not None and state.escalation.is_open:
+    escalation = state.escalation
+    if escalation is not None and escalation.is_open:
         steps.append((c.Resolve(number=n, resolution="区领导牵头会办，明确由主办部门落实"), LEADER))
+        if DEPUTY.name in escalation.deputies:
+            steps.append((c.Resolve(number=n, resolution="代理领导牵头会办"), DEPUTY))
+        else:
+            steps.append(
+                (c.DesignateDeputy(number=n, deputy=DEPUTY.name, reason="分管区长出差"), DESK)
+            )
+        steps.append(
+            (c.RecordLeaderMeeting(number=n, held_on=today, chair=LEADER.name,
+                                   attendees=DEPARTMENTS[:2], outcome="明确牵头部门"), DESK)
+        )  # fmt: skip
     match state.status:
         case Status.REGISTERED:
             steps.append((c.Verify(number=n, note="已电话核实"), DESK))
@@ -267,15 +374,20 @@ def _next_steps(state: Appeal, today: date) -> list[tuple[c.Command, Actor]]:
             steps.append((c.ReplyFinal(number=n, text="已办结"), lead))
             if a.co:
                 steps.append(
-                    (c.ReportToLead(number=n, text="协办意见"), Actor.of_department(a.co[0]))
+                    (c.ReportToLead(number=n, text="协办意见"), Actor.of_department(a.co[-1]))
                 )
+            steps.append(
+                (c.RecordSiteVisit(number=n, visited_on=today, participants=("张科长",),
+                                   findings="现场查看，情况属实"), lead)
+            )  # fmt: skip
+            steps.extend(_pause_steps(state, today, lead))
             if state.status is Status.ASSIGNED:
                 steps.append((c.SendBack(number=n, reason="不属于本部门职责"), lead))
                 committed = max(state.reply_due.due, today) + timedelta(days=10)
                 steps.append(
                     (c.ReplyPreliminary(number=n, text="正在调查", committed_due=committed), lead)
                 )
-            if state.completion_due is not None:
+            if state.completion_due is not None and state.pause is None:
                 steps.append(
                     (
                         c.Extend(
@@ -287,10 +399,10 @@ def _next_steps(state: Appeal, today: date) -> list[tuple[c.Command, Actor]]:
                     )
                 )
             steps.append((c.Reassign(number=n, lead=DEPARTMENTS[3], reason="职责调整"), DESK))
-            steps.append((c.Escalate(number=n, leader="分管区长", reason="部门层面难以协调"), DESK))
+            steps.append((_escalate(n, "部门层面难以协调"), DESK))
         case Status.RETURNED:
             steps.append((c.Assign(number=n, lead=DEPARTMENTS[4]), DESK))
-            steps.append((c.Escalate(number=n, leader="分管区长", reason="多次退回"), DESK))
+            steps.append((_escalate(n, "多次退回"), DESK))
         case Status.REPLIED:
             for resolved in (True, False):
                 steps.append(
@@ -320,3 +432,27 @@ def _next_steps(state: Appeal, today: date) -> list[tuple[c.Command, Actor]]:
         case Status.CHARACTERIZED:
             steps.append((c.Close(number=n), DESK))
     return steps
+
+
+def _escalate(number: str, reason: str) -> c.Escalate:
+    return c.Escalate(number=number, leader=LEADER.name, reason=reason,
+                      proposal="由主办部门牵头，相关部门配合，限期办结")  # fmt: skip
+
+
+def _pause_steps(state: Appeal, today: date, lead: Actor) -> list[tuple[c.Command, Actor]]:
+    """Stop the clock (the desk, or the lead with the desk's approval), and let it run again."""
+    n = state.number
+    if state.pause is not None:
+        return [(c.ResumeClock(number=n, note="材料已补齐"), DESK)]
+    if state.pause_request is not None:
+        return [
+            (c.ApprovePause(number=n), DESK),
+            (c.DeclinePause(number=n, reason="理由不足"), DESK),
+        ]
+    until = today + timedelta(days=7)
+    reason = PauseReason.MATERIALS
+    return [
+        (c.PauseClock(number=n, reason=reason, until=until, document="补正通知书第1号"), DESK),
+        (c.RequestPause(number=n, reason=PauseReason.PUBLICITY, until=until,
+                        document="公示公告"), lead),
+    ]  # fmt: skip

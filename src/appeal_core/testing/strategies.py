@@ -65,6 +65,7 @@ def actors(departments: tuple[str, ...] = DEPARTMENTS) -> st.SearchStrategy[Acto
     return st.one_of(
         st.just(Actor.desk("窗口")),
         st.just(Actor.leader("分管区长")),
+        st.just(Actor.leader("常务副区长")),
         st.sampled_from(departments).map(Actor.of_department),
     )
 
