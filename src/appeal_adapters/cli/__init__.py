@@ -9,6 +9,7 @@ from appeal_adapters.cli import (
     month,
     operations,
     reports,
+    review,
     rules,
 )
 from appeal_adapters.cli.app import cli, main
@@ -24,5 +25,6 @@ __all__ = [
     "month",
     "operations",
     "reports",
+    "review",
     "rules",
-]  # fmt: skip
+]
