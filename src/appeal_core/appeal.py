@@ -286,6 +286,20 @@ class Characterization:
 
 
 @attrs.frozen(kw_only=True)
+class Assumption:
+    """A value intake accepted under a stated assumption, which a person confirms or corrects.
+
+    E.g. a landline without its area code: ``field="enterprise.phone"``, ``original="82118899"``,
+    ``assumed="0513-82118899"``, ``reason="固定电话未写区号，按本区区号 0513 补全"``.
+    """
+
+    field: str
+    original: str
+    assumed: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class Appeal:
     """One problem reported by one enterprise, as it stands after its events."""
 
@@ -328,6 +342,9 @@ class Appeal:
     notes: tuple[tuple[str, str], ...] = ()
     #: Labels of the ``notes`` that hold personal data (see ``Registered.personal_notes``).
     personal_notes: tuple[str, ...] = ()
+    #: Values registered under an assumption and not yet confirmed or corrected by the desk.
+    assumptions: tuple[Assumption, ...] = ()
+
     pause: Pause | None = None
     pause_request: PauseRequest | None = None
     pauses: int = 0

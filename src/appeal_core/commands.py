@@ -7,12 +7,16 @@ from datetime import date, datetime
 
 import attrs
 
-from appeal_core.appeal import Channel, Complexity, RedLine, Satisfaction
+from appeal_core.appeal import Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.enterprise import Enterprise
 from appeal_core.pause import PauseReason
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _assumptions(value: Iterable[Assumption]) -> tuple[Assumption, ...]:
     return tuple(value)
 
 
@@ -28,6 +32,26 @@ class Register:
     notes: tuple[tuple[str, str], ...] = ()
     #: Labels of ``notes`` the desk marks as personal, besides the policy's own list.
     personal_notes: tuple[str, ...] = ()
+    assumptions: tuple[Assumption, ...] = attrs.field(default=(), converter=_assumptions)
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmAssumption:
+    """The desk confirms an assumed value (``field``; empty: every one still pending)."""
+
+    number: str
+    field: str = ""
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CorrectAssumption:
+    """The desk corrects an assumed value: ``field`` takes ``value``."""
+
+    number: str
+    field: str
+    value: str
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -285,6 +309,8 @@ class SetConfidential:
 Command = (
     Verify
     | DismissDuplicate
+    | ConfirmAssumption
+    | CorrectAssumption
     | Merge
     | Classify
     | Assign

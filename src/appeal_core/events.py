@@ -11,7 +11,7 @@ from datetime import date, datetime
 import attrs
 
 from appeal_core.actor import Actor
-from appeal_core.appeal import Channel, Complexity, FollowUp, RedLine
+from appeal_core.appeal import Assumption, Channel, Complexity, FollowUp, RedLine
 from appeal_core.deadlines import Deadline
 from appeal_core.enterprise import Enterprise
 from appeal_core.pause import PauseReason
@@ -46,6 +46,26 @@ class Registered(BaseEvent):
     #: Labels of the ``notes`` that hold personal data (the policy's, e.g. 填报人, 联系电话):
     #: encrypted with the contact's key like the contact's own fields (``appeal_core.privacy``).
     personal_notes: tuple[str, ...] = ()
+    #: Values intake accepted under an assumption; the item waits in the review queue for them.
+    assumptions: tuple[Assumption, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class AssumptionConfirmed(BaseEvent):
+    """The desk checked a value registered under an assumption and found it right (复核确认)."""
+
+    field: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AssumptionCorrected(BaseEvent):
+    """The desk found an assumed value wrong: the item takes ``value`` instead of ``assumed``."""
+
+    field: str
+    assumed: str
+    value: str
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -335,6 +355,8 @@ Event = (
     | Noticed
     | DuplicateDismissed
     | ConfidentialitySet
+    | AssumptionConfirmed
+    | AssumptionCorrected
     | DeputyDesignated
     | LeaderMeetingHeld
     | SiteVisited
@@ -368,6 +390,8 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Noticed,
     DuplicateDismissed,
     ConfidentialitySet,
+    AssumptionConfirmed,
+    AssumptionCorrected,
     DeputyDesignated,
     LeaderMeetingHeld,
     SiteVisited,

@@ -93,7 +93,7 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         "DROP INDEX appeals_contact", "DROP TABLE contacts", "DROP TABLE key_master",
         "DROP TABLE chain_rewrites", "ALTER TABLE appeals DROP COLUMN contact_id",
         "ALTER TABLE appeals DROP COLUMN ended_on", "ALTER TABLE quarantine DROP COLUMN key_id",
-        # schema 10's
+        # schema 11's
 
         "DROP INDEX m_visits_month", "DROP INDEX m_completions_due", "DROP INDEX m_cycles_finished",
         "ALTER TABLE m_visits DROP COLUMN reached", "ALTER TABLE m_visits DROP COLUMN superseded",
@@ -103,6 +103,10 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         " started, ended, final_reply, lead)",
         "DROP INDEX m_co_dues_due", "DROP TABLE m_co_dues",  # schema 9 (the co-handling rows)
         "UPDATE schema_version SET version = 7",
+        # and without schema 10 (the review queue and the duplicate signature)
+        "DROP INDEX appeals_review", "DROP INDEX appeals_code", "DROP INDEX appeals_phone",
+        "ALTER TABLE appeals DROP COLUMN review_pending", "ALTER TABLE appeals DROP COLUMN grams",
+        "ALTER TABLE appeals DROP COLUMN credit_code", "ALTER TABLE appeals DROP COLUMN phone_key",
     ):  # fmt: skip
         conn.execute(statement)
     conn.close()

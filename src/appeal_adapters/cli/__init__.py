@@ -10,6 +10,7 @@ from appeal_adapters.cli import (
     operations,
     privacy,
     reports,
+    review,
     rules,
 )
 from appeal_adapters.cli.app import cli, main
@@ -26,5 +27,6 @@ __all__ = [
     "operations",
     "privacy",
     "reports",
+    "review",
     "rules",
 ]

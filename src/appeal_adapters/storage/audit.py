@@ -34,9 +34,9 @@ from appeal_core.projection import project
 
 #: Items checked per round trip (their events and report rows are read together).
 ITEM_BATCH = 500
-#: The ``appeals`` columns compared with their recomputation (``enterprise_key`` and
-#: ``source_id`` serve intake's look-ups only and may have been filled by older rules).
-CHECKED_COLUMNS = sql.APPEAL_COLUMNS[:-2]
+#: The ``appeals`` columns compared with their recomputation (from ``enterprise_key`` on they
+#: serve intake's look-ups only and may have been filled by older rules).
+CHECKED_COLUMNS = sql.APPEAL_COLUMNS[: sql.APPEAL_COLUMNS.index("enterprise_key")]
 #: Each report table the writer fills (``Rows.metric_tables``), its columns, and how many
 #: leading columns key a row (``number``, then ``cycle``, ``department`` and/or ``ord``).
 METRICS = tuple(
@@ -127,11 +127,11 @@ def _expected(
     """The ``appeals`` values and report rows the writer would store for this history."""
     rows = sql.Rows((), 0, sql.GENESIS, day)
     if len(events) == 1:  # just registered: no report rows, no metrics dates (as ``Rows``)
-        return sql.appeal_values(folded, None, day, seal), rows
+        return sql.appeal_values(folded, None, day, None, seal), rows
     projection = project(events)
     sql.metric_rows(rows, projection)
     sql.co_metric_rows(rows, events)
-    return sql.appeal_values(folded, projection.item, day, seal), rows
+    return sql.appeal_values(folded, projection.item, day, None, seal), rows
 
 
 @attrs.define

@@ -128,6 +128,11 @@ class ContactKeys:
         under = self._mac(district, f"phone:{digits}")[16:]
         return hashlib.blake2b(name.encode(), key=under, digest_size=16).hexdigest()
 
+    def phone_index(self, district: str, key: str) -> str:
+        """The blind index of a duplicate check's phone key (``duplicates.phone_key``): what
+        ``appeals.phone_key`` holds, so "same phone" still matches without the number."""
+        return self._mac(district, f"dup:{key}")[:16].hex()
+
     def person_blinds(self, district: str, people: Iterable[str]) -> list[str]:
         """The blind index of each ``privacy.person_key`` ("" stays "")."""
         return [self.person_blind(district, key) if key else "" for key in people]
@@ -229,7 +234,8 @@ class ContactKeys:
         return [found.get(b, "") if b else "" for b in blinds]
 
     def erase(self, contact: str) -> None:
-        """Destroy the contact's key and drop their blind indexes (with the transaction)."""
+        """Destroy the contact's key and drop their blind indexes, theirs and their items'
+        (the duplicate check's phone key), with the transaction."""
         now = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
         self._cur.execute(
             self._d.sql(
@@ -237,6 +243,12 @@ class ContactKeys:
                 " WHERE contact_id = ?"
             ),
             (now, contact),
+        )
+        self._cur.execute(
+            self._d.sql(
+                "UPDATE appeals SET phone_key = '' WHERE contact_id = ? AND phone_key <> ''"
+            ),
+            (contact,),
         )
         self.keys.destroy_key(contact)
 

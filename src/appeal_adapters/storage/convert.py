@@ -1,4 +1,4 @@
-"""Converting a store written before personal data was encrypted (schema migration 10).
+"""Converting a store written before personal data was encrypted (schema migration 11).
 
 Every registration gets its contact id (a contact already met in the district, by phone and
 name, or a new one named after the item), the labels of its personal notes and, when a note asked
@@ -22,6 +22,7 @@ from appeal_adapters.privacy.envelope import is_personal, seal_dict
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.contacts import ContactKeys
 from appeal_core import events as e
+from appeal_core.duplicates import phone_key
 from appeal_core.enterprise import Enterprise
 from appeal_core.history import fold
 from appeal_core.policy import Policy
@@ -42,7 +43,8 @@ MakeSealing = Callable[[Any], ContactKeys] | None
 _CORRECTED = "AssumptionCorrected"
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
 SET_HEAD = "UPDATE chain_head SET last_seq = ?, last_hash = ? WHERE id = 1"
-UPDATE_ROW = "UPDATE appeals SET contact_id = ?, ended_on = ?, state = ? WHERE created_seq = ?"
+UPDATE_ROW = """UPDATE appeals SET contact_id = ?, ended_on = ?, state = ?, phone_key = ?
+    WHERE created_seq = ?"""
 _BATCH = 2000
 
 
@@ -200,11 +202,11 @@ def _states(run: _Conversion) -> None:
     folds (the conversion rewrites every state anyway, so it writes the fold)."""
     cur, d = run.cur, run.dialect
     text = (
-        "SELECT created_seq, number, state FROM appeals WHERE created_seq > ?"
+        "SELECT created_seq, number, state, phone_key FROM appeals WHERE created_seq > ?"
         " ORDER BY created_seq LIMIT ?"
     )
     for chunk in sql.chunks(cur, d, text, _BATCH):  # each chunk read whole: cur is free
-        numbers = [number for _, number, _ in chunk]
+        numbers = [number for _, number, _, _ in chunk]
         marks = ", ".join("?" * len(numbers))
         cur.execute(
             d.sql(f"SELECT number, body FROM events WHERE number IN ({marks}) ORDER BY 1, version"),
@@ -215,7 +217,7 @@ def _states(run: _Conversion) -> None:
             bodies.setdefault(number, []).append(body)
         open_ = run.keys().open if run.make is not None else None
         updates = []
-        for created, number, stored in chunk:
+        for created, number, stored, phone in chunk:
             state = fold(sql.read_event(body, open_) for body in bodies[number])
             contact = contact_of(state)
             seal = None
@@ -223,5 +225,8 @@ def _states(run: _Conversion) -> None:
                 run.ensure({contact: (state.district, state.enterprise)})
                 seal = run.keys().seal
             text_ = stored if stored == sql.JUST_REGISTERED else sql.state_text(state, seal)
-            updates.append((contact, d.day(ended_on(state)), text_, created))
+            key = phone_key(state.enterprise.phone) if phone else ""  # the duplicate check's
+            if key and run.make is not None:
+                key = run.keys().phone_index(state.district, key)
+            updates.append((contact, d.day(ended_on(state)), text_, key, created))
         cur.executemany(d.sql(UPDATE_ROW), updates)

@@ -20,11 +20,12 @@ from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
 from appeal_core.appeal import Appeal, Channel, Status
 from appeal_core.cohandling import co_rows
-from appeal_core.duplicates import enterprise_key
+from appeal_core.duplicates import Signature, enterprise_key, phone_key, signature
 from appeal_core.history import start
 from appeal_core.privacy import contact_of
 from appeal_core.projection import ItemRow, Projection, project
 from appeal_core.retention import ended_on
+from appeal_core.similarity import grams
 from appeal_core.timeutil import local_date
 
 GENESIS = "0" * 64
@@ -162,6 +163,9 @@ STATE_FROM = (
 )
 
 
+#: The blind index of a phone key (``duplicates.phone_key``) in a district: what the
+#: ``phone_key`` column holds, so "same phone" still matches and no number is stored.
+PhoneIndex = Callable[[str, str], str]
 #: Seals the personal values of an event's or a state's dict for a contact, in place
 #: (``appeal_adapters.privacy``); opens them again when reading.  None: a store in clear.
 Seal = Callable[[dict[str, Any], str], dict[str, Any]]
@@ -199,7 +203,7 @@ Step = str | Callable[[Any, Dialect], None] | WithKeys
 
 
 def _seal_existing(cur: Any, dialect: Dialect, make: Any) -> None:
-    """Migration 10: seal the personal data of a store written in clear (``storage.convert``)."""
+    """Migration 11: seal the personal data of a store written in clear (``storage.convert``)."""
     from appeal_adapters.storage.convert import seal_existing
 
     seal_existing(cur, dialect, make)
@@ -365,6 +369,27 @@ def _bytewise_text(cur: Any, dialect: Dialect) -> None:
     for table, names in columns.items():
         changes = ", ".join(f'ALTER COLUMN "{name}" TYPE TEXT COLLATE "C"' for name in names)
         cur.execute(f"ALTER TABLE {table} {changes}")
+
+
+def _fill_signatures(cur: Any, dialect: Dialect) -> None:
+    """Migration 10: the duplicate signature (credit code, phone key, bigram codes) of the open
+    items, from their state; closed items are never candidates and keep the defaults."""
+    text = (
+        f"SELECT a.created_seq, a.state, e.body FROM {STATE_FROM}"
+        " WHERE a.created_seq > ? AND a.is_open = 1 ORDER BY a.created_seq LIMIT ?"
+    )
+    for chunk in list(chunks(cur, dialect, text)):
+        updates = []
+        for created, stored, first in chunk:
+            state = state_of(stored, first)
+            sig = signature(state.enterprise, state.content)
+            updates.append((sig.code, sig.phone, sig.grams, created))
+        cur.executemany(
+            dialect.sql(
+                "UPDATE appeals SET credit_code = ?, phone_key = ?, grams = ? WHERE created_seq = ?"
+            ),
+            updates,
+        )
 
 
 #: (version, what it does, steps).  Never edit a released step; append a new one.
@@ -610,6 +635,25 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
     ),
     (
         10,
+        "the review queue (items with assumptions awaiting review) and the duplicate check's "
+        "signature of each item (credit code, phone key, bigram codes), indexed",
+        (
+            "ALTER TABLE appeals ADD COLUMN review_pending INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE appeals ADD COLUMN credit_code TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE appeals ADD COLUMN phone_key TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE appeals ADD COLUMN grams {blob}",
+            _bytewise_text,
+            _fill_signatures,
+            """CREATE INDEX appeals_review ON appeals (district, created_seq)
+                WHERE review_pending = 1""",
+            """CREATE INDEX appeals_code ON appeals (district, credit_code, registered_on)
+                WHERE is_open = 1 AND credit_code <> ''""",
+            """CREATE INDEX appeals_phone ON appeals (district, phone_key, registered_on)
+                WHERE is_open = 1 AND phone_key <> ''""",
+        ),
+    ),
+    (
+        11,
         "personal data encrypted per contact (docs/privacy.md): the contacts with their blind "
         "indexes and keys (wrapped by the master key), each item's contact and end day; the "
         "personal values already stored sealed and the hash chain computed again",
@@ -640,17 +684,18 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Step, ...]], ...] = (
 )
 LATEST = MIGRATIONS[-1][0]
 #: The schema from which personal data is sealed (the migration that converts a store in clear).
-SEALED_FROM = 10
+SEALED_FROM = 11
 
 EVENT_COLUMNS = ("seq", "number", "version", "type", "at", "body", "prev_hash", "hash")
 APPEAL_COLUMNS = (
     "created_seq", "number", "district", "year", "seq", "version", "status", "lead", "channel",
     "registered_on", "assigned_on", "reply_due", "completion_due", "first_reply_on",
     "final_reply_on", "escalation_due", "is_open", "overdue_from", "assigned_or_answered",
-    "answered", "contact_id", "ended_on", "state", "enterprise_key", "source_id",
+    "answered", "contact_id", "ended_on", "state", "review_pending", "enterprise_key",
+    "credit_code", "phone_key", "source_id", "grams",
 )  # fmt: skip
-#: The columns an update rewrites (a source id never changes after registration).
-UPDATED_COLUMNS = APPEAL_COLUMNS[2:-1]
+#: The columns an update rewrites (a source id and a text's bigrams never change).
+UPDATED_COLUMNS = APPEAL_COLUMNS[2:-2]
 #: The ``m_items`` table of schema 4 (its columns joined ``appeals`` in migration 5).
 M4_ITEM_COLUMNS = ("number", "district", "channel", "registered", "assigned_or_answered",
                   "answered", "ended")  # fmt: skip
@@ -740,6 +785,7 @@ class Staged:
     events: list[Any]
     state: Appeal | None
     prior: tuple[e.Event, ...] | None = None  # the stored events (loaded when writing)
+    signature: Signature | None = None  # a new item's duplicate signature, when computed
 
 
 @attrs.define
@@ -759,6 +805,7 @@ class Rows:
     last_hash: str
     day: DayValue = _iso  # a date column's value (``Dialect.day``)
     seal: Seal | None = None  # personal values sealed before hashing (None: in clear)
+    phones: PhoneIndex | None = None  # the phone keys' blind indexes (None: in clear)
     changed_appeals: list[tuple[Any, ...]] = attrs.Factory(list)
     rewritten: list[tuple[str]] = attrs.Factory(list)  # items whose metrics rows are replaced
     m_cycles: list[tuple[Any, ...]] = attrs.Factory(list)
@@ -776,6 +823,7 @@ class Rows:
         stored ones.
         """
         seq, staged, bodies, day, seal = self.last_seq, [], self._bodies, self.day, self.seal
+        phones = self.phones
         event_to_dict, dumps = _event_to_dict, _dumps
         for item in self.items:
             staged.append(item)
@@ -789,15 +837,17 @@ class Rows:
             if item.state is None:  # a journal stream: its events only
                 continue
             if item.base == 0 and len(item.events) == 1:  # just registered: no metrics yet
-                values = appeal_values(item.state, None, day, seal)
+                values = appeal_values(item.state, None, day, item.signature, seal, phones)
             else:
                 history = (*(item.prior or ()), *item.events)
                 projection = project(history)
                 metric_rows(self, projection)
                 co_metric_rows(self, history)
-                values = appeal_values(item.state, projection.item, day, seal)
+                values = appeal_values(item.state, projection.item, day, None, seal, phones)
             if item.base == 0:
-                yield (created, item.number, *values)
+                sig = item.signature
+                text = sig.grams if sig is not None else grams(item.state.content)
+                yield (created, item.number, *values, text)
             else:
                 self.changed_appeals.append((*values[:-1], item.number))
                 self.rewritten.append((item.number,))
@@ -831,6 +881,11 @@ class Rows:
         )
 
 
+def _phone_column(state: Appeal, sig: Signature | None, phones: PhoneIndex | None) -> str:
+    key = phone_key(state.enterprise.phone) if sig is None else sig.phone
+    return phones(state.district, key) if phones is not None and key else key
+
+
 def state_text(state: Appeal, seal: Seal | None = None) -> str:
     """The ``state`` column of ``state``: its JSON (personal values sealed), or
     ``JUST_REGISTERED`` while it has only its registration event."""
@@ -842,9 +897,18 @@ def state_text(state: Appeal, seal: Seal | None = None) -> str:
 
 
 def appeal_values(
-    state: Appeal, item: ItemRow | None, day: DayValue = _iso, seal: Seal | None = None
+    state: Appeal,
+    item: ItemRow | None,
+    day: DayValue = _iso,
+    sig: Signature | None = None,
+    seal: Seal | None = None,
+    phones: PhoneIndex | None = None,
 ) -> tuple[Any, ...]:
-    """The current-state columns after ``created_seq`` and ``number`` (see ``APPEAL_COLUMNS``).
+    """The current-state columns after ``created_seq`` and ``number``, up to ``source_id`` (see
+    ``APPEAL_COLUMNS``; a new item's ``grams`` follow).  ``sig`` is the item's duplicate
+    signature when the caller has it (its keys are then not computed again); ``seal`` seals the
+    state's personal values and ``phones`` turns the phone key into its blind index (a store
+    kept in clear has neither).
 
     ``item`` is the item's metrics row (``appeal_core.projection``); ``None`` for a
     just-registered item, which has none of its dates yet.  ``day`` gives a date column's value
@@ -866,7 +930,10 @@ def appeal_values(
         contact_of(state),
         day(ended_on(state)),
         state_text(state, seal),
-        enterprise_key(state.enterprise),
+        int(bool(state.assumptions)),
+        enterprise_key(state.enterprise) if sig is None else sig.name,
+        state.enterprise.credit_code,
+        _phone_column(state, sig, phones),
         state.source_id,
     )
     if state.assignment is None and state.escalation is None:  # not yet assigned: no dates
