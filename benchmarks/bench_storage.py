@@ -1,9 +1,10 @@
 """Storage benchmark: bulk registration, report queries on a big SQLite file, PostgreSQL COPY,
-and the audit (verify) of a big store.
+the audit (verify) of a big store, and registration with personal data encrypted or in clear.
 
 Run from the repository root (PostgreSQL from APPEAL_TEST_POSTGRES_URL, or skipped):
     .venv/bin/python benchmarks/bench_storage.py [--register N] [--big N] [--pg N] [--verify N]
-        [--dir DIR]
+        [--privacy N] [--pg-privacy N] [--dir DIR]
+Without APPEAL_MASTER_KEY a random master key is made for the run (stores encrypt by default).
 Prints each measurement, then the results as markdown (pasted into docs/performance.md).
 """
 
@@ -24,12 +25,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from appeal_adapters import serialization as ser
+from appeal_adapters.privacy import MASTER_ENV, MasterKey
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlite import SQLiteStore
 from appeal_core import events as e
@@ -216,6 +219,109 @@ def bench_register(n: int, folder: Path, batch: int, repeats: int = 3) -> None:
     _library(items, folder / "register.db", batch)
     size = (folder / "register.db").stat().st_size + _wal(folder / "register.db")
     report("  SQLite file size per registered item", f"{size / n:,.0f} B")
+
+
+def people_items(count: int, year: int = 2026, per_person: int = 1) -> list[Item]:
+    """``count`` freshly registered items, ``per_person`` of each contact person (name and
+    mobile; registration gives the later ones the first one's contact): with 1, the worst case
+    for encryption, a new key for every item."""
+    at = datetime(year, 3, 2, 9, 0, tzinfo=SHANGHAI)
+    items = []
+    for seq in range(1, count + 1):
+        person = (seq - 1) // per_person + 1
+        first = f"HM-{year}-{(person - 1) * per_person + 1:04d}"
+        firm = attrs.evolve(FIRMS[person % 50], contact=f"联系人{person}",
+                            phone=f"139{person:08d}", contact_id=f"{first}-C")  # fmt: skip
+        first = attrs.evolve(registered("HM", year, seq, at + timedelta(seconds=seq)),
+                             enterprise=firm)  # fmt: skip
+        items.append(((first,), start(first)))
+    return items
+
+
+def bench_privacy(
+    n: int, folder: Path, batch: int, pg: int, pg_batch: int, repeats: int = 3
+) -> None:
+    """``bulk_register`` of items each with its own contact person, personal data encrypted
+    (a key per contact, made and wrapped, two values sealed per item) against the same store
+    writing it in clear; alternating runs, best of ``repeats``, SQLite then PostgreSQL."""
+    for per_person in (1, 3) if n else ():
+        sqlite_run = partial(_sqlite_run, people_items(n, per_person=per_person), folder, batch)
+        _compare("SQLite", n, batch, repeats, sqlite_run, per_person)
+    if n:
+        _reads(people_items(n), folder, batch, repeats)
+    url = os.environ.get("APPEAL_TEST_POSTGRES_URL")
+    if pg and url:
+        import psycopg
+
+        from appeal_adapters.storage.postgres import PostgresStore
+
+        pg_items = people_items(pg, 2025)
+        schema = url + ("&" if "?" in url else "?") + "options=-c%20search_path%3Dbench_privacy"
+
+        def pg_run(plain: bool) -> float:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP SCHEMA IF EXISTS bench_privacy CASCADE")
+                conn.execute("CREATE SCHEMA bench_privacy")
+            store = PostgresStore(schema, plaintext=plain)
+            t = time.perf_counter()
+            for k in range(0, pg, pg_batch):
+                store.bulk_register(pg_items[k : k + pg_batch])
+            took = time.perf_counter() - t
+            store.close()
+            return took
+
+        _compare("PostgreSQL", pg, pg_batch, repeats, pg_run, 1)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS bench_privacy CASCADE")
+
+
+def _reads(items: list[Item], folder: Path, batch: int, repeats: int) -> None:
+    """``states()`` (every state read, personal values opened) and ``verify()`` (nothing opened:
+    ciphertext compared) on the encrypted store against the same store in clear."""
+    took: dict[bool, tuple[float, float]] = {}
+    for plain in (True, False):
+        path = _fresh(folder / f"reads-{plain}.db")
+        store = SQLiteStore(str(path), plaintext=plain)
+        for k in range(0, len(items), batch):
+            store.bulk_register(items[k : k + batch])
+        reading = best(lambda s=store: sum(1 for _ in s.states()), repeats)  # type: ignore[misc]
+        t = time.perf_counter()
+        assert store.verify().ok
+        took[plain] = (reading, time.perf_counter() - t)
+        store.close()
+    n = len(items)
+    for k, what in enumerate(("states(): every state read", "verify(): the audit")):
+        clear, sealed = took[True][k], took[False][k]
+        report(f"SQLite {what}, {n:,} items: in clear / encrypted (µs an item)",
+               f"{clear / n * 1e6:.1f} / {sealed / n * 1e6:.1f}")  # fmt: skip
+        report("  encrypted / in clear time", f"{sealed / clear:.2f}")
+
+
+def _sqlite_run(items: list[Item], folder: Path, batch: int, plain: bool) -> float:
+    store = SQLiteStore(str(_fresh(folder / "privacy.db")), plaintext=plain)
+    t = time.perf_counter()
+    for k in range(0, len(items), batch):
+        store.bulk_register(items[k : k + batch])
+    took = time.perf_counter() - t
+    store.close()
+    return took
+
+
+def _compare(
+    name: str, n: int, batch: int, repeats: int, run: Callable[[bool], float], per_person: int
+) -> None:
+    sealed, clear = [], []
+    for _ in range(repeats):
+        clear.append(run(True))
+        sealed.append(run(False))
+    people = f"{-(-n // per_person):,} contacts" + (
+        " (each a new person)" if per_person == 1 else ""
+    )
+    report(f"{name} bulk_register, {n:,} items of {people}, batches of {batch:,}: "
+           "personal data in clear", f"{n / min(clear):,.0f}/s")  # fmt: skip
+    report("  same, encrypted (a key per contact, name and phone sealed)",
+           f"{n / min(sealed):,.0f}/s")  # fmt: skip
+    report("  encrypted / in clear throughput", f"{min(clear) / min(sealed):.2f}", ">= 0.70")
 
 
 def _wal(path: Path) -> int:
@@ -424,11 +530,20 @@ def main() -> None:
                         help="items per PostgreSQL bulk_register call")  # fmt: skip
     parser.add_argument("--verify", type=int, default=100_000,
                         help="items in the store whose audit is timed (0 skips)")  # fmt: skip
+    parser.add_argument(
+        "--privacy",
+        type=int,
+        default=100_000,
+        help="items for SQLite registration encrypted vs in clear (0 skips)",
+    )
+    parser.add_argument("--pg-privacy", type=int, default=200_000,
+                        help="items for the same on PostgreSQL (0 skips)")  # fmt: skip
     parser.add_argument("--time-verify", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the SQLite files")
     parser.add_argument("--no-orjson", action="store_true",
                         help="standard library JSON even if orjson is installed")  # fmt: skip
     args = parser.parse_args()
+    os.environ.setdefault(MASTER_ENV, MasterKey.generate().text)  # this run's, if none is set
     if args.time_verify:  # the child of bench_verify
         print(json.dumps(time_verify(args.time_verify)))
         return
@@ -443,6 +558,8 @@ def main() -> None:
            f"{reference():.3f} s")  # fmt: skip
     if args.register:
         bench_register(args.register, folder, args.batch)
+    if args.privacy or args.pg_privacy:
+        bench_privacy(args.privacy, folder, args.batch, args.pg_privacy, args.pg_batch)
     if args.pg:
         bench_postgres(args.pg, args.pg_batch)
     if args.big:

@@ -16,9 +16,11 @@ What a copy keeps, whatever the authentication:
   status);
 - a request body is a JSON object of at most ``MAX_BODY`` bytes with a valid
   ``Content-Length``; anything else gets a 4xx JSON error, never a dropped connection;
-- contact names and phone numbers appear only for the desk and the item's lead department
-  (who calls the enterprise, as the assignment sheet does); for others they are removed and
-  phones inside free text are masked.
+- the contact's name and phone appear in clear only for who may read them, by the library's one
+  rule (``appeal_core.privacy.visible``: the desk, and the lead department while the item is
+  open and the contact did not ask for confidentiality); for others they are masked (张*,
+  138****5678), the departments' own contacts are left out and phones inside free text are
+  masked.
 
 A real HTTP service (``appeal_adapters.http``) comes later; this one serves the examples.
 
@@ -46,6 +48,7 @@ from appeal_core.errors import (
     PermissionDenied,
     ValidationError,
 )
+from appeal_core.privacy import masked, sees_personal
 
 #: Largest request body accepted, in bytes (a reply's text is at most 20,000 characters).
 MAX_BODY = 256 * 1024
@@ -82,13 +85,6 @@ def visible(actor: Actor, item: Appeal) -> bool:
     return item.assignment is not None and actor.department in item.assignment.departments
 
 
-def may_see_contacts(actor: Actor, item: Appeal) -> bool:
-    """The desk, and the item's lead department, see the enterprise's contact and phone."""
-    return actor.role is Role.DESK or (
-        actor.role is Role.DEPARTMENT and actor.department == item.lead
-    )
-
-
 def _masked(value: Any) -> Any:
     if isinstance(value, str):
         return mask_phones_in(value)
@@ -100,11 +96,11 @@ def _masked(value: Any) -> Any:
 
 
 def shown(actor: Actor, item: Appeal) -> dict[str, Any]:
-    """The item as ``actor`` may see it: without contacts and phones unless allowed."""
-    data = state_to_dict(item)
-    if may_see_contacts(actor, item):
-        return data
-    for part in (data.get("enterprise"), data.get("preliminary_reply"), data.get("final_reply")):
+    """The item as ``actor`` may read it (``privacy.visible``, the library's one rule)."""
+    if sees_personal(item, actor):
+        return state_to_dict(item)
+    data = state_to_dict(masked(item))
+    for part in (data.get("preliminary_reply"), data.get("final_reply")):
         if isinstance(part, dict):
             part.pop("contact", None)
             part.pop("phone", None)

@@ -17,3 +17,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 #: Under APPEAL_CI_STRICT=1 a test that needs a missing service fails instead of skipping.
 STRICT = os.environ.get("APPEAL_CI_STRICT") == "1"
+
+#: The master key the tests' stores (and the commands they run) encrypt personal data with:
+#: a fixed test value, never a deployment's (docs/privacy.md).
+TEST_MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLW9rISE="
+os.environ.setdefault("APPEAL_MASTER_KEY", TEST_MASTER_KEY)

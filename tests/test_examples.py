@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,18 +31,27 @@ def test_quickstart_runs() -> None:
 
 @pytest.mark.slow
 def test_demo_reuses_its_store_and_gives_the_same_result(tmp_path: Path) -> None:
+    """On a fresh machine (no master key) the demo makes a development key and says so."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPEAL_MASTER_KEY")}
+    said: list[str] = []
+
     def demo() -> tuple[str, str, str]:
         done = subprocess.run(
             [str(Path(sys.executable).with_name("appeal")), "--db", "sqlite:///demo.db", "demo"],
-            capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False,
+            capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False, env=env,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         out = tmp_path / "demo-output"
         figures = (out / "月度数据-2026-11.json").read_text(encoding="utf-8")
-        return done.stdout.split("\n", 1)[1], figures, (out / "审计校验.txt").read_text("utf-8")
+        lines = done.stdout.splitlines()
+        said.extend(line for line in lines if line.startswith("演示："))
+        shown = "\n".join([line for line in lines if not line.startswith("演示：")][1:])
+        return shown, figures, (out / "审计校验.txt").read_text("utf-8")
 
     first = demo()
     assert "各部门办理情况" in first[0] and "通过" in first[2]
+    key = tmp_path / ".appeal" / "demo-master.key"
+    assert "已生成开发用主密钥" in said[0] and "APPEAL_MASTER_KEY_FILE" in said[0] and key.exists()
     for name in (
         "交办单.docx",
         "汇总清单.xlsx",
@@ -52,3 +62,4 @@ def test_demo_reuses_its_store_and_gives_the_same_result(tmp_path: Path) -> None
         assert (tmp_path / "demo-output" / name).stat().st_size > 0
     again = demo()
     assert again[1] == first[1] and again[0] == first[0]
+    assert "使用开发用主密钥" in said[-1]

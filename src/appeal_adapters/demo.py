@@ -10,6 +10,7 @@ Deterministic; a store that already holds the district's items is reused, not re
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -19,9 +20,11 @@ from appeal_adapters.channels import channel
 from appeal_adapters.demo_month import MonthPlay, write_month
 from appeal_adapters.documents import render
 from appeal_adapters.plugins import AppealPlugins, load_plugins
+from appeal_adapters.privacy import MASTER_ENV, MASTER_FILE_ENV, MasterKey, write_key_file
 from appeal_adapters.reporting import briefing_options, report_json
 from appeal_core import SHANGHAI, Actor, Appeal, Desk, MonthlyReport, Status
 from appeal_core.intake import IntakeRecord, RejectedRow
+from appeal_core.privacy import for_lead
 from appeal_core.sweep import pending_deadline
 
 DESK = Actor.desk("区服务企业办 顾科长")
@@ -263,7 +266,7 @@ def write_outputs(
     items = list(desk.store.states(desk.district))
     assigned = [i for i in items if i.assignment is not None]
     policy = desk.policy
-    sheets = render(plugins, "sheet.docx", assigned[:10], policy=policy)
+    sheets = render(plugins, "sheet.docx", [for_lead(i) for i in assigned[:10]], policy=policy)
     (out / "交办单.docx").write_bytes(sheets)
     options = {"unit": policy.identity.desk, "filler": "顾科长", "phone": policy.identity.phone,
                "handling": True, "policy": policy}  # fmt: skip
@@ -297,6 +300,29 @@ def write_outputs(
     return reports
 
 
+#: Where the demo keeps the development master key it makes when none is given.
+DEMO_KEY = Path(".appeal") / "demo-master.key"
+
+
+def demo_key(echo: Callable[[str], None] = print, path: Path = DEMO_KEY) -> None:
+    """Without ``APPEAL_MASTER_KEY`` (or ``APPEAL_MASTER_KEY_FILE``), make a development master
+    key in ``path`` (or reuse it) and use it for this process, saying so: a demo encrypts its
+    contacts like a real desk, and a real desk sets its own key (docs/privacy.md)."""
+    if MasterKey.from_env() is not None:
+        return
+    if path.exists():
+        echo(f"演示：使用开发用主密钥 {path}")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_key_file(path)
+        echo(
+            f"演示：未设置 {MASTER_ENV}，已生成开发用主密钥 {path}（仅供演示）。"
+            f"之后用 appeal 命令查看演示数据前，请先 export {MASTER_FILE_ENV}={path}；"
+            "正式使用请按 docs/privacy.md 设置自己的主密钥"
+        )
+    os.environ[MASTER_FILE_ENV] = str(path.resolve())
+
+
 def run_demo(
     out: Path,
     *,
@@ -307,6 +333,8 @@ def run_demo(
     """The whole demo; returns the months' reports (also written into ``out``)."""
     plugins = load_plugins()
     data = data or Path(__file__).resolve().parents[2] / "examples" / "data"
+    if not db.startswith("memory:"):
+        demo_key(echo)
     store = plugins.open_store(db)
     try:
         from appeal_adapters.config import plugin_notices

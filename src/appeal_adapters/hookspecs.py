@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from appeal_adapters.documents.common import Renderer
     from appeal_adapters.notify.notice import Notice
     from appeal_core.calendar import YearNotice
-    from appeal_core.ports import Store
+    from appeal_core.ports import KeyStore, Store
 
 PROJECT = "appeal"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -24,14 +24,29 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec(firstresult=True)
-def appeal_open_store(url: str, read_only: bool) -> Store | None:
+def appeal_open_store(url: str, read_only: bool, key_store: KeyStore | None) -> Store | None:
     """Open the store that ``url`` names, or return None when the scheme is not yours.
 
     :param url: the store address, e.g. ``memory://`` or ``sqlite:///appeals.db``.
     :param read_only: open for reading only (queries, reports, the audit): never create,
         migrate or write, and do not wait for writers.  An implementation may leave the
         parameter out of its signature; it then opens as usual.
+    :param key_store: the deployment's own key store (``appeal_key_store``), or None for the
+        store's default; an implementation may leave it out too.
     :return: an object implementing ``appeal_core.ports.Store``, or None.
+
+    First non-None result wins.
+    """
+
+
+@hookspec(firstresult=True)
+def appeal_key_store(url: str) -> KeyStore | None:
+    """The key service that keeps the contacts' keys of the store at ``url`` (docs/privacy.md).
+
+    :param url: the store address about to be opened.
+    :return: an object implementing ``appeal_core.ports.KeyStore`` (e.g. over a KMS or an HSM),
+        or None to keep the default (keys in the store's own database, wrapped by the master
+        key from ``APPEAL_MASTER_KEY``).
 
     First non-None result wins.
     """

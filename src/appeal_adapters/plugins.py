@@ -37,7 +37,10 @@ class AppealPlugins:
 
     def open_store(self, url: str, *, read_only: bool = False) -> Store:
         """The store for ``url``, from whichever plugin accepts it (read-only when asked)."""
-        store: Store | None = self.hook.appeal_open_store(url=url, read_only=read_only)
+        key_store = self.hook.appeal_key_store(url=url)
+        store: Store | None = self.hook.appeal_open_store(
+            url=url, read_only=read_only, key_store=key_store
+        )
         if store is None:
             raise UnknownStoreURL(url, self.store_schemes())
         return store

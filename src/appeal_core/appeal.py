@@ -340,6 +340,8 @@ class Appeal:
     notices: tuple[tuple[str, date], ...] = ()
     possible_duplicates: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    #: Labels of the ``notes`` that hold personal data (see ``Registered.personal_notes``).
+    personal_notes: tuple[str, ...] = ()
     #: Values registered under an assumption and not yet confirmed or corrected by the desk.
     assumptions: tuple[Assumption, ...] = ()
 

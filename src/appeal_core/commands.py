@@ -30,6 +30,8 @@ class Register:
     source_id: str = ""
     reported_at: datetime | None = None
     notes: tuple[tuple[str, str], ...] = ()
+    #: Labels of ``notes`` the desk marks as personal, besides the policy's own list.
+    personal_notes: tuple[str, ...] = ()
     assumptions: tuple[Assumption, ...] = attrs.field(default=(), converter=_assumptions)
 
 
@@ -295,6 +297,15 @@ class Close:
     note: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class SetConfidential:
+    """Record that the contact asked for confidentiality (保密), or lift it, with the reason."""
+
+    number: str
+    confidential: bool = True
+    reason: str = ""
+
+
 Command = (
     Verify
     | DismissDuplicate
@@ -316,6 +327,7 @@ Command = (
     | Reopen
     | Characterize
     | Close
+    | SetConfidential
     | DesignateDeputy
     | RecordLeaderMeeting
     | RecordSiteVisit

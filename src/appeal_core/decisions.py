@@ -17,6 +17,12 @@ from appeal_core.errors import LifecycleError, PermissionDenied, ValidationError
 from appeal_core.handling import co_dues, decide_handling, resume_first
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
+from appeal_core.privacy import (
+    asks_confidentiality,
+    holds_personal,
+    new_contact_id,
+    personal_note_labels,
+)
 from appeal_core.redating import moves
 from appeal_core.review import decide_review
 from appeal_core.text import checked_text, clean
@@ -84,25 +90,43 @@ def decide_register(
     district: str,
     seq: int,
     possible_duplicates: tuple[str, ...] = (),
+    contact_id: str = "",
 ) -> e.Registered:
-    """The event for a new item; only the desk registers, and it never refuses a problem."""
+    """The event for a new item; only the desk registers, and it never refuses a problem.
+
+    The contact person gets ``contact_id`` (the store's contact with the same phone and name)
+    or a new id named after the item, when the record holds personal data (``privacy``); a
+    channel note asking for confidentiality (是否保密：是) marks the contact confidential.
+    """
     content = check_register(command, ctx)
-    return e.Registered(
+    notes = tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes)
+    personal = personal_note_labels(notes, ctx.policy, command.personal_notes)
+    firm = command.enterprise
+    if asks_confidentiality(notes, ctx.policy) and not firm.confidential:
+        firm = attrs.evolve(firm, confidential=True)
+    event = e.Registered(
         number=number,
         at=ctx.at,
         by=ctx.by,
         district=district,
         year=ctx.today.year,
         seq=seq,
-        enterprise=command.enterprise,
+        enterprise=firm,
         content=content,
         channel=command.channel,
         source_id=clean_source_id(command.source_id),
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
-        notes=tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes),
+        notes=notes,
+        personal_notes=personal,
         assumptions=command.assumptions,
     )
+    contact = ""
+    if holds_personal(event):
+        contact = contact_id or firm.contact_id or new_contact_id(number)
+    if contact != firm.contact_id:
+        event = attrs.evolve(event, enterprise=attrs.evolve(firm, contact_id=contact))
+    return event
 
 
 def _deadlines(state: Appeal, ctx: Context) -> tuple[Deadline, Deadline | None]:
@@ -327,6 +351,12 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
         case c.Close(note=note):
             _check_closable(state, rule.action)
             return (e.Closed(**base, note=_note("note", note)),)
+        case c.SetConfidential(confidential=confidential, reason=reason):
+            if confidential == state.enterprise.confidential:
+                now = "已设为保密" if confidential else "未设保密"
+                raise ValidationError("confidential", confidential, f"该事项的联系人{now}")
+            reason = _note("reason", reason) if confidential else _text("reason", reason)
+            return (e.ConfidentialitySet(**base, confidential=confidential, reason=reason),)
         case c.Merge():
             raise TypeError("merge involves two items: use decide_merge")
     return decide_handling(state, command, ctx, base, rule.action)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 
-from appeal_core import calendar_desk, month_desk, review
+from appeal_core import calendar_desk, month_desk, privacy_desk, review
 from appeal_core import commands as c
 from appeal_core import explain as explaining
 from appeal_core import meetings as meeting_desk
@@ -26,12 +26,13 @@ from appeal_core.cohandling import CoHandlingReport, co_handling_report, co_repo
 from appeal_core.corrections import CorrectionEffect, effects
 from appeal_core.definitions import MetricsRules
 from appeal_core.departments import DepartmentEntry, Registry
-from appeal_core.desk_base import Listener
+from appeal_core.desk_base import Listener, require_desk
 from appeal_core.desk_intake import IntakeDesk
 from appeal_core.digest import Digest, daily_digest, start_of, states_before, tasks_before
 from appeal_core.enterprise import Enterprise
 from appeal_core.errors import TaskNotFound, ValidationError
 from appeal_core.journal import (
+    ContactErased,
     Decision,
     MonthSealed,
     NoticeLoaded,
@@ -41,8 +42,10 @@ from appeal_core.journal import (
 from appeal_core.meetings import Meeting
 from appeal_core.metrics import MonthlyReport
 from appeal_core.pause import PauseReason
+from appeal_core.privacy_desk import RetentionRun
 from appeal_core.redating import Moved
 from appeal_core.registry import record_load
+from appeal_core.retention import PersonalRecord
 from appeal_core.sealing import Correction, correcting
 from appeal_core.supervision import Supervised, supervision_list
 from appeal_core.supervision_notice import issued
@@ -342,9 +345,50 @@ class Desk(IntakeDesk):
         A notice already recorded is not proposed again, so a second run the same day returns
         nothing; the recorded notices reach people through the listeners.  The day's
         supervision of each department is also issued as a numbered supervision notice
-        (``supervision_notices``), and the meeting's tasks are followed like items.
+        (``supervision_notices``), and the meeting's tasks are followed like items.  Then the
+        retention step erases the contacts the policy no longer keeps (``retention_sweep``),
+        each returned as an ``erased`` action.
         """
         return run_sweep(self, on, at=at, by=by)
+
+    # -- personal data (docs/privacy.md) ---------------------------------------------------
+
+    def set_confidential(
+        self, number: str, *, at: datetime, by: Actor, confidential: bool = True, reason: str = ""
+    ) -> Appeal:
+        """Record that the item's contact asked for confidentiality (保密): their details are
+        then masked even for the lead department; ``confidential=False`` lifts it (reason)."""
+        command = c.SetConfidential(number=number, confidential=confidential, reason=reason)
+        return self.execute(command, at=at, by=by)
+
+    def erase_contact(
+        self, contact: str, *, reason: str, at: datetime, by: Actor, force: bool = False
+    ) -> ContactErased:
+        """Erase a contact's personal data at their request (their key is destroyed; every
+        item, its history and the figures stay).  Refused while an item of theirs is open
+        unless ``force``, with the reason."""
+        return privacy_desk.erase_contact(self, contact, reason=reason, at=at, by=by, force=force)
+
+    def retention_sweep(self, on: date, *, at: datetime, by: Actor) -> RetentionRun:
+        """Erase the contacts whose items all ended more than the policy's retention months
+        before ``on``, one ``ContactErased`` each, and the cells of quarantined rows settled
+        as long ago (also run by ``sweep``); ``ErasureFailed`` names contacts not erased."""
+        require_desk(by, "按保存期限删除个人信息", self.policy.identity.desk)
+        run = privacy_desk.retention_sweep(self, on, at=at, by=by)
+        if run.failed:
+            raise privacy_desk.ErasureFailed(list(run.failed), len(run.erased))
+        return run
+
+    def personal_data(
+        self, *, contact: str | None = None, phone: str | None = None
+    ) -> tuple[PersonalRecord, ...]:
+        """What is held about a person (by contact id, or by phone number), for an access
+        request: their items as the desk reads them, and until when they are kept."""
+        return privacy_desk.personal_data(self, contact=contact, phone=phone)
+
+    def erasures(self) -> tuple[ContactErased, ...]:
+        """Every erasure recorded for the district, oldest first."""
+        return privacy_desk.erasures(self)
 
     # -- the calendar (docs/calendar.md) ---------------------------------------------------
 

@@ -52,7 +52,8 @@ def _text(value: str) -> str:
 
 #: Longest accepted value of each free-text field (the name's limit is checked with its own
 #: message below).
-LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500, "extension": 10}
+LIMITS = {"address": 500, "contact": 100, "phone": 50, "code_override": 500, "extension": 10,
+          "contact_id": 100}  # fmt: skip
 
 
 def _limited(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -82,6 +83,12 @@ class Enterprise:
     code_override: str = attrs.field(default="", converter=_text, validator=_limited)
     #: The extension after ``phone`` (``转123``), kept apart so ``phone`` is a complete number.
     extension: str = attrs.field(default="", converter=_line, validator=_limited)
+    #: The contact person's pseudonymous id (``appeal_core.privacy``), given at registration:
+    #: it names the key their personal data is encrypted with, and is not personal itself.
+    contact_id: str = attrs.field(default="", converter=_line, validator=_limited)
+    #: The contact asked that their details be kept confidential (保密): masked even for the
+    #: lead department (``appeal_core.privacy.visible``).
+    confidential: bool = attrs.field(default=False, converter=bool)
 
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: str) -> None:

@@ -43,6 +43,9 @@ class Registered(BaseEvent):
     reported_at: datetime | None = None
     possible_duplicates: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    #: Labels of the ``notes`` that hold personal data (the policy's, e.g. 填报人, 联系电话):
+    #: encrypted with the contact's key like the contact's own fields (``appeal_core.privacy``).
+    personal_notes: tuple[str, ...] = ()
     #: Values intake accepted under an assumption; the item waits in the review queue for them.
     assumptions: tuple[Assumption, ...] = ()
 
@@ -312,6 +315,14 @@ class Closed(BaseEvent):
 
 
 @attrs.frozen(kw_only=True)
+class ConfidentialitySet(BaseEvent):
+    """The desk recorded that the contact asked for confidentiality (保密), or lifted it."""
+
+    confidential: bool
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Noticed(BaseEvent):
     """The desk's daily sweep sent a notice (提醒、督办、催办); ``key`` makes it once only."""
 
@@ -343,6 +354,7 @@ Event = (
     | Closed
     | Noticed
     | DuplicateDismissed
+    | ConfidentialitySet
     | AssumptionConfirmed
     | AssumptionCorrected
     | DeputyDesignated
@@ -377,6 +389,7 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Closed,
     Noticed,
     DuplicateDismissed,
+    ConfidentialitySet,
     AssumptionConfirmed,
     AssumptionCorrected,
     DeputyDesignated,

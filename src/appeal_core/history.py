@@ -46,6 +46,7 @@ def start(event: e.Registered) -> Appeal:
         updated_at=event.at,
         possible_duplicates=event.possible_duplicates,
         notes=event.notes,
+        personal_notes=event.personal_notes,
         assumptions=event.assumptions,
     )
 
@@ -256,6 +257,9 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
             return nxt(status=Status.CHARACTERIZED, characterization=characterization)
         case e.Closed():
             return nxt(status=Status.CLOSED, closed_at=event.at)
+        case e.ConfidentialitySet(confidential=confidential):
+            enterprise = attrs.evolve(s.enterprise, confidential=confidential)
+            return nxt(enterprise=enterprise)
         case e.Noticed(key=key):
             return nxt(notices=(*s.notices, (key, local_date(event.at))))
         case e.Registered():

@@ -237,9 +237,45 @@ class Corrected(JournalEvent):
     months: tuple[tuple[int, int], ...]  # the sealed months whose figures it would change
 
 
+@attrs.frozen(kw_only=True)
+class ContactErased(JournalEvent):
+    """A contact's personal data was erased: their key destroyed (``@D:privacy``).
+
+    ``rule`` is ``retention`` (kept the policy's months after their last item ended) or
+    ``request`` (the person asked); ``numbers`` the items whose personal values now read
+    （已删除）; ``forced`` marks an erasure while an item was still open.
+    """
+
+    contact: str
+    rule: str
+    reason: str = ""
+    numbers: tuple[str, ...] = ()
+    forced: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class QuarantineForgotten(JournalEvent):
+    """The cells of quarantined rows settled before ``before`` were deleted by the retention
+    rule (``@D:privacy``); ``entries`` are their ids.  The rows stay, with their reasons."""
+
+    before: date
+    entries: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class MasterKeyRotated(JournalEvent):
+    """The master key wrapping the contacts' keys was replaced (``@D:privacy``); the check
+    values (not the keys) tell which key was in use before and after."""
+
+    old_check: str
+    new_check: str
+    keys: int = 0
+
+
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
 JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
     NoticeLoaded, Announced, RulesAmended, DepartmentsLoaded, MonthSealed, Corrected,
+    ContactErased, QuarantineForgotten, MasterKeyRotated,
     MeetingRecorded, TaskCreated, TaskReported, TaskConfirmed, TaskReturned,
     SupervisionNoticeIssued,
 )  # fmt: skip

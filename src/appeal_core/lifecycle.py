@@ -61,6 +61,7 @@ TRANSITIONS: Mapping[type[c.Command], Rule] = {
     c.Reopen:           _rule("重新交办",     {S.REPLIED, S.FOLLOWED_UP}, D, S.ASSIGNED),
     c.Characterize:     _rule("定性",         CHARACTERIZABLE, D, S.CHARACTERIZED),
     c.Close:            _rule("销号",         {S.FOLLOWED_UP, S.CHARACTERIZED}, D, S.CLOSED),
+    c.SetConfidential:  _rule("设置保密",     set(Status), D, None),
     c.DesignateDeputy:  _rule("指定代理领导", AFTER_ASSIGNMENT | {S.CHARACTERIZED}, D, None),
     c.RecordLeaderMeeting: _rule("记录领导办会", AFTER_ASSIGNMENT | {S.CHARACTERIZED}, D, None),
     c.RecordSiteVisit:  _rule("登门研究解决", AFTER_ASSIGNMENT, DEPT, None),

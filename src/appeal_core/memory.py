@@ -1,6 +1,9 @@
 """The in-memory store: the reference implementation of the store port (and the test oracle).
 
-Pure Python data structures, no I/O; SQL stores must behave exactly like it.
+Pure Python data structures, no I/O; SQL stores must behave exactly like it.  Nothing is
+encrypted (nothing leaves the process); erasing a contact rewrites their personal values as
+``privacy.ERASED`` in the events and states it keeps, which is what an encrypting store reads
+once the contact's key is gone.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNo
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
+from appeal_core.privacy import contact_of, erased, erased_event, person_key, phone_digits
+from appeal_core.retention import ended_on
 from appeal_core.similarity import grams
 from appeal_core.timeutil import local_date
 
@@ -37,6 +42,9 @@ class MemoryStore:
         self._sources: dict[tuple[str, str, str], str] = {}
         self._quarantine: dict[int, QuarantineEntry] = {}
         self._journal: dict[str, tuple[JournalEvent, ...]] = {}
+        self._contacts: dict[str, list[str]] = {}  # contact id -> item numbers
+        self._people: dict[tuple[str, str], str] = {}  # (district, person key) -> live contact
+        self._erased: set[str] = set()
         self._lock = threading.RLock()
 
     @contextmanager
@@ -93,6 +101,30 @@ class MemoryStore:
         """A journal stream's events, oldest first."""
         return self._journal.get(stream, ())
 
+    def contact_items(self, contact: str) -> tuple[str, ...]:
+        """The numbers of the contact's items, in registration order."""
+        return tuple(self._contacts.get(contact, ()))
+
+    def contacts_by_phone(self, district: str, phone: str) -> tuple[str, ...]:
+        """The live contacts of ``district`` with this phone number."""
+        digits = phone_digits(phone)
+        found = (c for (d, key), c in self._people.items() if d == district and digits and
+                 key.split("|", 1)[0] == digits)  # fmt: skip
+        first = {n: k for k, n in enumerate(self._order)}
+        return tuple(sorted(set(found), key=lambda c: first[self._contacts[c][0]]))
+
+    def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
+        """Live contacts of ``district`` whose items all ended before ``ended_before``."""
+        due = []
+        for contact, numbers in self._contacts.items():
+            states = [self._states[n] for n in numbers]
+            if contact in self._erased or states[0].district != district:
+                continue
+            ends = [ended_on(s) for s in states]
+            if all(end is not None and end < ended_before for end in ends):
+                due.append((contact, tuple(numbers)))
+        return due
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -109,6 +141,7 @@ class MemoryUnitOfWork:
         self._sources: dict[tuple[str, str, str], str] = {}
         self._quarantine: dict[int, QuarantineEntry] = {}
         self._journal: dict[str, tuple[JournalEvent, ...]] = {}
+        self._erase: list[str] = []
         self._signatures: dict[str, Signature] = {}
         self._reserved: set[tuple[str, int, int]] = set()
 
@@ -256,6 +289,36 @@ class MemoryUnitOfWork:
             raise ConcurrencyConflict(stream, expected_version, len(current))
         self._journal[stream] = (*current, *events)
 
+    def find_contacts(self, district: str, people: Sequence[str]) -> list[str]:
+        """For each person key, a live contact of ``district`` with it (stored or staged)."""
+        staged = {
+            (s.district, person_key(s.enterprise)): contact_of(s)
+            for n in self._new
+            if (s := self._states[n]).enterprise.contact_id
+        }
+        found = []
+        for key in people:
+            index = (district, key)
+            found.append((key and (staged.get(index) or self._store._people.get(index))) or "")
+        return found
+
+    def erase_contact(self, contact: str) -> None:
+        """Erase the contact when this transaction commits."""
+        self._erase.append(contact)
+
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Stage the deletion of the cells of rows settled before ``settled_before``."""
+        entries = {**self._store._quarantine, **self._quarantine}
+        found = tuple(
+            k
+            for k, q in sorted(entries.items())
+            if q.district == district and q.status != "open" and q.settled_at is not None
+            and local_date(q.settled_at) < settled_before and (q.raw or q.value)
+        )  # fmt: skip
+        for k in found:
+            self._quarantine[k] = attrs.evolve(entries[k], raw=(), value="")
+        return found
+
     def commit(self) -> None:
         """Apply staged changes to the store."""
         store = self._store
@@ -273,3 +336,23 @@ class MemoryUnitOfWork:
         store._sources.update(self._sources)
         store._quarantine.update(self._quarantine)
         store._journal.update(self._journal)
+        for number, state in self._states.items():
+            contact = contact_of(state)
+            if not contact:
+                continue
+            numbers = store._contacts.setdefault(contact, [])
+            if number not in numbers:
+                numbers.append(number)
+            key = person_key(state.enterprise)
+            if number in self._new and key and contact not in store._erased:
+                store._people.setdefault((state.district, key), contact)
+        for contact in self._erase:
+            store._erased.add(contact)
+            for number in store._contacts.get(contact, ()):
+                store._events[number] = tuple(erased_event(x) for x in store._events[number])
+                store._states[number] = erased(store._states[number])
+                linked = store._signatures.get(number)
+                if linked is not None and linked.phone:  # the phone links nobody any more
+                    store._signatures[number] = attrs.evolve(linked, phone="")
+            for index in [k for k, c in store._people.items() if c == contact]:
+                del store._people[index]

@@ -16,7 +16,7 @@ import attrs
 from appeal_core.errors import ValidationError
 
 #: The characters a phone number may have between its digits (a regex character-class body);
-#: ``appeal_adapters.documents.phones`` finds phones in text with the same set.
+#: ``appeal_core.masking`` finds phones in text with the same set.
 PHONE_SEPARATORS = r"\s\-－—()（）."
 _SEPARATORS = re.compile(f"[{PHONE_SEPARATORS}]+")
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")

@@ -73,6 +73,25 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValidationError("policy.personal_notes", value, "应为标签（栏目名称）的列表")
+    return tuple(v.strip() for v in value)
+
+
+#: Channel notes that hold a person's data by default: who filled in a town's list and their
+#: number, a hotline caller, an ID number... (the columns channels keep as notes).
+PERSONAL_NOTES = (
+    "填报人", "填表人", "联系人", "联系电话", "联系方式", "手机", "手机号", "手机号码", "电话",
+    "来电人", "来电人姓名", "来电号码", "诉求人", "诉求人姓名", "诉求人电话", "反映人",
+    "回访电话", "身份证号", "身份证号码", "证件号码", "电子邮箱", "邮箱", "微信", "住址",
+    "家庭住址", "caller", "caller_name", "caller_phone", "contact", "contact_phone", "phone",
+    "mobile", "email",
+)  # fmt: skip
+#: Notes by which a channel says the caller asked for confidentiality (是否保密：是).
+CONFIDENTIAL_NOTES = ("是否保密", "保密", "保密要求", "confidential")
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """Deadline and numbering rules of one district, and its identity.
@@ -139,6 +158,17 @@ class Policy:
     duplicate_threshold: float = attrs.field(
         default=0.2, validator=_fraction("policy.duplicate_threshold")
     )
+    #: Privacy: a contact's personal data is erased (their key destroyed) by the daily sweep once
+    #: every item of theirs was closed this many months ago; 0 keeps it until erased on request
+    #: (docs/privacy.md: 个人信息保护法 art. 19 and 47).
+    retention_months: int = attrs.field(
+        default=36, validator=_nonnegative("policy.retention_months")
+    )
+    #: Privacy: labels of channel notes that hold personal data (encrypted, masked and erased
+    #: with the contact's own fields).
+    personal_notes: tuple[str, ...] = attrs.field(default=PERSONAL_NOTES, converter=_labels)
+    #: Privacy: labels of notes that carry a confidentiality request (值为 是/保密/Y/1...).
+    confidential_notes: tuple[str, ...] = attrs.field(default=CONFIDENTIAL_NOTES, converter=_labels)
     #: Co-handling: a co-handler's report is due this many working days before the lead's
     #: deadline (the reply, or the committed completion date), at the earliest the first
     #: working day after assignment.

@@ -122,6 +122,30 @@ class Store(Protocol):
         ...
 
 
+class KeyStore(Protocol):
+    """Where each contact's data key lives (crypto-shredding, docs/privacy.md).
+
+    A contact's personal values are encrypted with their own key; destroying the key erases
+    them everywhere at once while the hash-chained log stays as it is.  The default keeps the
+    keys in a table of the store's own database, wrapped with a master key the deployment
+    gives in ``APPEAL_MASTER_KEY``; a deployment plugs in its own key service through the
+    ``appeal_key_store`` hook.  The core never calls it: the adapters' cryptography does.
+    """
+
+    def get_keys(self, key_ids: Collection[str]) -> dict[str, bytes | None]:
+        """The keys asked for: their bytes, or None for one destroyed; ids never created are
+        left out."""
+        ...
+
+    def create_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        """New random 64-byte keys for ids that have none yet, kept before they are returned."""
+        ...
+
+    def destroy_key(self, key_id: str) -> bool:
+        """Destroy a key for good; False when there was no live key with this id."""
+        ...
+
+
 @runtime_checkable
 class BatchUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that also takes a channel's batch in a few calls (optional).
@@ -160,6 +184,47 @@ class BatchUnitOfWork(UnitOfWork, Protocol):
         Raises ``ConcurrencyConflict`` when a number is taken, ``ValueError`` (a
         ``NumberingError`` in the SQL stores) for a sequence this unit did not reserve.
         """
+        ...
+
+
+@runtime_checkable
+class ContactBook(Protocol):
+    """A unit of work that keeps the contacts (optional; the built-in stores have it).
+
+    Without it, registration gives every item's contact a new id, and erasure is refused.
+    """
+
+    def find_contacts(self, district: str, people: Sequence[str]) -> list[str]:
+        """For each ``privacy.person_key`` (``""`` for none), the id of a live contact of
+        ``district`` with that key (stored or staged), or ``""``."""
+        ...
+
+    def erase_contact(self, contact: str) -> None:
+        """Erase the contact with this transaction: their key is destroyed and their blind
+        indexes dropped, so every personal value of theirs reads ``privacy.ERASED``."""
+        ...
+
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Delete the cells and value of ``district``'s quarantined rows admitted or dismissed
+        before ``settled_before`` (the rows stay, with their reasons); their ids."""
+        ...
+
+
+@runtime_checkable
+class ContactIndex(Protocol):
+    """A store that finds a contact's items without reading every item (optional)."""
+
+    def contact_items(self, contact: str) -> tuple[str, ...]:
+        """The numbers of the items whose contact is ``contact``, in registration order."""
+        ...
+
+    def contacts_by_phone(self, district: str, phone: str) -> tuple[str, ...]:
+        """The live (not erased) contacts of ``district`` with this phone number."""
+        ...
+
+    def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
+        """Contacts of ``district`` (not erased), with their items' numbers, whose items all
+        ended (closed off or merged) before ``ended_before``; in registration order."""
         ...
 
 

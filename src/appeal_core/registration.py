@@ -23,7 +23,8 @@ from appeal_core.events import Registered
 from appeal_core.history import start
 from appeal_core.intake import QuarantineEntry, RejectedRow
 from appeal_core.policy import Policy
-from appeal_core.ports import BatchUnitOfWork, UnitOfWork
+from appeal_core.ports import BatchUnitOfWork, ContactBook, UnitOfWork
+from appeal_core.privacy import person_key
 
 #: At most this many possible duplicates are recorded on a new item (the most similar).
 MAX_FLAGGED = 5
@@ -92,7 +93,10 @@ def register_batch(
                 first[key] = i
             fresh.append((i, signature(command.enterprise, content)))
     if fresh:
-        _register_fresh(port, commands, fresh, outcomes, ctx, district=district, policy=policy)
+        people = [person_key(commands[i].enterprise) for i, _ in fresh]
+        found = uow.find_contacts(district, people) if isinstance(uow, ContactBook) else []
+        _register_fresh(port, commands, fresh, outcomes, ctx, district=district, policy=policy,
+                        people=people, known=found)  # fmt: skip
     done: list[Outcome] = []
     for outcome in outcomes:
         assert outcome is not None
@@ -111,8 +115,14 @@ def _register_fresh(
     *,
     district: str,
     policy: Policy,
+    people: Sequence[str] = (),
+    known: Sequence[str] = (),
 ) -> None:
+    """Register the commands that passed the checks; ``people`` are their contacts' person keys
+    (``privacy.person_key``) and ``known`` the live contacts the store has for them ("" none):
+    a person the batch meets twice gets one contact."""
     ignore = {f"phone:{phone_key(policy.identity.phone)}"}  # the desk's own number links nobody
+    contacts = {p: c for p, c in zip(people, known, strict=False) if p and c}
     keys = [[k for k in sig.keys if k not in ignore] for _, sig in fresh]
     wanted = {k for mine in keys for k in mine}
     since = ctx.today - timedelta(days=policy.duplicate_window_days)
@@ -138,6 +148,7 @@ def _register_fresh(
             threshold=policy.duplicate_threshold,
             ignore_phones=ignore_phones,
         )
+        person = people[n] if n < len(people) else ""
         event = decide_register(
             commands[i],
             ctx,
@@ -145,7 +156,10 @@ def _register_fresh(
             district=district,
             seq=seq,
             possible_duplicates=tuple(f.number for f in flagged[:MAX_FLAGGED]) if flagged else (),
+            contact_id=contacts.get(person, "") if person else "",
         )
+        if person and event.enterprise.contact_id:
+            contacts.setdefault(person, event.enterprise.contact_id)
         state = start(event)
         items.append((event, state, sig))
         outcomes[i] = Outcome(number=number, event=event, state=state)

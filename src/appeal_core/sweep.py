@@ -49,6 +49,7 @@ class ActionKind(enum.StrEnum):
     TASK_SUPERVISE_AGAIN = "task_supervise_again"  # 会商会议交办任务二次督办
     TASK_CONFIRM = "task_confirm"  # 任务已报完成，待确认（给区服务企业办）
     UNRECORDED = "unrecorded"  # 存储拒绝记录某些事项的通知（给区服务企业办）
+    ERASED = "erased"  # 联系人个人信息按保存期限删除（已记录，无需通知）
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ _LABELS = {
     ActionKind.TASK_SUPERVISE_AGAIN: "任务二次督办",
     ActionKind.TASK_CONFIRM: "任务待确认",
     ActionKind.UNRECORDED: "通知未能记录",
+    ActionKind.ERASED: "个人信息到期删除",
 }
 
 #: The actions that press a department (督办): each day's go on its 督办通知单.

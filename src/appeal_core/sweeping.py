@@ -4,7 +4,8 @@ Each item's notices become ``Noticed`` events on the item (one transaction per i
 the store refuses, e.g. a tampered row, is named to the desk and does not stop the others); the
 district's (the calendar, the meeting's tasks) become ``Announced`` events in ``@D:notices``;
 the day's supervising notices of each department become a numbered supervision notice
-(``SupervisionNoticeIssued``) in the same stream.  The listeners get them all.
+(``SupervisionNoticeIssued``) in the same stream.  The listeners get them all.  Last, the
+retention step erases the contacts the policy no longer keeps (``privacy_desk``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from appeal_core import privacy_desk
 from appeal_core.actor import Actor
 from appeal_core.announcements import announcements, notices_stream
 from appeal_core.appeal import Appeal
@@ -53,6 +55,9 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
         recorded.extend(events)
     if failed:
         district_wide.append(unrecorded_action(on, failed, policy))
+    retention = privacy_desk.retention_sweep(desk, on, at=at, by=by)
+    if retention.failed:
+        district_wide.append(privacy_desk.unerased_action(on, retention.failed, policy))
     refused = {number for number, _ in failed}
     done = [a for a in actions if a.number and a.number not in refused]
     stream = notices_stream(desk.district)
@@ -75,7 +80,11 @@ def run_sweep(desk: DeskBase, on: date, *, at: datetime, by: Actor) -> tuple[Act
     recorded.extend((*fresh, *notices))
     if recorded:
         desk._notify(recorded)
-    return (*done, *(a for a in [*district_wide, *for_tasks] if a.key in fresh_keys))
+    return (
+        *done,
+        *(a for a in [*district_wide, *for_tasks] if a.key in fresh_keys),
+        *(privacy_desk.erased_action(x) for x in retention.erased),
+    )
 
 
 def _noticed(state: Appeal, actions: Sequence[Action], at: datetime, by: Actor) -> list[Event]:

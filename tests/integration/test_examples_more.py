@@ -172,9 +172,20 @@ def test_contacts_and_phones_only_for_the_desk_and_the_lead(
         assert ("13812345678" in text and "张三" in text) is sees, (actor, text)
         if not sees:
             assert "138-1234-5678" not in text and "8211 1701" not in text
-            assert "138****5678" in text and "0513-****1701" in text
+            assert "138****5678" in text and "0513-****1701" in text and "张*" in text
         listed = json.dumps(raw_call(address, "GET", "/items", actor)[1], ensure_ascii=False)
         assert ("张三" in listed) is sees
+
+
+def test_a_confidential_contact_or_a_closed_item_is_masked_for_the_lead(
+    web: tuple[Desk, str, str, str],
+) -> None:
+    desk, address, mine, _ = web
+    at = datetime(2026, 11, 3, 9, tzinfo=SHANGHAI)
+    desk.set_confidential(mine, at=at, by=DESK, reason="来电人要求保密")
+    for actor, sees in ((f"department:{MARKET}", False), ("desk", True)):
+        text = json.dumps(raw_call(address, "GET", f"/items/{mine}", actor)[1], ensure_ascii=False)
+        assert ("13812345678" in text) is sees, (actor, text)
 
 
 def test_five_day_district_policy() -> None:

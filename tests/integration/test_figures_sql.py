@@ -85,11 +85,16 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
     extended(memory, Policy())
     items = [(memory.events(n), memory.state(n)) for n in memory.numbers()]
     path = tmp_path / "seven.db"
-    store = SQLiteStore(str(path))
+    store = SQLiteStore(str(path), plaintext=True)  # personal data as schema 7 kept it
     store.bulk_register(items)
     store.close()
     conn = sqlite3.connect(path, isolation_level=None)  # back to schema 7, as 7 wrote it
     for statement in (
+        "DROP INDEX appeals_contact", "DROP TABLE contacts", "DROP TABLE key_master",
+        "DROP TABLE chain_rewrites", "ALTER TABLE appeals DROP COLUMN contact_id",
+        "ALTER TABLE appeals DROP COLUMN ended_on", "ALTER TABLE quarantine DROP COLUMN key_id",
+        # schema 11's
+
         "DROP INDEX m_visits_month", "DROP INDEX m_completions_due", "DROP INDEX m_cycles_finished",
         "ALTER TABLE m_visits DROP COLUMN reached", "ALTER TABLE m_visits DROP COLUMN superseded",
         "ALTER TABLE m_completions DROP COLUMN kept",
@@ -107,7 +112,7 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
     conn.close()
     store = SQLiteStore(str(path))
     version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone()
-    assert version == (sql.LATEST,) == (10,)
+    assert version == (sql.LATEST,)
     histories = [ev for ev, _ in items]
     for policy in (Policy(), Policy(revisit_final=True, extension_keeps_miss=True)):
         for year, month in ((2024, 10), (2024, 11), (2024, 12)):

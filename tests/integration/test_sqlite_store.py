@@ -89,9 +89,18 @@ SCHEMA_8_EVENTS = (e.PauseRequested, e.PauseDeclined, e.Paused, e.Resumed, e.Dep
                    e.LeaderMeetingHeld, e.SiteVisited)  # fmt: skip
 
 
+def as_written_before_privacy(events: Sequence[e.Event]) -> tuple[e.Event, ...]:
+    """Events as the code before schema 11 wrote them: no contact ids, no personal-note labels."""
+    first, *rest = events
+    assert isinstance(first, e.Registered)
+    firm = attrs.evolve(first.enterprise, contact_id="")
+    return (attrs.evolve(first, enterprise=firm, personal_notes=()), *rest)
+
+
 def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
     """Items as an older version stored them: every event type, source ids (one repeated, as
-    an old file may hold), items of two enterprises."""
+    an old file may hold), items of two enterprises.  Their events are as this version writes
+    them (contact ids given); ``write_old_schema`` writes them as the old code did."""
     memory = MemoryStore()
     desk = make_desk(memory)
     walk_every_event(desk)
@@ -99,7 +108,11 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
         desk.register(enterprise=ACME, content=f"来电{source}", channel=Channel.HOTLINE,
                       at=START, by=DESK, source_id=source)  # fmt: skip
     items = []
-    newer = (e.Redated, *SCHEMA_8_EVENTS)  # no older file holds events of later versions
+    newer = (
+        e.Redated,
+        *SCHEMA_8_EVENTS,
+        e.ConfidentialitySet,
+    )  # no older file holds events of later versions
     for n in memory.numbers():
         history = tuple(ev for ev in memory.events(n) if not isinstance(ev, newer))
         items.append((history, fold(history)))
@@ -113,10 +126,18 @@ def old_items() -> tuple[MemoryStore, list[tuple[Any, Any]]]:
 def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: int = 2) -> None:
     """Build a schema-``version`` database holding ``items`` (rows as the old code wrote)."""
     sql.migrate(cur, dialect, "old", target=version)
+    items = [(old, fold(old)) for old in (as_written_before_privacy(ev) for ev, _ in items)]
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
-    rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)
-    newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id",  # schemas 3, 5
-             "review_pending", "credit_code", "phone_key", "grams")  # schema 10  # fmt: skip
+    rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)  # in clear
+    newer = {"assigned_or_answered", "answered", "enterprise_key", "source_id",  # schemas 3, 5
+             "review_pending", "credit_code", "phone_key", "grams",  # schema 10
+             "contact_id", "ended_on"}  # schema 11  # fmt: skip
+    if version >= 5:
+        newer -= {"assigned_or_answered", "answered"}
+    if version >= 3:
+        newer -= {"enterprise_key", "source_id"}
+    if version >= 10:
+        newer -= {"review_pending", "credit_code", "phone_key", "grams"}
     old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
     def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
@@ -130,6 +151,10 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     appeals = [(*r[:state_at], full[r[1]], *r[state_at + 1 :]) for r in new_rows]
     keep = [sql.APPEAL_COLUMNS.index(c) for c in old_columns]
     insert("appeals", old_columns, [[r[k] for k in keep] for r in appeals])
+    if version >= 8:  # the report rows as schema 8 has them (earlier ones are filled on upgrade)
+        for table, columns, values in rows.metric_tables():
+            if values:
+                insert(table, columns, values)
     last: dict[tuple[str, int], int] = {}
     for _, s in items:
         last[(s.district, s.year)] = max(last.get((s.district, s.year), 0), s.seq)
@@ -233,8 +258,11 @@ def test_a_just_registered_item_stores_no_state_json_until_it_changes(sqlite_url
     assert store.state(first.number) == fold(store.events(first.number))
     assert list(store.states()) == [store.state(first.number)]
     desk.verify(first.number, at=START, by=DESK, note="已电话核实")
-    stored = raw.execute(query, (first.number,)).fetchone()[0]
-    assert ser.state_from_dict(ser.loads(stored)) == store.state(first.number)
+    stored = ser.loads(raw.execute(query, (first.number,)).fetchone()[0])
+    contact = store.state(first.number).enterprise.contact_id
+    assert stored["enterprise"]["phone"]["c"] == contact  # sealed for the contact
+    stored["enterprise"].update(contact=ACME.contact, phone=ACME.phone)
+    assert ser.state_from_dict(stored) == store.state(first.number)
     raw.close()
     store.close()
 

@@ -12,16 +12,17 @@ from hypothesis import settings
 from appeal_adapters import open_store
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
-from appeal_core.testing.store_contract import StoreComparisonMachine, StoreContract
+from appeal_core.testing.privacy_contract import PrivacyComparisonMachine, PrivacyContract
+from appeal_core.testing.store_contract import StoreContract
 from tests.integration.conftest import fresh_schema
 
 
-class TestMemoryContract(StoreContract):
+class TestMemoryContract(StoreContract, PrivacyContract):
     def make_store(self) -> Store:
         return MemoryStore()
 
 
-class TestSQLiteContract(StoreContract):
+class TestSQLiteContract(StoreContract, PrivacyContract):
     @pytest.fixture(autouse=True)
     def _dir(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
@@ -30,13 +31,13 @@ class TestSQLiteContract(StoreContract):
         return open_store(f"sqlite:///{self.tmp_path / uuid.uuid4().hex}.db")
 
 
-class TestSQLiteMemoryContract(StoreContract):
+class TestSQLiteMemoryContract(StoreContract, PrivacyContract):
     def make_store(self) -> Store:
         return open_store("sqlite:///:memory:")
 
 
 @pytest.mark.postgres
-class TestPostgresContract(StoreContract):
+class TestPostgresContract(StoreContract, PrivacyContract):
     @pytest.fixture(autouse=True)
     def _server(self, postgres_server: str) -> None:
         self.server = postgres_server
@@ -52,7 +53,7 @@ SQL_MACHINE = settings(
 )
 
 
-class MemoryComparison(StoreComparisonMachine):
+class MemoryComparison(PrivacyComparisonMachine):
     def make_store(self) -> Store:
         return MemoryStore()
 
@@ -61,7 +62,7 @@ MemoryComparison.TestCase.settings = settings(settings(), stateful_step_count=25
 TestMemoryComparison = MemoryComparison.TestCase
 
 
-class SQLiteComparison(StoreComparisonMachine):
+class SQLiteComparison(PrivacyComparisonMachine):
     def make_store(self) -> Store:
         path = Path(tempfile.mkdtemp(prefix="appeal-machine-")) / "appeals.db"
         return open_store(f"sqlite:///{path}")
@@ -73,7 +74,7 @@ TestSQLiteComparison = SQLiteComparison.TestCase
 
 @pytest.mark.postgres
 def test_postgres_comparison_machine(postgres_server: str) -> None:
-    class PostgresComparison(StoreComparisonMachine):
+    class PostgresComparison(PrivacyComparisonMachine):
         def make_store(self) -> Store:
             return open_store(fresh_schema(postgres_server))
 

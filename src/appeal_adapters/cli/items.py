@@ -12,6 +12,7 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.cli.app import DATE, Choice, cli, on_option
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Appeal, Channel, Complexity, Enterprise, RedLine, Status
+from appeal_core.privacy import visible, visible_events
 from appeal_core.review import label
 from appeal_core.sweep import pending_deadline
 
@@ -21,7 +22,8 @@ pass_session = click.make_pass_decorator(Session)
 def _done(session: Session, item: Appeal, what: str) -> None:
     due = pending_deadline(item)
     tail = f"，{due[0]}期限 {due[1]}" if due else ""
-    session.say(f"{item.number} {what}（{item.status.label}{tail}）", ser.state_to_dict(item))
+    shown = visible(item, session.actor)  # personal values only for who may read them
+    session.say(f"{item.number} {what}（{item.status.label}{tail}）", ser.state_to_dict(shown))
 
 
 def _act(name: str, help_text: str) -> Callable[[Callable[..., Any]], Any]:
@@ -43,6 +45,7 @@ def _act(name: str, help_text: str) -> Callable[[Callable[..., Any]], Any]:
 @click.option("--address", default="", help="企业地址")
 @click.option("--contact", default="", help="企业联系人")
 @click.option("--phone", default="", help="联系电话")
+@click.option("--confidential", is_flag=True, help="联系人要求保密（对主办部门也打码）")
 @on_option
 @pass_session
 def register(
@@ -54,11 +57,13 @@ def register(
     address: str,
     contact: str,
     phone: str,
+    confidential: bool,
     on: date | None,
 ) -> None:
     firm = Enterprise(
-        name=enterprise, credit_code=code, address=address, contact=contact, phone=phone
-    )
+        name=enterprise, credit_code=code, address=address, contact=contact, phone=phone,
+        confidential=confidential,
+    )  # fmt: skip
     item = session.desk.register(
         enterprise=firm, content=content, channel=channel, at=instant(on), by=session.actor
     )
@@ -316,7 +321,8 @@ def dismiss_duplicate(session: Session, number: str, on: date | None, of: str) -
 @pass_session
 def show(session: Session, number: str) -> None:
     item = session.reader.get(number)
-    history = session.reader.history(number)
+    history = visible_events(session.reader.history(number), item, session.actor)
+    item = visible(item, session.actor)  # personal values only for who may read them
     if session.as_json:
         session.say(
             "",
@@ -329,6 +335,9 @@ def show(session: Session, number: str) -> None:
         f"企业：{firm.name}",
         f"问题：{item.content}",
     ]
+    if firm.contact or firm.phone:
+        secret = "（保密）" if firm.confidential else ""
+        lines.append(f"联系人：{firm.contact} {firm.phone}{secret}  {firm.contact_id}".rstrip())
     if item.assignment:
         co = f"；协办：{'、'.join(item.assignment.co)}" if item.assignment.co else ""
         lines.append(f"主办：{item.assignment.lead}{co}")
@@ -393,7 +402,7 @@ def list_items(
             continue
         rows.append((item, pending))
     if session.as_json:
-        session.say("", [ser.state_to_dict(i) for i, _ in rows])
+        session.say("", [ser.state_to_dict(visible(i, session.actor)) for i, _ in rows])
         return
     for item, pending in rows:
         due = f"{pending[0]}期限 {pending[1]}" if pending else ""

@@ -12,6 +12,7 @@ from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session
 from appeal_adapters.documents import render
 from appeal_adapters.reporting import parse_status, select_items
+from appeal_core.privacy import for_lead
 
 
 @cli.command("sheet", help="打印交办单（附件1）。Write assignment sheets as .docx.")
@@ -20,7 +21,7 @@ from appeal_adapters.reporting import parse_status, select_items
 @pass_session
 def sheet(session: Session, numbers: tuple[str, ...], out: str) -> None:
     reader = session.reader
-    items = [reader.get(n) for n in numbers]
+    items = [for_lead(reader.get(n)) for n in numbers]  # the sheet goes to the lead department
     Path(out).write_bytes(render(session.plugins, "sheet.docx", items, policy=reader.policy))
     session.say(f"已写出 {len(items)} 份交办单：{out}", {"file": out, "numbers": list(numbers)})
 

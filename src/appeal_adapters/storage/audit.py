@@ -6,22 +6,30 @@ The hash chain proves the event log; the current-state table (``appeals``) and t
 transaction, so they must always equal their recomputation from the events.  ``check_items``
 walks every item in batches and reports the first that differs; ``load_checked`` reads one
 item for a command and refuses a state that is not the fold of its events.
+
+Personal values are sealed per contact (docs/privacy.md).  The audit needs no key: it opens
+each envelope into a stand-in (``privacy.vault.Tokens``), folds, seals the stand-ins back and
+compares bytes, so the sealed state must carry exactly its events' envelopes; an erased contact
+verifies like any other, and a state written after an erasure compares as erased.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import takewhile
 from typing import Any
 
 import attrs
 
-from appeal_adapters import serialization as ser
+from appeal_adapters.privacy.envelope import open_dict, seal_dict
+from appeal_adapters.privacy.vault import Tokens
 from appeal_adapters.storage import sql
+from appeal_adapters.storage.contacts import ContactKeys, erased_among
 from appeal_core.appeal import Appeal
 from appeal_core.errors import AppealError, AppealNotFound
 from appeal_core.events import Event
 from appeal_core.history import fold
+from appeal_core.privacy import contact_of, erased
 from appeal_core.projection import project
 
 #: Items checked per round trip (their events and report rows are read together).
@@ -59,26 +67,37 @@ def state_difference(stored: Appeal, folded: Appeal) -> str:
     return "状态 JSON 与事件不符"
 
 
-def _state_text(state: Appeal) -> str:
-    """The ``state`` column the writer stores for ``state`` (``appeal_values``'s)."""
-    return ser.dumps_state(ser.state_to_dict(state)) if state.version > 1 else sql.JUST_REGISTERED
-
-
-def _state_problem(text: str, first: str | None, folded: Appeal, expected: str) -> str | None:
+def _state_problem(
+    text: str,
+    first: str | None,
+    folded: Appeal,
+    expected: str,
+    open_: sql.Open | None = None,
+    is_erased: Callable[[str], bool] | None = None,
+) -> str | None:
     """Why the stored ``state`` column is not ``folded`` (None when it is); ``expected`` is
-    the column as the writer stores ``folded``."""
+    the column as the writer stores ``folded``.  ``is_erased`` tells whether a contact was
+    erased: a state written after the erasure then compares with the fold as erased."""
     if text == expected:
         return None
     try:  # written by an older version, the JSON may differ and still say the same
-        stored = sql.state_of(text, first)
+        stored = sql.state_of(text, first, open_)
     except AppealError as exc:
         return f"state 无法读取：{exc}"
-    return None if stored == folded else state_difference(stored, folded)
+    if stored == folded:
+        return None
+    contact = contact_of(folded)
+    if is_erased and contact and is_erased(contact) and erased(stored) == erased(folded):
+        return None
+    return state_difference(stored, folded)
 
 
-def load_checked(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Appeal, tuple[Event, ...]]:
-    """The item's state and events, read in one statement; ``StateMismatch`` unless the
-    stored state is the fold of the events (``AppealNotFound`` when there is no such item)."""
+def load_checked(
+    cur: Any, dialect: sql.Dialect, number: str, seals: ContactKeys | None = None
+) -> tuple[Appeal, tuple[Event, ...]]:
+    """The item's state and events (personal values opened with ``seals``), read in one
+    statement; ``StateMismatch`` unless the stored state is the fold of the events
+    (``AppealNotFound`` when there is no such item)."""
     cur.execute(dialect.sql(CHECKED), (number, number))
     rows = cur.fetchall()
     if not rows or number.startswith("@"):  # no item, or a journal stream's key
@@ -89,26 +108,53 @@ def load_checked(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Appeal, t
     bodies = [body for _, _, body in rows[1:]]
     if len(bodies) != version:
         raise sql.StateMismatch(number, f"状态版本为 {version}，事件日志有 {len(bodies)} 条")
-    events = tuple(ser.event_from_dict(ser.loads(body)) for body in bodies)
+    open_, seal = (None, None) if seals is None else (seals.open, seals.seal)
+    events = tuple(sql.read_event(body, open_) for body in bodies)
     try:
         folded = fold(events)
     except AppealError as exc:
         raise sql.StateMismatch(number, f"事件无法折叠为状态：{exc}") from exc
-    problem = _state_problem(text, bodies[0] if bodies else None, folded, _state_text(folded))
+    first = bodies[0] if bodies else None
+    problem = _state_problem(text, first, folded, sql.state_text(folded, seal), open_)
     if problem is not None:
         raise sql.StateMismatch(number, problem)
     return folded, events
 
 
-def _expected(events: Sequence[Event], folded: Appeal, day: sql.DayValue) -> tuple[Any, ...]:
+def _expected(
+    events: Sequence[Event], folded: Appeal, day: sql.DayValue, seal: sql.Seal | None
+) -> tuple[Any, ...]:
     """The ``appeals`` values and report rows the writer would store for this history."""
     rows = sql.Rows((), 0, sql.GENESIS, day)
     if len(events) == 1:  # just registered: no report rows, no metrics dates (as ``Rows``)
-        return sql.appeal_values(folded, None, day), rows
+        return sql.appeal_values(folded, None, day, None, seal), rows
     projection = project(events)
     sql.metric_rows(rows, projection)
     sql.co_metric_rows(rows, events)
-    return sql.appeal_values(folded, projection.item, day), rows
+    return sql.appeal_values(folded, projection.item, day, None, seal), rows
+
+
+@attrs.define
+class _Stand:
+    """One batch's stand-ins for sealed values, and which contacts were erased."""
+
+    cur: Any
+    dialect: sql.Dialect
+    tokens: Tokens = attrs.Factory(Tokens)
+    erased: set[str] | None = None
+
+    def open(self, data: dict[str, Any]) -> dict[str, Any]:
+        return open_dict(data, self.tokens.open_)
+
+    def seal(self, data: dict[str, Any], contact: str) -> dict[str, Any]:
+        return seal_dict(data, contact, self.tokens.seal)
+
+    def is_erased(self, contact: str) -> bool:
+        if self.erased is None:
+            self.erased = set()
+        if contact not in self.erased:
+            self.erased |= erased_among(self.cur, self.dialect, (contact,))
+        return contact in self.erased
 
 
 def _rows_problem(
@@ -134,6 +180,7 @@ def _item_problem(
     first: str | None,
     metrics: dict[str, list[tuple[Any, ...]]],
     day: sql.DayValue,
+    stand: _Stand,
 ) -> tuple[str, str] | None:
     """``(what, detail)`` when the item's stored rows are not their recomputation."""
     version = columns[CHECKED_COLUMNS.index("version") - 2]
@@ -143,10 +190,10 @@ def _item_problem(
         folded = fold(events)
     except AppealError as exc:
         return "state", f"事件无法折叠为状态：{exc}"
-    values, rows = _expected(events, folded, day)
+    values, rows = _expected(events, folded, day, stand.seal)
     for name, mine, theirs in zip(CHECKED_COLUMNS[2:], columns, values, strict=False):
         if name == "state":
-            problem = _state_problem(mine, first, folded, theirs)
+            problem = _state_problem(mine, first, folded, theirs, stand.open, stand.is_erased)
             if problem is not None:
                 return "state", problem
         elif mine != theirs:
@@ -198,13 +245,14 @@ def check_items(
             found = metrics[table] = {}
             for row in cur.fetchall():
                 found.setdefault(row[0], []).append(tuple(row))
+        stand = _Stand(cur, dialect)
         for row in chunk:
             number = row[1]
             texts = bodies.get(number, [])
-            events = [ser.event_from_dict(ser.loads(body)) for body in texts]
+            events = [sql.read_event(body, stand.open) for body in texts]
             item_metrics = {table: metrics[table].get(number, []) for table, _, _ in METRICS}
             problem = _item_problem(
-                row[2:], events, texts[0] if texts else None, item_metrics, dialect.day
+                row[2:], events, texts[0] if texts else None, item_metrics, dialect.day, stand
             )
             if problem is not None:
                 return sql.VerifyReport(False, count, None, number, *problem, items=items)

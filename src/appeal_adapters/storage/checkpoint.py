@@ -195,3 +195,18 @@ def _first_hash(cur: Any) -> str:
 
 
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
+
+
+def explain_rewrite(cur: Any, report: sql.VerifyReport, checkpoint: Checkpoint) -> sql.VerifyReport:
+    """``report`` (a checkpoint not held) with the reason when the log was re-chained after the
+    checkpoint was taken (a schema conversion, ``chain_rewrites``): take a new checkpoint."""
+    cur.execute("SELECT at, old_seq, old_hash, new_hash, reason FROM chain_rewrites ORDER BY id")
+    for at, old_seq, old_hash, new_hash, reason in cur.fetchall():
+        if checkpoint.last_seq <= int(old_seq) and checkpoint.at.isoformat() <= str(at):
+            detail = (
+                f"检查点取于 {checkpoint.at:%Y-%m-%d %H:%M}，早于 {str(at)[:16]} 的哈希链重算"
+                f"（{reason}；旧链头 {str(old_hash)[:12]}…，新链头 {str(new_hash)[:12]}…）："
+                "转换前的检查点不再适用，请核对转换记录后重新取检查点（appeal audit checkpoint）"
+            )
+            return attrs.evolve(report, what="diverged", detail=detail)
+    return report

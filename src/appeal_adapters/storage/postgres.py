@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from appeal_adapters.errors import MissingExtra
 from appeal_adapters.hookspecs import hookimpl
+from appeal_adapters.privacy.master import MasterKey
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlstore import GuardedCursor, SqlStore
-from appeal_core.ports import Store
+from appeal_core.ports import KeyStore, Store
 
 if TYPE_CHECKING:
     import psycopg
@@ -71,15 +72,24 @@ class PostgresStore(SqlStore):
 
     ``schema_version`` is for tests that build an old database; leave it at the latest.
     ``read_only`` never migrates (a schema other than this code's is refused) and runs every
-    transaction ``READ ONLY`` (``default_transaction_read_only``).
+    transaction ``READ ONLY`` (``default_transaction_read_only``).  ``master_key`` (default:
+    from ``APPEAL_MASTER_KEY``) or ``key_store`` keep the contacts' keys (docs/privacy.md);
+    ``plaintext`` stores personal data in clear, for benchmarks only.
     """
 
     dialect = sql.POSTGRES
 
     def __init__(
-        self, url: str, *, schema_version: int = sql.LATEST, read_only: bool = False
+        self,
+        url: str,
+        *,
+        schema_version: int = sql.LATEST,
+        read_only: bool = False,
+        master_key: MasterKey | None = None,
+        key_store: KeyStore | None = None,
+        plaintext: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(master_key=master_key, key_store=key_store, plaintext=plaintext)
         self._types: dict[str, dict[str, str]] = {}
         self._pg = pg = _psycopg()
         self._url = url
@@ -96,10 +106,19 @@ class PostgresStore(SqlStore):
                 return
             with self._transaction() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                sql.migrate(cur, self.dialect, self.where, schema_version)
+                converted = self._migrate(cur, schema_version)
+            if converted:
+                self._scrub()
         except BaseException:
             self._conn.close()
             raise
+
+    def _scrub(self) -> None:
+        """After a conversion: rewrite the tables that held personal values in clear, so their
+        old row versions leave the data files (WAL archives and backups are the deployment's)."""
+        with self._translated():
+            for table in ("events", "appeals"):
+                self._conn.execute(f"VACUUM FULL {table}")
 
     def _check_schema(self) -> None:
         cur = self._cursor()
@@ -110,6 +129,7 @@ class PostgresStore(SqlStore):
             cur.execute("SELECT max(version) FROM schema_version")
             found = int(cur.fetchone()[0] or 0)
         sql.require_latest(self.where, found)
+        self._check_master(cur)
 
     def _translate(self, exc: Exception) -> Exception | None:
         """The ``StorageError`` for a psycopg error (None: not one, or a constraint)."""
@@ -129,9 +149,11 @@ class PostgresStore(SqlStore):
         return GuardedCursor(cur, self._translate)
 
     @classmethod
-    def from_url(cls, url: str, *, read_only: bool = False) -> PostgresStore:
+    def from_url(
+        cls, url: str, *, read_only: bool = False, key_store: KeyStore | None = None
+    ) -> PostgresStore:
         """Open ``postgresql://user:password@host:port/dbname`` (``postgres://`` also works)."""
-        return cls(url, read_only=read_only)
+        return cls(url, read_only=read_only, key_store=key_store)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -191,11 +213,12 @@ class PostgresStore(SqlStore):
 
 
 @hookimpl
-def appeal_open_store(url: str, read_only: bool) -> Store | None:
-    """A ``PostgresStore`` for ``postgresql://`` and ``postgres://`` URLs (read-only when asked)."""
+def appeal_open_store(url: str, read_only: bool, key_store: KeyStore | None) -> Store | None:
+    """A ``PostgresStore`` for ``postgresql://`` and ``postgres://`` URLs (read-only when asked;
+    a deployment's own key store when a plugin gives one)."""
     if url.split(":", 1)[0] not in SCHEMES:
         return None
-    return PostgresStore.from_url(url, read_only=read_only)
+    return PostgresStore.from_url(url, read_only=read_only, key_store=key_store)
 
 
 @hookimpl

@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 from appeal_adapters.hookspecs import hookimpl
+from appeal_adapters.privacy.master import MasterKey
 from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlstore import GuardedCursor, SqlStore
-from appeal_core.ports import Store
+from appeal_core.ports import KeyStore, Store
 
 SCHEME = "sqlite"
 PREFIX = "sqlite:///"
@@ -77,6 +78,8 @@ class SQLiteStore(SqlStore):
     how long a writer waits for another writer's transaction before ``StoreBusy``.
     ``read_only`` opens an existing file with ``mode=ro``, never migrating it: a schema older or
     newer than this code, or a missing file, is refused (``:memory:`` ignores it).
+    ``master_key`` (default: from ``APPEAL_MASTER_KEY``) or ``key_store`` keep the contacts'
+    keys (docs/privacy.md); ``plaintext`` stores personal data in clear, for benchmarks only.
     """
 
     dialect = sql.SQLITE
@@ -89,8 +92,11 @@ class SQLiteStore(SqlStore):
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         schema_version: int = sql.LATEST,
         read_only: bool = False,
+        master_key: MasterKey | None = None,
+        key_store: KeyStore | None = None,
+        plaintext: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(master_key=master_key, key_store=key_store, plaintext=plaintext)
         if synchronous.upper() not in SYNCHRONOUS:
             raise sql.BadStoreURL(path, f"synchronous={synchronous!r} 应为 {'/'.join(SYNCHRONOUS)}")
         self.where = path
@@ -108,9 +114,12 @@ class SQLiteStore(SqlStore):
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self.journal_mode = str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             self._conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            self._conn.execute("PRAGMA secure_delete = ON")  # freed space zeroed: no key lingers
             self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             with self._transaction() as cur:
-                sql.migrate(cur, self.dialect, path, schema_version)
+                converted = self._migrate(cur, schema_version)
+            if converted:
+                self._scrub()
         except sqlite3.Error as exc:
             self._conn.close()
             if _code(exc) == sqlite3.SQLITE_BUSY:
@@ -142,6 +151,7 @@ class SQLiteStore(SqlStore):
             ).fetchone()[0]
             found = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             sql.require_latest(path, int(found or 0) if known else 0)
+            self._check_master(self._conn.cursor())
         except sqlite3.Error as exc:
             self._conn.close()
             raise _cannot_open(path, exc) from exc
@@ -151,7 +161,9 @@ class SQLiteStore(SqlStore):
         self.read_only = True
 
     @classmethod
-    def from_url(cls, url: str, *, read_only: bool = False) -> SQLiteStore:
+    def from_url(
+        cls, url: str, *, read_only: bool = False, key_store: KeyStore | None = None
+    ) -> SQLiteStore:
         """Open ``sqlite:///relative.db``, ``sqlite:////abs/path.db`` or ``sqlite:///:memory:``.
 
         Options go after ``?``: ``synchronous=NORMAL``, ``busy_timeout=5000`` (milliseconds).
@@ -169,7 +181,7 @@ class SQLiteStore(SqlStore):
             else:
                 hint = "可用 synchronous、busy_timeout"
                 raise sql.BadStoreURL(url, f"不认识的选项 {pair!r}（{hint}）")
-        return cls(path, read_only=read_only, **options)
+        return cls(path, read_only=read_only, key_store=key_store, **options)
 
     def _guard(self, cur: sqlite3.Cursor) -> Any:
         return GuardedCursor(cur, lambda exc: _translate(self.where, self.busy_timeout_ms, exc))
@@ -212,6 +224,19 @@ class SQLiteStore(SqlStore):
                     self._conn.rollback()
                 cur.close()
 
+    def _scrub(self) -> None:
+        """Rebuild the file and empty the WAL: the pages the conversion freed held the personal
+        values in clear (VACUUM writes a fresh file; the checkpoint truncates the WAL)."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _after_erasure(self) -> None:
+        """Copy the WAL into the file and empty it: the destroyed key's old page then survives
+        nowhere in the store's files (a reader still holding the WAL defers it to a later one)."""
+        with self._lock:
+            self._run(self._conn.cursor(), "PRAGMA wal_checkpoint(TRUNCATE)")
+
     def pragma(self, name: str) -> Any:
         """The value of a read-only ``PRAGMA`` (``journal_mode``, ``synchronous``...)."""
         if not name.replace("_", "").isalpha():
@@ -224,11 +249,12 @@ class SQLiteStore(SqlStore):
 
 
 @hookimpl
-def appeal_open_store(url: str, read_only: bool) -> Store | None:
-    """A ``SQLiteStore`` for ``sqlite:///...`` URLs (read-only when asked)."""
+def appeal_open_store(url: str, read_only: bool, key_store: KeyStore | None) -> Store | None:
+    """A ``SQLiteStore`` for ``sqlite:///...`` URLs (read-only when asked; a deployment's own
+    key store when a plugin gives one)."""
     if url.split(":", 1)[0] != SCHEME:
         return None
-    return SQLiteStore.from_url(url, read_only=read_only)
+    return SQLiteStore.from_url(url, read_only=read_only, key_store=key_store)
 
 
 @hookimpl

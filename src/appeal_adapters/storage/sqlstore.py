@@ -4,6 +4,10 @@ A unit of work stages appends in memory (checking versions as it goes) and write
 commits: it locks the chain head, re-checks versions, then inserts the chained event rows and
 the new states in the same transaction.  A store opened read-only (``read_only=True``) never
 migrates nor writes; its readers never wait for a writer.
+
+Personal values are sealed with their contact's key before an event is hashed and opened when
+read (``storage.contacts``, docs/privacy.md); the keys come from the key store (default: the
+``contacts`` table, wrapped by the master key from ``APPEAL_MASTER_KEY``).
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import attrs
+
 from appeal_adapters import serialization as ser
-from appeal_adapters.storage import audit, sql
+from appeal_adapters.privacy import keytable
+from appeal_adapters.privacy.master import MasterKey, MasterKeyMissing
+from appeal_adapters.privacy.vault import SealError
+from appeal_adapters.storage import audit, contacts, sql
 from appeal_adapters.storage import checkpoint as cp
+from appeal_adapters.storage.contacts import ContactKeys
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.definitions import MetricsRules, period
 from appeal_core.duplicates import Candidate, Signature, candidate, enterprise_key
@@ -26,6 +36,8 @@ from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
 from appeal_core.metrics import COUNTS, month_bounds
+from appeal_core.ports import KeyStore
+from appeal_core.privacy import person_key, phone_digits
 from appeal_core.timeutil import SHANGHAI, local_date
 
 
@@ -79,13 +91,70 @@ class SqlStore:
     #: True when opened with ``read_only=True``: no migration, no unit of work.
     read_only: bool = False
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        master_key: MasterKey | None = None,
+        key_store: KeyStore | None = None,
+        plaintext: bool = False,
+    ) -> None:
         self._lock = threading.RLock()
         #: Parsed states by number, with their version: the duplicate check reads the same open
         #: items of an enterprise again and again, and a version names one state for good.
         self._parsed: dict[str, tuple[int, Appeal]] = {}
         #: Duplicate candidates by number, with the row they were made from (``_candidates``).
         self._candidates: dict[str, tuple[Any, Candidate]] = {}
+        #: The master key (default: ``APPEAL_MASTER_KEY`` / ``APPEAL_MASTER_KEY_FILE``) for the
+        #: default key store, or a deployment's own ``key_store`` (the ``appeal_key_store``
+        #: hook).  ``plaintext`` keeps personal data in clear: for benchmarks only.
+        self._key_store = key_store
+        self._master = master_key if master_key is not None or key_store else MasterKey.from_env()
+        self._plain = plaintext
+
+    # -- personal data ---------------------------------------------------------------------
+
+    def _contact_keys(self, cur: Any, *, bulk: bool = False) -> ContactKeys | None:
+        """The keys, seals and blind indexes of one operation on ``cur`` (None in clear)."""
+        if self._plain:
+            return None
+
+        def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+            self._insert(cur, table, columns, rows, bulk)
+
+        keys = self._key_store or keytable.TableKeyStore(
+            cur, self.dialect.sql, self._master, self.where, insert
+        )
+        return ContactKeys(keys, cur, self.dialect, self.where, insert)
+
+    def _migrate(self, cur: Any, schema_version: int) -> bool:
+        """Migrate inside the opening transaction; then refuse a wrong master key, and (the
+        default key store) a missing one when the store holds encrypted data.  True when the
+        migration sealed personal data written in clear (``_scrub`` it after the commit)."""
+        found = sql.migrate(cur, self.dialect, self.where, schema_version, self._contact_keys)
+        if schema_version >= sql.SEALED_FROM:
+            self._check_master(cur)
+            if self._uses_master and self._master is None and keytable.holds_keys(cur):
+                raise MasterKeyMissing(self.where)
+        return found < sql.SEALED_FROM <= schema_version and bool(found)
+
+    @property
+    def _uses_master(self) -> bool:
+        return not self._plain and self._key_store is None
+
+    def _check_master(self, cur: Any) -> None:
+        """Refuse a master key that is not the one the store's keys are wrapped with."""
+        if self._uses_master:
+            keytable.check_master(cur, self._master, self.where)
+
+    def _scrub(self) -> None:
+        """After a conversion: rewrite the files so no old clear value stays in free space."""
+
+    def _after_erasure(self) -> None:
+        """After an erasure committed: let no copy of the destroyed key linger (a backend's)."""
+
+    def _open(self, cur: Any) -> sql.Open | None:
+        found = self._contact_keys(cur)
+        return None if found is None else found.open
 
     # -- hooks a backend provides ----------------------------------------------------------
 
@@ -128,15 +197,19 @@ class SqlStore:
             uow = SqlUnitOfWork(self, cur)
             yield uow
             uow.flush()
+        if uow._erase:
+            self._after_erasure()
 
     def events(self, number: str) -> tuple[Event, ...]:
         """The item's full history, oldest first."""
-        return load_events(self._cursor(), self.dialect, number)
+        cur = self._cursor()
+        return load_events(cur, self.dialect, number, self._open(cur))
 
     def state(self, number: str) -> Appeal:
         """The item's current state, checked against its events (``StateMismatch`` when the
         stored state is not their fold: the current-state table was changed behind the log)."""
-        return audit.load_checked(self._cursor(), self.dialect, number)[0]
+        cur = self._cursor()
+        return audit.load_checked(cur, self.dialect, number, self._contact_keys(cur))[0]
 
     def histories(self, numbers: Iterable[str]) -> Iterator[tuple[str, tuple[Event, ...]]]:
         """``(number, events)`` of many items, read 500 at a time (one query each), in the
@@ -174,13 +247,24 @@ class SqlStore:
         return tuple(row[1] for row in self._ordered("a.number", district))
 
     def states(self, district: str | None = None) -> Iterator[Appeal]:
-        """Current states in registration order, read in batches."""
-        rows = self._ordered("a.state, e.body", district, sql.STATE_FROM)
-        return (sql.state_of(row[1], row[2]) for row in rows)
+        """Current states in registration order, read in batches (each batch's keys at once)."""
+        columns = "a.state, e.body, a.contact_id"
+        for chunk in self._ordered_chunks(columns, district, sql.STATE_FROM):
+            seals = self._contact_keys(self._cursor())
+            if seals is not None:
+                seals.ring.load(row[3] for row in chunk)
+            open_ = None if seals is None else seals.open
+            yield from (sql.state_of(row[1], row[2], open_) for row in chunk)
 
     def _ordered(
         self, columns: str, district: str | None, source: str = "appeals a"
     ) -> Iterator[Any]:
+        for chunk in self._ordered_chunks(columns, district, source):
+            yield from chunk
+
+    def _ordered_chunks(
+        self, columns: str, district: str | None, source: str = "appeals a"
+    ) -> Iterator[list[Any]]:
         where = "" if district is None else "AND a.district = ? "
         text = f"SELECT a.created_seq, {columns} FROM {source} WHERE a.created_seq > ? {where}"
         text += "ORDER BY a.created_seq LIMIT ?"
@@ -190,7 +274,8 @@ class SqlStore:
             params = (key, size) if district is None else (key, district, size)
             cur.execute(self.dialect.sql(text), params)
             chunk = cur.fetchall()
-            yield from chunk
+            if chunk:
+                yield chunk
             if len(chunk) < size:
                 return
             key = chunk[-1][0]
@@ -213,9 +298,15 @@ class SqlStore:
                 self._advance_counters(cur, [state for _, state in pending])
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
+                seals = self._contact_keys(cur, bulk=True)
+                if seals is not None:  # new keys made while the rows stream
+                    seals.prepare((state for _, state in pending), defer=True)
                 # each item is checked as its rows are written: a bad one rolls all back
                 staged = (_new_item(events, state) for events, state in pending)
-                self._write(cur, sql.Rows(staged, head_seq, head_hash, self.dialect.day), bulk=True)
+                day, seal = self.dialect.day, None if seals is None else seals.seal
+                phones = None if seals is None else seals.phone_index
+                rows = sql.Rows(staged, head_seq, head_hash, day, seal, phones)
+                self._write(cur, rows, bulk=True, seals=seals)
         return len(pending)
 
     def _advance_counters(self, cur: Any, states: list[Appeal]) -> None:
@@ -236,7 +327,9 @@ class SqlStore:
                 )
             cur.execute(d.sql(SET_COUNTER), (last + len(seqs), district, year))
 
-    def _write(self, cur: Any, rows: sql.Rows, *, bulk: bool = False) -> None:
+    def _write(
+        self, cur: Any, rows: sql.Rows, *, bulk: bool = False, seals: ContactKeys | None = None
+    ) -> None:
         self._insert(cur, "appeals", sql.APPEAL_COLUMNS, rows.new_appeals(), bulk)
         self._insert(cur, "events", sql.EVENT_COLUMNS, rows.events(), bulk)
         if rows.changed_appeals:
@@ -247,6 +340,8 @@ class SqlStore:
                 cur.executemany(self.dialect.sql(text), rows.rewritten)
         for table, columns, values in rows.metric_tables():
             self._insert(cur, table, columns, values, bulk)
+        if seals is not None:
+            seals.finish()  # the contacts whose keys were made while the rows streamed
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
     def verify(
@@ -263,6 +358,8 @@ class SqlStore:
             report = self._verify_chain(cur)
             if report.ok and against is not None:
                 report = cp.compare(cur, self.dialect, against, report.count)
+                if not report.ok:
+                    report = cp.explain_rewrite(cur, report, against)
             if report.ok and items:
                 report = audit.check_items(cur, self.dialect, report.count)
         return report
@@ -295,6 +392,58 @@ class SqlStore:
         with self._snapshot() as cur:
             taken = cp.take(cur, self.where, when)
         return taken.signed(key) if key is not None else taken
+
+    # -- contacts (``ContactIndex``) and the master key -------------------------------------
+
+    def contact_items(self, contact: str) -> tuple[str, ...]:
+        """The numbers of a contact's items, in registration order."""
+        return contacts.contact_items(self._cursor(), self.dialect, contact)
+
+    def contacts_by_phone(self, district: str, phone: str) -> tuple[str, ...]:
+        """The live contacts of ``district`` with this phone number (by its blind index)."""
+        cur = self._cursor()
+        seals = self._contact_keys(cur)
+        if seals is None:
+            return ()
+        digits = phone_digits(phone)
+        if not digits:
+            return ()
+        found = seals.phone_blind(district, digits)
+        return contacts.contacts_with(cur, self.dialect, district, found)
+
+    def due_contacts(self, district: str, ended_before: date) -> list[tuple[str, tuple[str, ...]]]:
+        """Live contacts of ``district`` whose items all ended before ``ended_before``."""
+        return contacts.due_contacts(self._cursor(), self.dialect, district, ended_before)
+
+    def rotate_master_key(
+        self, new: MasterKey, record: Callable[[int], Sequence[JournalEvent]] = lambda _: ()
+    ) -> int:
+        """Wrap every contact key with ``new`` instead of the current master key, in one
+        transaction with the events ``record(keys re-wrapped)`` gives (``MasterKeyRotated``);
+        the number of keys re-wrapped.
+
+        Afterwards the store opens only with ``new`` (``APPEAL_MASTER_KEY``): change it in the
+        deployment at the same time (docs/privacy.md).
+        """
+        self._writable()
+        if self._key_store is not None or self._plain:
+            raise SealError(f"存储 {self.where} 不使用主密钥（外部密钥服务或明文），无需轮换")
+        if self._master is None:
+            raise MasterKeyMissing(self.where)
+        with self._lock, self._transaction() as cur:
+            keytable.check_master(cur, self._master, self.where)
+            done = keytable.rewrap(cur, self.dialect.sql, self._master, new)
+            uow = SqlUnitOfWork(self, cur)
+            for event in record(done):
+                uow.append_journal(event.stream, len(uow.journal(event.stream)), (event,))
+            uow.flush()
+        self._master = new
+        return done
+
+    @property
+    def master_check(self) -> str | None:
+        """The check value of the master key in use (None without one)."""
+        return None if self._master is None else self._master.check
 
     def overdue_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Open items past their reply deadline without any reply, or past their completion
@@ -329,7 +478,8 @@ class SqlStore:
         cur.execute(
             self.dialect.sql(text + " ORDER BY id"), () if district is None else (district,)
         )
-        return tuple(_entry(row) for row in cur.fetchall())
+        keys = self._contact_keys(self._cursor())
+        return tuple(_entry(row, keys) for row in cur.fetchall())
 
     def quarantine_entry(self, entry_id: int) -> QuarantineEntry:
         """One quarantined row; ``QuarantineNotFound`` when there is none with this id."""
@@ -338,7 +488,7 @@ class SqlStore:
         row = cur.fetchone()
         if row is None:
             raise QuarantineNotFound(entry_id)
-        return _entry(row)
+        return _entry(row, self._contact_keys(cur))
 
     def pending_review(
         self, district: str, *, after: str | None = None, limit: int | None = None
@@ -355,7 +505,9 @@ class SqlStore:
         text = REVIEW + ("" if limit is None else " LIMIT ?")
         params = (district, start) if limit is None else (district, start, int(limit))
         cur.execute(self.dialect.sql(text), params)
-        return tuple(sql.state_of(stored, first) for stored, first in cur.fetchall())
+        rows = cur.fetchall()
+        open_ = self._open(self._cursor())
+        return tuple(sql.state_of(stored, first, open_) for stored, first in rows)
 
     def stock_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Items in a lead department's stock at the end of day ``on`` (the month's 存量 rows,
@@ -514,6 +666,18 @@ class SqlUnitOfWork:
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
+        self._seals: ContactKeys | None = None
+        self._erase: list[str] = []
+
+    @property
+    def seals(self) -> ContactKeys | None:
+        """This transaction's keys and seals (None for a store in clear)."""
+        if self._seals is None:
+            self._seals = self._store._contact_keys(self._cur)
+        return self._seals
+
+    def _open(self) -> sql.Open | None:
+        return None if self.seals is None else self.seals.open
         self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
@@ -525,9 +689,9 @@ class SqlUnitOfWork:
         """Stored history followed by the staged events."""
         item = self._staged.get(number)
         if item is None:
-            return load_events(self._cur, self._d, number)
+            return load_events(self._cur, self._d, number, self._open())
         if item.base and item.prior is None:
-            item.prior = load_events(self._cur, self._d, number)
+            item.prior = load_events(self._cur, self._d, number, self._open())
         return (*(item.prior or ()), *item.events)
 
     def state(self, number: str) -> Appeal:
@@ -536,7 +700,7 @@ class SqlUnitOfWork:
         item = self._staged.get(number)
         if item is not None and item.state is not None:
             return item.state
-        state, events = audit.load_checked(self._cur, self._d, number)
+        state, events = audit.load_checked(self._cur, self._d, number, self.seals)
         self._loaded[number] = events
         return state
 
@@ -630,8 +794,12 @@ class SqlUnitOfWork:
         ``appeals_code`` and ``appeals_phone`` indexes; staged changes applied."""
         columns = {"name": "enterprise_key", "code": "credit_code", "phone": "phone_key"}
         wanted: dict[str, list[str]] = {}
+        clear: dict[str, str] = {}  # a phone's blind index -> the phone key asked for
         for key in keys:
             kind, _, value = key.partition(":")
+            if kind == "phone" and value and self.seals is not None:
+                index = self.seals.phone_index(district, value)
+                clear[index], value = value, index
             if kind in columns and value:
                 wanted.setdefault(kind, []).append(key if kind == "name" else value)
         day = self._d.day(since)
@@ -639,6 +807,11 @@ class SqlUnitOfWork:
         chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATES)
         rows = [row for chunk in chunks for row in chunk]
         found = self._candidates(rows)
+        for number, found_one in found.items():  # a stored phone is its blind index
+            phone = found_one.signature.phone
+            if phone:
+                sig = attrs.evolve(found_one.signature, phone=clear.get(phone, f"#{phone}"))
+                found[number] = attrs.evolve(found_one, signature=sig)
         for number, item in self._staged.items():  # staged changes (rare while registering)
             found.pop(number, None)
             state = item.state
@@ -685,9 +858,13 @@ class SqlUnitOfWork:
         cur = self._cur
         cur.execute(self._d.sql(HEAD + self._d.for_update))
         head_seq, head_hash = cur.fetchone()
-        rows = sql.Rows(staged, head_seq, head_hash, self._d.day)
+        bulk, seals = len(staged) >= BULK_MIN, self.seals
+        if seals is not None:  # a large batch makes its new keys while its rows stream
+            seals.prepare((item.state for item in staged if item.state is not None), defer=bulk)
+        seal, phones = (None, None) if seals is None else (seals.seal, seals.phone_index)
+        rows = sql.Rows(staged, head_seq, head_hash, self._d.day, seal, phones)
         with _collector_paused():
-            self._store._write(cur, rows, bulk=len(staged) >= BULK_MIN)
+            self._store._write(cur, rows, bulk=bulk, seals=seals)
 
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
         """Open items of one enterprise registered since ``since``, staged ones included, in
@@ -705,7 +882,7 @@ class SqlUnitOfWork:
             else:
                 missing.append((int(created), number))
         for created, number in missing:
-            state = load_state(cur, self._d, number)
+            state = load_state(cur, self._d, number, self._open())
             if len(parsed) >= 50_000:
                 parsed.clear()
             parsed[number] = (state.version, state)
@@ -731,7 +908,7 @@ class SqlUnitOfWork:
 
     def quarantine(self, entry: QuarantineEntry) -> int:
         """Keep a rejected row (inserted now, so it goes with the transaction); its new id."""
-        self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry))
+        self._cur.execute(self._d.sql(QUARANTINE_INSERT), _entry_values(entry, self.seals))
         return int(self._cur.fetchone()[0])
 
     def settle_quarantine(
@@ -763,6 +940,48 @@ class SqlUnitOfWork:
         staged.events.extend(events)
         self._journal[stream] = staged
 
+    def find_contacts(self, district: str, people: Sequence[str]) -> list[str]:
+        """For each person key, a live contact of ``district`` with it: staged first, then
+        stored (by the keyed blind index of the key; the key itself is never stored)."""
+        staged: dict[str, str] = {}
+        for item in self._staged.values():
+            state = item.state
+            if item.base == 0 and state is not None and state.district == district:
+                key = person_key(state.enterprise)
+                if key and state.enterprise.contact_id:
+                    staged.setdefault(key, state.enterprise.contact_id)
+        wanted = [key if key and key not in staged else "" for key in people]
+        found = self.seals.find(district, wanted) if self.seals and any(wanted) else []
+        return [staged.get(key) or (found[k] if found else "") for k, key in enumerate(people)]
+
+    def forget_quarantined(self, district: str, settled_before: date) -> tuple[int, ...]:
+        """Delete the cells and value of rows settled before ``settled_before``; their ids."""
+        self._cur.execute(
+            self._d.sql(
+                "SELECT id FROM quarantine WHERE district = ? AND status <> 'open'"
+                " AND settled_at <> '' AND settled_at < ? AND (raw <> '[]' OR value <> '')"
+                " ORDER BY id"
+            ),
+            (district, settled_before.isoformat()),
+        )
+        found = tuple(int(row[0]) for row in self._cur.fetchall())
+        self._cur.executemany(
+            self._d.sql("UPDATE quarantine SET raw = '[]', value = '', key_id = '' WHERE id = ?"),
+            [(k,) for k in found],
+        )
+        if found:
+            self._erase.append("")  # the freed space is zeroed; the WAL emptied after commit
+        return found
+
+    def erase_contact(self, contact: str) -> None:
+        """Destroy the contact's key and drop their blind indexes with this transaction."""
+        if self.seals is None:
+            raise SealError(f"存储 {self._store.where} 以明文保存，无法删除联系人")
+        self.seals.erase(contact)
+        self._erase.append(contact)
+        self._store._parsed.clear()
+        self._store._candidates.clear()
+
     def journal_version(self, stream: str) -> int:
         """How many events a journal stream has, staged ones included."""
         staged = self._journal.get(stream)
@@ -789,14 +1008,17 @@ class SqlUnitOfWork:
             if version != item.base:
                 raise ConcurrencyConflict(item.number, item.base, version)
             if item.base and item.prior is None:
-                item.prior = load_events(cur, self._d, item.number)
+                item.prior = load_events(cur, self._d, item.number, self._open())
         for stream in self._journal.values():
             version = self._journal_version(stream.number)
             if version != stream.base:
                 raise ConcurrencyConflict(stream.number, stream.base, version)
         staged = [*self._staged.values(), *self._journal.values()]
-        day = self._store.dialect.day
-        self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day))
+        day, seals = self._store.dialect.day, self.seals if self._staged else None
+        if seals is not None:
+            seals.prepare(item.state for item in self._staged.values() if item.state is not None)
+        seal, phones = (None, None) if seals is None else (seals.seal, seals.phone_index)
+        self._store._write(cur, sql.Rows(staged, head_seq, head_hash, day, seal, phones))
 
 
 @contextmanager
@@ -836,13 +1058,16 @@ def _new_item(events: Sequence[Event], state: Appeal) -> sql.Staged:
     return sql.Staged(state.number, 0, None, list(events), state)
 
 
-def load_events(cur: Any, dialect: sql.Dialect, number: str) -> tuple[Event, ...]:
-    """An item's stored events, oldest first; ``AppealNotFound`` when there are none."""
+def load_events(
+    cur: Any, dialect: sql.Dialect, number: str, open_: sql.Open | None = None
+) -> tuple[Event, ...]:
+    """An item's stored events, oldest first, their envelopes opened by ``open_``;
+    ``AppealNotFound`` when there are none."""
     cur.execute(dialect.sql("SELECT body FROM events WHERE number = ? ORDER BY version"), (number,))
     rows = cur.fetchall()
     if not rows:
         raise AppealNotFound(number)
-    return tuple(ser.event_from_dict(ser.loads(row[0])) for row in rows)
+    return tuple(sql.read_event(row[0], open_) for row in rows)
 
 
 def load_journal(cur: Any, dialect: sql.Dialect, stream: str) -> tuple[JournalEvent, ...]:
@@ -851,14 +1076,16 @@ def load_journal(cur: Any, dialect: sql.Dialect, stream: str) -> tuple[JournalEv
     return tuple(ser.journal_from_dict(ser.loads(row[0])) for row in cur.fetchall())
 
 
-def load_state(cur: Any, dialect: sql.Dialect, number: str) -> Appeal:
+def load_state(
+    cur: Any, dialect: sql.Dialect, number: str, open_: sql.Open | None = None
+) -> Appeal:
     """An item's stored state; ``AppealNotFound`` when it is not registered."""
     text = f"SELECT a.state, e.body FROM {sql.STATE_FROM} WHERE a.number = ?"
     cur.execute(dialect.sql(text), (number,))
     row = cur.fetchone()
     if row is None:
         raise AppealNotFound(number)
-    return sql.state_of(*row)
+    return sql.state_of(row[0], row[1], open_)
 
 
 HEAD = "SELECT last_seq, last_hash FROM chain_head WHERE id = 1"
@@ -1007,17 +1234,26 @@ MONTH_CHANNELS = """SELECT channel, count(*),
     FROM appeals WHERE registered_on >= ? AND registered_on <= ?{where} GROUP BY channel"""
 
 
-def _entry_values(entry: QuarantineEntry) -> tuple[Any, ...]:
-    raw = ser.dumps([list(pair) for pair in entry.raw])
+def _entry_values(entry: QuarantineEntry, keys: ContactKeys | None) -> tuple[Any, ...]:
+    """A quarantined row's columns; its cells and value sealed (they hold what a channel
+    brought: names, phones) unless the store keeps personal data in clear."""
+    raw, value, key_id = ser.dumps([list(pair) for pair in entry.raw]), entry.value, ""
+    if keys is not None and (entry.raw or value):
+        raw, value, key_id = keys.seal_quarantined(entry.district, raw, value)
     return (entry.district, entry.channel.value, entry.source, entry.row, entry.field,
-            entry.value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
+            value, entry.reason, raw, entry.source_id, entry.at.isoformat(),
             entry.status, entry.number, entry.note,
-            entry.settled_at.isoformat() if entry.settled_at else "", entry.settled_by)  # fmt: skip
+            entry.settled_at.isoformat() if entry.settled_at else "", entry.settled_by,
+            key_id)  # fmt: skip
 
 
-def _entry(row: Sequence[Any]) -> QuarantineEntry:
+def _entry(row: Sequence[Any], keys: ContactKeys | None) -> QuarantineEntry:
     (id_, district, channel, source, row_no, field, value, reason, raw, source_id, at,
-     status, number, note, settled_at, settled_by) = row  # fmt: skip
+     status, number, note, settled_at, settled_by, key_id) = row  # fmt: skip
+    if key_id:
+        if keys is None:
+            raise SealError(f"隔离区第 {id_} 行已加密，但存储以明文方式打开")
+        raw, value = keys.open_quarantined(raw, value)
     return QuarantineEntry(
         id=int(id_), district=district, channel=channel, source=source,
         row=None if row_no is None else int(row_no), field=field, value=value, reason=reason,

@@ -4,6 +4,7 @@ This is public API: other platforms import it to test their own adapters and rul
 """
 
 from appeal_core.testing.machine import DeskMachine, check_history
+from appeal_core.testing.privacy_contract import PrivacyComparisonMachine, PrivacyContract
 from appeal_core.testing.store_contract import StoreComparisonMachine, StoreContract
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
@@ -21,6 +22,8 @@ from appeal_core.testing.strategies import (
 __all__ = [
     "DEPARTMENTS",
     "DeskMachine",
+    "PrivacyComparisonMachine",
+    "PrivacyContract",
     "StoreComparisonMachine",
     "StoreContract",
     "actors",

@@ -133,7 +133,10 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     desk.reassign(b, lead=DEPARTMENTS[4], reason="职责调整", at=next(clock), by=DESK)
     desk.characterize(b, reason="涉及生态红线", red_line="environment", at=next(clock), by=DESK)
     desk.close(b, at=next(clock), by=DESK)
-    d = register(desk, next(clock), "招工难").number
+    town = (("填表单位", "某镇"), ("填报人", "王五"), ("联系电话", "0513-82111701"))
+    listed = c.Register(enterprise=ACME, content="招工难", channel=Channel.GRASSROOTS, notes=town)
+    d = desk.execute(listed, at=next(clock), by=DESK).number
+    desk.set_confidential(d, at=next(clock), by=DESK, reason="来电人要求保密")
     dup = register(desk, next(clock), "招工难（重复反映）").number
     desk.merge(dup, into=d, at=next(clock), by=DESK)
     with desk.store.unit_of_work() as uow:  # the sweep's notice, appended as the sweep does
@@ -214,8 +217,27 @@ def walk_every_journal_event(desk: Desk, at: datetime = START) -> tuple[str, ...
     desk.load_notice(_notice_loaded("", 2027).notice, at=noon, by=DESK, source="2027.toml",
                      force=True, reason="测试")  # fmt: skip
     _months(desk, noon)
-    kinds = ("calendar", "notices", "meetings", "tasks", "months", "policy", "departments")
+    _privacy(desk, late, noon)
+    kinds = ("calendar", "notices", "meetings", "tasks", "months", "policy", "departments",
+             "privacy")  # fmt: skip
     return tuple(stream_key(desk.district, k) for k in kinds)
+
+
+def _privacy(desk: Desk, number: str, now: datetime) -> None:
+    """An erasure on request, a quarantined row forgotten, a master key rotation's record."""
+    stream = stream_key(desk.district, "privacy")
+    bad = RejectedRow(channel=Channel.HOTLINE, row=1, field="phone", value="12", reason="电话无效",
+                      raw=(("电话", "12"),), source_id="Q-1")  # fmt: skip
+    (entry,) = desk.intake([bad], source="12345.csv", at=now, by=DESK).quarantined
+    desk.dismiss_quarantined(entry, note="测试行", at=now, by=DESK)
+    contact = desk.get(number).enterprise.contact_id
+    desk.erase_contact(contact, reason="本人要求删除", at=now, by=DESK, force=True)
+    later = now.date() + timedelta(days=4000)
+    desk.retention_sweep(later, at=datetime.combine(later, time(9), SHANGHAI), by=DESK)
+    rotated = j.MasterKeyRotated(stream=stream, at=now, by=DESK, old_check="a" * 16,
+                                 new_check="b" * 16, keys=2)  # fmt: skip
+    with desk.store.unit_of_work() as uow:
+        uow.append_journal(stream, len(uow.journal(stream)), (rotated,))
 
 
 def _months(desk: Desk, now: datetime) -> None:
