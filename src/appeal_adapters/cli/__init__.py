@@ -5,13 +5,16 @@ from appeal_adapters.cli import (
     figures,
     handling,
     holidays,
+    installed,
     items,
     month,
     operations,
     reports,
     rules,
 )
-from appeal_adapters.cli.app import cli, main
+from appeal_adapters.cli.app import cli, main, share_global_options
+
+share_global_options(cli)  # after every module added its commands
 
 __all__ = [
     "audit",
@@ -19,6 +22,7 @@ __all__ = [
     "figures",
     "handling",
     "holidays",
+    "installed",
     "items",
     "main",
     "month",

@@ -16,12 +16,11 @@ import click
 from appeal_adapters.cli.app import cli
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session
-from appeal_adapters.documents import render
-from appeal_adapters.documents.formats import Document
+from appeal_adapters.documents.formats import Document, choose
 from appeal_adapters.reporting import (
     DEFAULT_FIGURES,
-    annual_json,
     annual_document,
+    annual_json,
     explanation_json,
     month_document,
     report_json,
@@ -328,24 +327,43 @@ def _annual(session: Session, year: int, wanted: list[tuple[str, str | None]]) -
     help="指标（默认：各项比率及逾期办理、逾期未办）",
 )
 @click.option("--xlsx", type=click.Path(dir_okay=False), default=None, help="写出明细 .xlsx")
+@click.option(
+    "--format",
+    "name",
+    default=None,
+    metavar="NAME",
+    help="明细另用此格式写出（explain 类，appeal formats 列出），与 --out 同用",
+)
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="--format 的输出文件")
 @click.pass_context
 @pass_session
 def explain(
-    session: Session, ctx: click.Context, department: str, figure: str | None, xlsx: str | None
+    session: Session,
+    ctx: click.Context,
+    department: str,
+    figure: str | None,
+    xlsx: str | None,
+    name: str | None,
+    out: str | None,
 ) -> None:
     parent = ctx.parent
     assert parent is not None
     year, mon = parse_month(parent.params["month"])
     desk = session.reader
     figures = (figure,) if figure else DEFAULT_FIGURES
+    if bool(name) != bool(out):
+        raise click.UsageError("--format 与 --out 应同时给出")
     found = [desk.explain(year, mon, department, f) for f in figures]
-    if xlsx:
-        Path(xlsx).write_bytes(render(session.plugins, "explain.xlsx", found, policy=desk.policy))
+    for path, fmt in ((xlsx, "explain.xlsx"), (out, name)):
+        if path and fmt:
+            renderer = choose(session.plugins, fmt, ("explain",))
+            Path(path).write_bytes(renderer.render(found, options={"policy": desk.policy}))
     if session.as_json:
         data = [explanation_json(x) for x in found]
         click.echo(json.dumps(data[0] if figure else data, ensure_ascii=False, indent=2))
         return
     for x in found:
         print_explanation(x)
-    if xlsx:
-        click.echo(f"已写出 {xlsx}")
+    for path in (xlsx, out):
+        if path:
+            click.echo(f"已写出 {path}")
