@@ -6,6 +6,7 @@ from appeal_core.annual import AnnualLine, AnnualReport
 from appeal_core.appeal import (
     Appeal,
     Assignment,
+    BUILT_IN_CHANNELS,
     Channel,
     Characterization,
     CoDue,
@@ -58,6 +59,7 @@ from appeal_core.journal import Decision, SupervisionNoticeIssued
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.meetings import Meeting
 from appeal_core.memory import MemoryStore
+from appeal_core.channels import ChannelSpec, Channels
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.pause import Pause, PauseReason
 from appeal_core.policy import Policy
@@ -85,8 +87,11 @@ __all__ = [
     "Assumption",
     "CalendarDataMissing",
     "Change",
+    "BUILT_IN_CHANNELS",
     "Channel",
     "ChannelFigures",
+    "ChannelSpec",
+    "Channels",
     "Characterization",
     "CoDue",
     "CoHandlingFigures",

@@ -80,7 +80,8 @@ class Channels:
         channel = Channel(value) if isinstance(value, str) else None
         if channel is None or channel not in self:
             known = "、".join(f"{s.name}（{s.label}）" for s in self.specs)
-            raise ValidationError(field, value, f"未知的问题来源，应为以下之一：{known}")
+            shown = str(value) if isinstance(value, str) else value
+            raise ValidationError(field, shown, f"未知的问题来源，应为以下之一：{known}")
         return channel
 
     def adding(self, specs: Iterable[ChannelSpec | tuple[str, str]]) -> Channels:
