@@ -4,9 +4,9 @@ from appeal_core.actor import Actor, Department, Role
 from appeal_core.agenda import Agenda, AgendaItem
 from appeal_core.annual import AnnualLine, AnnualReport
 from appeal_core.appeal import (
+    BUILT_IN_CHANNELS,
     Appeal,
     Assignment,
-    BUILT_IN_CHANNELS,
     Channel,
     Characterization,
     CoDue,
@@ -29,6 +29,7 @@ from appeal_core.calendar import (
     YearNotice,
     china_calendar,
 )
+from appeal_core.channels import Channels, ChannelSpec
 from appeal_core.cohandling import CoHandlingFigures, CoHandlingReport
 from appeal_core.corrections import Change, CorrectionEffect
 from appeal_core.deadlines import Deadline
@@ -59,7 +60,6 @@ from appeal_core.journal import Decision, SupervisionNoticeIssued
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.meetings import Meeting
 from appeal_core.memory import MemoryStore
-from appeal_core.channels import ChannelSpec, Channels
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.pause import Pause, PauseReason
 from appeal_core.policy import Policy
@@ -71,6 +71,7 @@ from appeal_core.tasks import Task, TaskStatus
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
+    "BUILT_IN_CHANNELS",
     "SHANGHAI",
     "TRANSITIONS",
     "Action",
@@ -87,7 +88,6 @@ __all__ = [
     "Assumption",
     "CalendarDataMissing",
     "Change",
-    "BUILT_IN_CHANNELS",
     "Channel",
     "ChannelFigures",
     "ChannelSpec",
