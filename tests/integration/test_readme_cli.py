@@ -32,7 +32,7 @@ def readme_commands() -> list[str]:
 def test_the_readme_sequence_runs_as_printed(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
     if not APPEAL.exists():  # pragma: no cover - the console script comes with the install
         pytest.skip("no appeal program beside the interpreter")
-    box, port = smtp
+    _, port = smtp
     data = tmp_path / "examples" / "data"
     data.mkdir(parents=True)
     shutil.copy(ROOT / "examples" / "data" / "hotline_12345.csv", data)

@@ -66,14 +66,14 @@ def test_conflicting_declarations_are_refused() -> None:
     assert WECHAT.channels.adding([("wechat", "企业微信小程序")]) == WECHAT.channels
     with pytest.raises(ValidationError, match="channel_names"):
         Channels({"app": "另一个名字"})
-    with pytest.raises(ValidationError, match="identity.channel_names"):
+    with pytest.raises(ValidationError, match=r"identity\.channel_names"):
         Policy(identity=Identity(channel_names={"wechat": "企业微信"}))  # not declared
 
 
 def test_the_desk_refuses_an_unknown_channel_naming_the_known_ones() -> None:
     desk = Desk(MemoryStore(), policy=WECHAT)
     firm = Enterprise(name="某公司")
-    with pytest.raises(ValidationError, match="未知的问题来源.*wechat（企业微信小程序）"):
+    with pytest.raises(ValidationError, match=r"未知的问题来源.*wechat（企业微信小程序）"):
         desk.register(enterprise=firm, content="用电", channel="fax", at=at("2026-11-16"), by=DESK)
     item = desk.register(enterprise=firm, content="用电", channel="wechat", at=at("2026-11-16"),
                          by=DESK)  # fmt: skip

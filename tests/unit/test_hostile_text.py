@@ -132,7 +132,7 @@ def test_unknown_enum_values_are_validation_errors(kind: Any, value: str, field:
 def test_desk_methods_refuse_unknown_values_with_library_errors() -> None:
     desk = Desk(MemoryStore())
     firm = Enterprise(name="某公司")
-    with pytest.raises(ValidationError, match="channel.*未知的问题来源.*app（海企通APP）"):
+    with pytest.raises(ValidationError, match=r"channel.*未知的问题来源.*app（海企通APP）"):
         desk.register(enterprise=firm, content="x", channel="fax", at=AT, by=DESK)
     assert list(desk.store.states()) == []  # refused before a number was taken
     n = desk.register(enterprise=firm, content="用电", channel="app", at=AT, by=DESK).number
