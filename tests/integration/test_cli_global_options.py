@@ -107,3 +107,10 @@ def test_a_nested_command_takes_them_too(run: Run) -> None:
 def test_a_bad_value_after_the_command_is_refused_as_before(run: Run) -> None:
     code, out = run(*REGISTER, "--outside", "never")
     assert code == 2 and "--outside" in out and "raise、weekdays" in out
+
+
+def test_every_commands_help_lists_them_once(run: Run) -> None:
+    for args in (("verify", "--help"), ("notify", "deliver", "--help"),
+                 ("report", "explain", "--help")):  # fmt: skip
+        code, out = run(*args)
+        assert code == 0 and out.count("（全局选项）") == 7, out

@@ -241,10 +241,11 @@ def _setter(field: str) -> Callable[[click.Context, click.Parameter, Any], None]
     return store
 
 
-def share_global_options(group: click.Group) -> None:
+def share_global_options(group: click.Group, helps: dict[str, str | None] | None = None) -> None:
     """Let every command under ``group`` accept the group's options after its own name too
     (``appeal report --month 2026-11 --json``); given there, they win over those before."""
-    helps = {o.opts[0]: o.help for o in group.params if isinstance(o, click.Option) and o.opts}
+    if helps is None:
+        helps = {o.opts[0]: o.help for o in group.params if isinstance(o, click.Option)}
     for command in group.commands.values():
         taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
         for flag, field, kind in GLOBAL_OPTIONS:
@@ -264,7 +265,7 @@ def share_global_options(group: click.Group) -> None:
                 )
             )
         if isinstance(command, click.Group):
-            share_global_options(command)
+            share_global_options(command, helps)
 
 
 def main() -> None:
