@@ -111,6 +111,6 @@ def test_a_bad_value_after_the_command_is_refused_as_before(run: Run) -> None:
 
 def test_every_commands_help_lists_them_once(run: Run) -> None:
     for args in (("verify", "--help"), ("notify", "deliver", "--help"),
-                 ("report", "explain", "--help")):  # fmt: skip
+                 ("report", "--month", "2026-11", "explain", "--help")):  # fmt: skip
         code, out = run(*args)
         assert code == 0 and out.count("（全局选项）") == 7, out
