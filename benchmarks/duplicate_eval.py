@@ -1,16 +1,23 @@
 """Precision and recall of cross-channel duplicate flagging on a labelled synthetic set.
 
-    .venv/bin/python benchmarks/duplicate_eval.py [--markdown]
+    .venv/bin/python benchmarks/duplicate_eval.py [--threshold 0.2]
 
 Pairs (earlier item, new report), fixed seed, labelled duplicate or not:
 
 - near-duplicates: the same problem of the same enterprise in two wordings: the app's
   written text and the hotline's spoken one (``examples/data/make_samples.py``), a terse
   grassroots summary of it, or the same text with greetings and small edits;
-- unrelated problems of the same enterprise (same category or another);
-- the same problem reported by a different enterprise.
+- the same, where the hotline caller names the firm loosely (恒丰机械厂 for 南通恒丰机械有限公司)
+  and gives no credit code, but the same phone; and where a visit record names it by its
+  brand with the credit code;
+- unrelated problems of the same enterprise (same category or another), also under a loose
+  name tied by the phone;
+- the same problem reported by a different enterprise; by a different enterprise on the same
+  phone (an agent or a park office calling for several firms); by a firm of the same name
+  with another credit code.
 
-A pair is flagged when ``possible_duplicates`` returns the earlier item at the threshold.
+A pair is flagged when ``duplicates.flag`` returns the earlier item at the threshold, with the
+policy's rules (the desk's own phone number links nobody).
 """
 
 from __future__ import annotations
@@ -18,20 +25,22 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+
+import attrs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "examples" / "data"))
 
-from make_samples import PROBLEMS, enterprises  # noqa: E402
+from make_samples import PROBLEMS, credit_code, enterprises  # noqa: E402
 
-from appeal_core import SHANGHAI, Actor, Desk, Enterprise, MemoryStore  # noqa: E402
-from appeal_core.appeal import Appeal  # noqa: E402
-from appeal_core.duplicates import possible_duplicates  # noqa: E402
+from appeal_core import Enterprise, Policy  # noqa: E402
+from appeal_core.duplicates import Candidate, flag, phone_key, signature  # noqa: E402
 
-AT = datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
-THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+DAY = date(2026, 11, 16)
+THRESHOLDS = (0.1, 0.15, 0.18, 0.2, 0.22, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 GREETINGS = ("您好，", "你好，我是企业负责人，", "", "")
 ENDINGS = ("谢谢！", "麻烦尽快处理。", "", "")
 SWAPS = (
@@ -41,6 +50,8 @@ SWAPS = (
     ("企业", "公司"),
     ("尚未", "还没有"),
 )
+Pair = tuple[Enterprise, str, Enterprise, str, bool, str]
+Quad = tuple[Enterprise, str, Enterprise, str]  # earlier firm and text, new firm and text
 
 
 def terse(text: str) -> str:
@@ -61,45 +72,94 @@ def wordings(rng: random.Random, category: str, index: int, n: int) -> list[str]
     return [app, hotline, terse(app), edited(rng, app), edited(rng, hotline)]
 
 
-def pairs(seed: int = 20261116) -> list[tuple[Enterprise, str, Enterprise, str, bool, str]]:
-    """(earlier firm, earlier text, new firm, new text, is duplicate, kind), about 600 pairs."""
+def brand(firm: Enterprise) -> tuple[str, str]:
+    """(brand, trade) of a sample firm: 南通恒丰金海机械有限公司 -> (恒丰金海, 机械)."""
+    core = firm.name.removesuffix("有限公司").removesuffix("科技")
+    core = core.removeprefix("南通").removeprefix("海门")
+    return core[:4], core[4:]
+
+
+def loosely(rng: random.Random, firm: Enterprise) -> Enterprise:
+    """The firm as a hotline caller names it: a short name, no code, the phone as dictated."""
+    word, trade = brand(firm)
+    name = rng.choice((f"{word}{trade}厂", f"{word}公司", f"{word}{trade}", f"海门{word}"))
+    phone = firm.phone
+    spoken = rng.choice((f"{phone[:3]} {phone[3:7]} {phone[7:]}", f"{phone[:3]}-{phone[3:7]}-"
+                         f"{phone[7:]}", f"+86 {phone}", phone))  # fmt: skip
+    return Enterprise(name=name, phone=spoken, contact=firm.contact)
+
+
+def by_code(rng: random.Random, firm: Enterprise) -> Enterprise:
+    """The firm as a visit record names it: its brand, with the credit code."""
+    word, trade = brand(firm)
+    return Enterprise(
+        name=rng.choice((f"{word}公司", f"{word}{trade}")), credit_code=firm.credit_code
+    )
+
+
+def pairs(seed: int = 20261116) -> list[Pair]:
+    """(earlier firm, earlier text, new firm, new text, is duplicate, kind), 900 pairs."""
     rng = random.Random(seed)
     firms = enterprises(rng, 60)
     keys = [(c, i) for c in PROBLEMS for i in range(len(PROBLEMS[c]))]
-    out = []
-    for _ in range(240):  # near-duplicates
+    out: list[Pair] = []
+
+    def add(count: int, kind: str, label: bool, make: Callable[[], Quad]) -> None:
+        out.extend((*make(), label, kind) for _ in range(count))
+
+    def reworded(new: Callable[[Enterprise], Enterprise]) -> Quad:
         firm, (c, i) = rng.choice(firms), rng.choice(keys)
         a, b = rng.sample(wordings(rng, c, i, rng.choice((30, 50, 120))), 2)
-        out.append((firm, a, firm, b, True, "same problem, reworded"))
-    for _ in range(120):  # unrelated problems of the same enterprise, same category
-        firm, c = rng.choice(firms), rng.choice(list(PROBLEMS))
-        a, b = (rng.choice(wordings(rng, c, i, 50)) for i in (0, 1))
-        out.append((firm, a, firm, b, False, "same enterprise, other problem (same category)"))
-    for _ in range(120):  # unrelated problems of the same enterprise, other category
+        return firm, a, new(firm), b
+
+    def other_problem(new: Callable[[Enterprise], Enterprise], same_category: bool) -> Quad:
         firm = rng.choice(firms)
         (c1, i1), (c2, i2) = rng.sample(keys, 2)
-        while c1 == c2:
+        if same_category:
+            c2, i1, i2 = c1, 0, 1
+        while c1 == c2 and not same_category:
             (c1, i1), (c2, i2) = rng.sample(keys, 2)
         a, b = rng.choice(wordings(rng, c1, i1, 50)), rng.choice(wordings(rng, c2, i2, 50))
-        out.append((firm, a, firm, b, False, "same enterprise, other problem"))
-    for _ in range(120):  # the same problem of another enterprise
+        return firm, a, new(firm), b
+
+    def same_problem(new: Callable[[Enterprise, Enterprise], Enterprise]) -> Quad:
         f1, f2 = rng.sample(firms, 2)
         c, i = rng.choice(keys)
         a, b = rng.sample(wordings(rng, c, i, 50), 2)
-        out.append((f1, a, f2, b, False, "same problem, other enterprise"))
+        return f1, a, new(f1, f2), b
+
+    def as_is(firm: Enterprise) -> Enterprise:
+        return firm
+
+    add(240, "same problem, reworded", True, lambda: reworded(as_is))
+    add(80, "same problem, loose name, same phone", True,
+        lambda: reworded(lambda f: loosely(rng, f)))  # fmt: skip
+    add(60, "same problem, brand name, same credit code", True,
+        lambda: reworded(lambda f: by_code(rng, f)))  # fmt: skip
+    add(120, "same enterprise, other problem (same category)", False,
+        lambda: other_problem(as_is, True))  # fmt: skip
+    add(120, "same enterprise, other problem", False, lambda: other_problem(as_is, False))
+    add(60, "loose name, same phone, other problem", False,
+        lambda: other_problem(lambda f: loosely(rng, f), False))  # fmt: skip
+    add(120, "same problem, other enterprise", False, lambda: same_problem(lambda a, b: b))
+    add(60, "same problem, other enterprise on the same phone (an agent)", False,
+        lambda: same_problem(lambda a, b: attrs.evolve(b, phone=a.phone)))  # fmt: skip
+
+    def renamed(a: Enterprise, _: Enterprise) -> Enterprise:
+        return attrs.evolve(a, credit_code=credit_code(rng))
+
+    add(40, "same problem, same name, another credit code", False, lambda: same_problem(renamed))
     return out
 
 
-def earlier_item(firm: Enterprise, text: str) -> Appeal:
-    desk = Desk(MemoryStore(), district="HM")
-    return desk.register(enterprise=firm, content=text, channel="app", at=AT, by=Actor.desk("评估"))
-
-
 def scores() -> list[tuple[float | None, bool, str]]:
-    """The similarity the flagger sees for each pair (None: never compared)."""
+    """The similarity the flagger sees for each pair (None: not the same enterprise)."""
+    ignore = {phone_key(Policy().identity.phone)}
     out = []
     for f1, t1, f2, t2, label, kind in pairs():
-        found = possible_duplicates(f2, t2, [earlier_item(f1, t1)], on=AT.date(), threshold=0.0)
+        earlier = Candidate(number="HM-2026-0001", year=2026, seq=1, registered_on=DAY,
+                            signature=signature(f1, t1))  # fmt: skip
+        found = flag(signature(f2, t2), [earlier], on=DAY, threshold=0.0, ignore_phones=ignore)
         out.append((found[0].score if found else None, label, kind))
     return out
 
@@ -117,12 +177,14 @@ def table(results: list[tuple[float | None, bool, str]]) -> list[tuple[float, in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
+    parser.add_argument("--threshold", type=float, default=Policy().duplicate_threshold,
+                        help="threshold of the per-kind table (default: the policy's)")  # fmt: skip
+    args = parser.parse_args()
     results = scores()
-    kinds: dict[str, int] = {}
-    for _, _, kind in results:
-        kinds[kind] = kinds.get(kind, 0) + 1
-    print(f"{len(results)} pairs: " + ", ".join(f"{k}: {v}" for k, v in kinds.items()))
+    kinds: dict[str, list[tuple[float | None, bool]]] = {}
+    for s, label, kind in results:
+        kinds.setdefault(kind, []).append((s, label))
+    print(f"{len(results)} pairs")
     print("| threshold | flagged | precision | recall | F1 |")
     print("|---:|---:|---:|---:|---:|")
     for t, tp, fp, fn in table(results):
@@ -130,13 +192,16 @@ def main() -> None:
         recall = tp / (tp + fn) if tp + fn else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         print(f"| {t:.2f} | {tp + fp} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
-    for kind in kinds:
-        values = sorted(s for s, _, k in results if k == kind and s is not None)
-        if values:
-            mid = values[len(values) // 2]
-            print(f"{kind}: similarity min {values[0]:.3f}, median {mid:.3f}, max {values[-1]:.3f}")
-        else:
-            print(f"{kind}: never compared (different enterprise key)")
+    at = f"flagged at {args.threshold:.2f}"
+    print(f"\n| kind | pairs | duplicate | {at} | similarity min / median / max |")
+    print("|---|---:|---|---:|---|")
+    for kind, found in kinds.items():
+        values = sorted(s for s, _ in found if s is not None)
+        flagged = sum(1 for s, _ in found if s is not None and s >= args.threshold)
+        spread = (f"{values[0]:.3f} / {values[len(values) // 2]:.3f} / {values[-1]:.3f}"
+                  if values else "never compared (not the same enterprise)")  # fmt: skip
+        label = "yes" if found[0][1] else "no"
+        print(f"| {kind} | {len(found)} | {label} | {flagged} | {spread} |")
 
 
 if __name__ == "__main__":

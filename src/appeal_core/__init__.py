@@ -7,6 +7,7 @@ from appeal_core.appeal import (
     BUILT_IN_CHANNELS,
     Appeal,
     Assignment,
+    Assumption,
     Channel,
     Characterization,
     CoDue,
@@ -55,7 +56,7 @@ from appeal_core.errors import (
 from appeal_core.explain import Explanation, Line
 from appeal_core.history import CorruptHistory, fold
 from appeal_core.identity import Identity
-from appeal_core.intake import Assumption, IntakeRecord, IntakeReport, QuarantineEntry, RejectedRow
+from appeal_core.intake import IntakeRecord, IntakeReport, QuarantineEntry, Reexport, RejectedRow
 from appeal_core.journal import Decision, SupervisionNoticeIssued
 from appeal_core.lifecycle import TRANSITIONS
 from appeal_core.meetings import Meeting
@@ -63,9 +64,10 @@ from appeal_core.memory import MemoryStore
 from appeal_core.metrics import ChannelFigures, DepartmentFigures, MonthlyReport
 from appeal_core.pause import Pause, PauseReason
 from appeal_core.policy import Policy
-from appeal_core.ports import Store, UnitOfWork
+from appeal_core.ports import BatchUnitOfWork, ReviewIndex, Store, UnitOfWork
 from appeal_core.ranking import Place, RankingRules, Standings
 from appeal_core.recurring import Recurring
+from appeal_core.review import ReviewEntry
 from appeal_core.sweep import Action, ActionKind
 from appeal_core.tasks import Task, TaskStatus
 from appeal_core.timeutil import SHANGHAI
@@ -86,6 +88,7 @@ __all__ = [
     "AppealNotFound",
     "Assignment",
     "Assumption",
+    "BatchUnitOfWork",
     "CalendarDataMissing",
     "Change",
     "Channel",
@@ -136,9 +139,12 @@ __all__ = [
     "RankingRules",
     "Recurring",
     "RedLine",
+    "Reexport",
     "Registry",
     "RejectedRow",
     "Reply",
+    "ReviewEntry",
+    "ReviewIndex",
     "Role",
     "Satisfaction",
     "SealedMonthError",

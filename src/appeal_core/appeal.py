@@ -365,6 +365,20 @@ class Characterization:
 
 
 @attrs.frozen(kw_only=True)
+class Assumption:
+    """A value intake accepted under a stated assumption, which a person confirms or corrects.
+
+    E.g. a landline without its area code: ``field="enterprise.phone"``, ``original="82118899"``,
+    ``assumed="0513-82118899"``, ``reason="固定电话未写区号，按本区区号 0513 补全"``.
+    """
+
+    field: str
+    original: str
+    assumed: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class Appeal:
     """One problem reported by one enterprise, as it stands after its events."""
 
@@ -405,6 +419,9 @@ class Appeal:
     notices: tuple[tuple[str, date], ...] = ()
     possible_duplicates: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    #: Values registered under an assumption and not yet confirmed or corrected by the desk.
+    assumptions: tuple[Assumption, ...] = ()
+
     pause: Pause | None = None
     pause_request: PauseRequest | None = None
     pauses: int = 0

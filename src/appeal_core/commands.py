@@ -7,12 +7,16 @@ from datetime import date, datetime
 
 import attrs
 
-from appeal_core.appeal import Channel, Complexity, RedLine, Satisfaction
+from appeal_core.appeal import Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.enterprise import Enterprise
 from appeal_core.pause import PauseReason
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _assumptions(value: Iterable[Assumption]) -> tuple[Assumption, ...]:
     return tuple(value)
 
 
@@ -26,6 +30,26 @@ class Register:
     source_id: str = ""
     reported_at: datetime | None = None
     notes: tuple[tuple[str, str], ...] = ()
+    assumptions: tuple[Assumption, ...] = attrs.field(default=(), converter=_assumptions)
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmAssumption:
+    """The desk confirms an assumed value (``field``; empty: every one still pending)."""
+
+    number: str
+    field: str = ""
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CorrectAssumption:
+    """The desk corrects an assumed value: ``field`` takes ``value``."""
+
+    number: str
+    field: str
+    value: str
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -274,6 +298,8 @@ class Close:
 Command = (
     Verify
     | DismissDuplicate
+    | ConfirmAssumption
+    | CorrectAssumption
     | Merge
     | Classify
     | Assign

@@ -18,6 +18,7 @@ from appeal_core.handling import co_dues, decide_handling, resume_first
 from appeal_core.lifecycle import REGISTER_ROLE, check_allowed
 from appeal_core.policy import Policy
 from appeal_core.redating import moves
+from appeal_core.review import decide_review
 from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
 
@@ -70,6 +71,12 @@ def check_register(command: c.Register, ctx: Context) -> str:
     return _text("content", command.content)
 
 
+def clean_source_id(value: str) -> str:
+    """A channel's own id as a registration stores it: cleaned and trimmed (``ValidationError``
+    beyond ``SOURCE_ID_LIMIT`` characters); the key of idempotent intake."""
+    return _note("source_id", value, limit=SOURCE_ID_LIMIT)
+
+
 def decide_register(
     command: c.Register,
     ctx: Context,
@@ -91,10 +98,11 @@ def decide_register(
         enterprise=command.enterprise,
         content=content,
         channel=command.channel,
-        source_id=_note("source_id", command.source_id, limit=SOURCE_ID_LIMIT),
+        source_id=clean_source_id(command.source_id),
         reported_at=command.reported_at,
         possible_duplicates=possible_duplicates,
         notes=tuple((clean(k, 200).strip(), clean(v, 20000).strip()) for k, v in command.notes),
+        assumptions=command.assumptions,
     )
 
 
@@ -130,6 +138,8 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
     base = _Base(number=state.number, at=ctx.at, by=ctx.by)
     dept = ctx.by.department
     match command:
+        case c.ConfirmAssumption() | c.CorrectAssumption():
+            return decide_review(state, command, at=ctx.at, by=ctx.by)
         case c.DismissDuplicate(of=of):
             if of not in state.possible_duplicates:
                 flagged = "、".join(state.possible_duplicates) or "无"

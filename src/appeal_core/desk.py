@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 
-from appeal_core import calendar_desk, month_desk
+from appeal_core import calendar_desk, month_desk, review
 from appeal_core import commands as c
 from appeal_core import explain as explaining
 from appeal_core import meetings as meeting_desk
@@ -20,7 +20,7 @@ from appeal_core.actor import Actor
 from appeal_core.agenda import Agenda, meeting_agenda
 from appeal_core.announcements import notices_stream
 from appeal_core.annual import AnnualReport, annual
-from appeal_core.appeal import Appeal, Channel, Complexity, RedLine, Satisfaction
+from appeal_core.appeal import Appeal, Assumption, Channel, Complexity, RedLine, Satisfaction
 from appeal_core.calendar import YearNotice
 from appeal_core.cohandling import CoHandlingReport, co_handling_report, co_report_from_counts
 from appeal_core.corrections import CorrectionEffect, effects
@@ -71,10 +71,12 @@ class Desk(IntakeDesk):
         by: Actor,
         source_id: str = "",
         reported_at: datetime | None = None,
+        assumptions: Sequence[Assumption] = (),
     ) -> Appeal:
         """Register a reported problem under the next gap-free number of this district and year.
 
         Registration never refuses a problem (百分之百受理): only malformed values are refused.
+        Values taken under an assumption go with it to the review queue (``review_queue``).
         """
         command = c.Register(
             enterprise=enterprise,
@@ -82,7 +84,31 @@ class Desk(IntakeDesk):
             channel=Channel(channel),
             source_id=source_id,
             reported_at=reported_at,
+            assumptions=tuple(assumptions),
         )
+        return self.execute(command, at=at, by=by)
+
+    def review_queue(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> tuple[review.ReviewEntry, ...]:
+        """Values registered under an assumption, awaiting the desk, in registration order.
+
+        One entry per assumed value; ``after`` (an item number) and ``limit`` (items) page it.
+        """
+        return review.queue(self.store, self.district, after=after, limit=limit)
+
+    def confirm(
+        self, number: str, *, at: datetime, by: Actor, field: str = "", note: str = ""
+    ) -> Appeal:
+        """Confirm an assumed value of the item (``field``; empty: every one still pending)."""
+        command = c.ConfirmAssumption(number=number, field=field, note=note)
+        return self.execute(command, at=at, by=by)
+
+    def correct(
+        self, number: str, *, field: str, value: str, at: datetime, by: Actor, note: str = ""
+    ) -> Appeal:
+        """Correct an assumed value: the item's ``field`` takes ``value`` (``review.FIELDS``)."""
+        command = c.CorrectAssumption(number=number, field=field, value=value, note=note)
         return self.execute(command, at=at, by=by)
 
     def verify(self, number: str, *, at: datetime, by: Actor, note: str = "") -> Appeal:

@@ -8,12 +8,14 @@ from datetime import datetime
 from appeal_core import commands as c
 from appeal_core.actor import Actor
 from appeal_core.appeal import Appeal
+from appeal_core.decisions import Context
 from appeal_core.desk_base import DeskBase, require_desk
 from appeal_core.errors import ValidationError
 from appeal_core.events import Event
 from appeal_core.intake import IntakeRecord, IntakeReport, RejectedRow
+from appeal_core.intake_run import IntakeRun, command
 from appeal_core.journal import CorrectedItem, JournalEvent
-from appeal_core.registration import quarantine_in, register_in
+from appeal_core.registration import register_in
 
 
 class IntakeDesk(DeskBase):
@@ -31,87 +33,32 @@ class IntakeDesk(DeskBase):
         """Register a channel's records and quarantine its rejected rows, in batches.
 
         Each batch is one transaction; a record whose source id is already registered is
-        reported as repeated, not registered again; a record the rules refuse goes to the
-        quarantine with the reason.  Nothing a channel brings is dropped.
+        reported as repeated, not registered again (a row repeating an earlier row of the same
+        import is named in ``reexported``); a record the rules refuse goes to the quarantine
+        with the reason; a record carrying assumptions waits in the review queue.  Nothing a
+        channel brings is dropped.
         """
         ctx = self._context(at, by)
         require_desk(by, "登记事项", self.policy.identity.desk)
         self.sealed_guard(ctx)  # a batch dated in a sealed month is refused before it starts
-        registered: list[str] = []
-        repeated: list[str] = []
-        quarantined: list[int] = []
-        flagged: list[tuple[str, tuple[str, ...]]] = []
+        if batch_size < 1:
+            raise ValidationError("batch_size", batch_size, "应为正整数")
+        run = IntakeRun(self.store, ctx, district=self.district, policy=self.policy, source=source)
         batch: list[IntakeRecord | RejectedRow] = []
-        earlier: list[str] = []  # rows already registered or quarantined by an earlier import
-        kept = {
-            (q.channel.value, q.source_id): q.id
-            for q in self.store.quarantined(self.district, include_settled=True)
-            if q.source_id
-        }
-
-        def flush() -> None:
-            events: list[Event | JournalEvent] = []
-            with self.store.unit_of_work() as uow:
-                pending = self.sealed_guard(ctx, uow)
-                for row in batch:
-                    if isinstance(row, RejectedRow):
-                        key = (row.channel.value, row.source_id)
-                        known = row.source_id and (
-                            uow.find_source(self.district, *key) or kept.get(key)
-                        )
-                        if known:
-                            earlier.append(str(known))
-                            continue
-                        entry = quarantine_in(uow, row, ctx, district=self.district, source=source)
-                        quarantined.append(entry)
-                        if row.source_id:
-                            kept[key] = entry
-                        continue
-                    try:
-                        state, event = register_in(
-                            uow, _command(row), ctx, district=self.district, policy=self.policy
-                        )
-                    except ValidationError as exc:
-                        rejected = RejectedRow(
-                            channel=row.channel,
-                            row=row.row,
-                            field=exc.field,
-                            value=str(exc.value),
-                            reason=exc.reason,
-                            source_id=row.source_id,
-                        )
-                        quarantined.append(
-                            quarantine_in(uow, rejected, ctx, district=self.district, source=source)
-                        )
-                        continue
-                    if event is None:
-                        repeated.append(state.number)
-                        continue
-                    registered.append(state.number)
-                    events.append(event)
-                    if state.possible_duplicates:
-                        flagged.append((state.number, state.possible_duplicates))
-                if pending is not None and events:
-                    items = [CorrectedItem(number=ev.number, first=1, last=1, action="登记")
-                             for ev in events if isinstance(ev, Event)]  # fmt: skip
-                    events.append(pending.record(uow, items))
-            batch.clear()
-            if events:
-                self._notify(events)
-
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_size:
-                flush()
+                self._take(run, batch, ctx)
         if batch:
-            flush()
-        return IntakeReport(
-            registered=tuple(registered),
-            repeated=tuple(repeated),
-            quarantined=tuple(quarantined),
-            flagged=tuple(flagged),
-            known=tuple(earlier),
-        )
+            self._take(run, batch, ctx)
+        return run.report()
+
+    def _take(self, run: IntakeRun, batch: list[IntakeRecord | RejectedRow], ctx: Context) -> None:
+        """One batch in one unit of work; a correction of a sealed month records its items."""
+        events = run.batch(batch, lambda uow: self.sealed_guard(ctx, uow))
+        batch.clear()
+        if events:
+            self._notify(events)
 
     def admit(self, entry_id: int, record: IntakeRecord, *, at: datetime, by: Actor) -> Appeal:
         """Register the corrected ``record`` for a quarantined row and settle the row."""
@@ -125,7 +72,7 @@ class IntakeDesk(DeskBase):
         with self.store.unit_of_work() as uow:
             pending = self.sealed_guard(ctx, uow)
             state, event = register_in(
-                uow, _command(record), ctx, district=self.district, policy=self.policy
+                uow, command(record), ctx, district=self.district, policy=self.policy
             )
             uow.settle_quarantine(
                 entry_id, status="admitted", number=state.number, note="已更正并登记",
@@ -157,14 +104,3 @@ class IntakeDesk(DeskBase):
     def dismiss_duplicate(self, number: str, *, of: str, at: datetime, by: Actor) -> Appeal:
         """Record that the item does not repeat ``of`` (rejecting the duplicate flag)."""
         return self.execute(c.DismissDuplicate(number=number, of=of), at=at, by=by)
-
-
-def _command(record: IntakeRecord) -> c.Register:
-    return c.Register(
-        enterprise=record.enterprise,
-        content=record.content,
-        channel=record.channel,
-        source_id=record.source_id,
-        reported_at=record.reported_at,
-        notes=record.notes,
-    )

@@ -1,7 +1,11 @@
-"""Possible duplicates across channels: same enterprise, open, recent, and a similar text.
+"""Possible duplicates across channels: the same enterprise, open, recent, and a similar text.
 
-Similarity is the Dice coefficient of character bigrams after normalising the text, which
-works for Chinese without a word segmenter.  Pure functions; stores supply the candidates.
+*Who*: two records are the same enterprise when their credit codes agree (where both have one),
+else when their folded names agree, else when they share a phone number and their names are
+related (a hotline caller names the firm loosely: 恒丰机械厂 for 南通恒丰机械有限公司).
+*What*: the Dice coefficient of the texts' sets of character bigrams (``similarity``).  Stores
+keep each item's ``Signature`` (keys and bigram codes) as compact data, so candidates are
+compared without loading whole states.
 """
 
 from __future__ import annotations
@@ -9,64 +13,146 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 import attrs
 
 from appeal_core.appeal import Appeal
 from appeal_core.enterprise import Enterprise
+from appeal_core.similarity import code_set, grams, sketch, words
 from appeal_core.timeutil import local_date
 
-_NOISE = re.compile(r"[\W_]+", re.UNICODE)
 _NAME_NOISE = re.compile(r"[（(][^）)]*[)）]|有限责任公司|股份有限公司|有限公司|公司|[\W_]+")
+_EXTENSION = re.compile(r"(?:转|分机|ext|x|#).*$", re.IGNORECASE)
+_AREA3 = ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
+#: Names whose bigrams overlap at least this much (of the shorter name's) are related.
+NAME_OVERLAP = 0.5
 
 
-def normalize_text(text: str) -> str:
-    """Text folded for comparison: NFKC (full-width to half-width), lower case, no punctuation."""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
+def _nfkc(text: str) -> str:
+    """``text`` in NFKC (full-width to half-width); the quick check passes most texts as is."""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def enterprise_key(enterprise: Enterprise) -> str:
-    """The index key of an enterprise across channels: its folded name.
+    """The index key of an enterprise's name: ``name:`` and the folded name."""
+    return f"name:{_NAME_NOISE.sub('', _nfkc(enterprise.name)).lower()}"
 
-    Names are on every record while credit codes often are not (towns' summary lists,
-    hotline callers), so stores index by name; ``same_enterprise`` then checks the codes.
+
+def phone_key(phone: str) -> str:
+    """The phone's key: a mobile's 11 digits, a landline's local number (no area code, no
+    extension), a 400/800 number's digits; '' for fewer than 7 digits."""
+    head = _EXTENSION.sub("", _nfkc(phone))
+    digits = "".join(ch for ch in head if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    elif digits.startswith("0086"):
+        digits = "0" + digits[4:]
+    if digits.startswith("0") and len(digits) >= 10:
+        digits = digits[3 if digits[:3] in _AREA3 else 4 :]
+    return digits if len(digits) >= 7 else ""
+
+
+#: From this many candidates on, ``flag`` rules pairs out by their sketches first.
+SKETCH_FROM = 64
+
+
+@attrs.frozen
+class Signature:
+    """What the duplicate check compares of an item: who (name key, credit code, phone key)
+    and what (the text's bigram codes, ``grams``)."""
+
+    name: str  # ``enterprise_key``
+    code: str
+    phone: str
+    grams: bytes
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The index keys candidates are looked up by: ``name:``, ``code:`` and ``phone:``."""
+        keys = [self.name]
+        if self.code:
+            keys.append(f"code:{self.code}")
+        if self.phone:
+            keys.append(f"phone:{self.phone}")
+        return tuple(keys)
+
+    @property
+    def size(self) -> int:
+        """How many distinct bigrams the text has."""
+        return len(self.grams) // 4
+
+
+def signature(enterprise: Enterprise, content: str) -> Signature:
+    """The signature of a record or item."""
+    return Signature(
+        name=enterprise_key(enterprise),
+        code=enterprise.credit_code,
+        phone=phone_key(enterprise.phone),
+        grams=grams(content),
+    )
+
+
+@attrs.frozen
+class Candidate:
+    """An open item the duplicate check may compare with: its number, registration order
+    (``year``, ``seq``), registration day and signature."""
+
+    number: str
+    year: int
+    seq: int
+    registered_on: date
+    signature: Signature
+
+
+def candidate(state: Appeal) -> Candidate:
+    """The candidate of an item state (stores without a signature index build it so)."""
+    return Candidate(
+        number=state.number,
+        year=state.year,
+        seq=state.seq,
+        registered_on=local_date(state.registered_at),
+        signature=signature(state.enterprise, state.content),
+    )
+
+
+def _name_grams(key: str) -> set[str]:
+    name = key.removeprefix("name:")
+    return {name[i : i + 2] for i in range(len(name) - 1)} or {name}
+
+
+def names_related(a: str, b: str) -> bool:
+    """Folded names (``enterprise_key``) of which one contains the other, or whose bigrams
+    overlap by ``NAME_OVERLAP`` of the shorter name's (恒丰机械厂 ~ 南通恒丰机械)."""
+    x, y = a.removeprefix("name:"), b.removeprefix("name:")
+    if not x or not y:
+        return False
+    if x in y or y in x:
+        return True
+    gx, gy = _name_grams(x), _name_grams(y)
+    return len(gx & gy) >= NAME_OVERLAP * min(len(gx), len(gy))
+
+
+def link(a: Signature, b: Signature, ignore_phones: Collection[str] = ()) -> str | None:
+    """Why ``a`` and ``b`` are the same enterprise (``code``, ``name``, ``phone``), or None.
+
+    Two credit codes decide alone; otherwise the same folded name, or the same phone (not one
+    of ``ignore_phones``, e.g. the desk's own number) with related names.
     """
-    name = unicodedata.normalize("NFKC", enterprise.name)
-    return f"name:{_NAME_NOISE.sub('', name).lower()}"
+    if a.code and b.code:
+        return "code" if a.code == b.code else None
+    if a.name == b.name:
+        return "name"
+    if a.phone and a.phone == b.phone and a.phone not in ignore_phones:
+        return "phone" if names_related(a.name, b.name) else None
+    return None
 
 
 def same_enterprise(a: Enterprise, b: Enterprise) -> bool:
-    """Same folded name, and the same credit code where both records have one."""
-    if a.credit_code and b.credit_code and a.credit_code != b.credit_code:
-        return False
-    return enterprise_key(a) == enterprise_key(b)
-
-
-@functools.lru_cache(maxsize=131072)
-def bigrams(text: str) -> Counter[str]:
-    """Character bigrams of the folded text (the single character for one-character texts)."""
-    folded = normalize_text(text)
-    if len(folded) < 2:
-        return Counter([folded]) if folded else Counter()
-    return Counter(folded[i : i + 2] for i in range(len(folded) - 1))
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the texts' bigram multisets, from 0 (nothing shared) to 1."""
-    return _dice(bigrams(a), bigrams(b))
-
-
-def _dice(x: Counter[str], y: Counter[str]) -> float:
-    total = x.total() + y.total()
-    if not total:
-        return 0.0
-    small, large = (x, y) if len(x) <= len(y) else (y, x)
-    shared = sum(min(n, large[g]) for g, n in small.items() if g in large)
-    return 2 * shared / total
+    """True when the two records name the same enterprise (``link``)."""
+    return link(signature(a, ""), signature(b, "")) is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -77,6 +163,52 @@ class DuplicateCandidate:
     score: float
 
 
+def flag(
+    mine: Signature,
+    candidates: Iterable[Candidate],
+    *,
+    on: date,
+    window_days: int = 30,
+    threshold: float = 0.2,
+    ignore_phones: Collection[str] = (),
+) -> tuple[DuplicateCandidate, ...]:
+    """Candidates of the same enterprise (``link``), registered within ``window_days`` before
+    ``on``, whose text is at least ``threshold`` similar; most similar first, then oldest."""
+    candidates = list(candidates)
+    many = len(candidates) >= SKETCH_FROM
+    codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
+    bits, extra = 0, 0
+    size = len(mine.grams) >> 2
+    earliest = on.toordinal() - window_days
+    found: list[tuple[float, int, int, str]] = []
+    for other in candidates:
+        theirs = other.signature
+        if not earliest <= other.registered_on.toordinal() <= earliest + window_days:
+            continue
+        count = len(theirs.grams) >> 2
+        total = size + count
+        if not total or 2 * min(size, count) < threshold * total:
+            continue  # too different in length to reach the threshold
+        if link(mine, theirs, ignore_phones) is None:
+            continue
+        if codes is None:
+            codes = code_set(mine.grams) if many else frozenset(words(mine.grams))
+            bits, extra = sketch(mine.grams) if many else (0, 0)
+        if many:  # the same candidates meet many rows: their sets and sketches are kept
+            their_bits, their_extra = sketch(theirs.grams)
+            most = (bits & their_bits).bit_count() + min(extra, their_extra)
+            if 2 * most < threshold * total:
+                continue  # they cannot share enough codes to reach the threshold
+            shared = len(codes & code_set(theirs.grams))
+        else:
+            shared = len(codes.intersection(words(theirs.grams)))
+        score = 2 * shared / total
+        if score >= threshold:
+            found.append((-score, other.year, other.seq, other.number))
+    found.sort()
+    return tuple(DuplicateCandidate(number=n, score=round(-s, 4)) for s, _, _, n in found)
+
+
 def possible_duplicates(
     enterprise: Enterprise,
     content: str,
@@ -84,18 +216,16 @@ def possible_duplicates(
     *,
     on: date,
     window_days: int = 30,
-    threshold: float = 0.3,
+    threshold: float = 0.2,
+    ignore_phones: Collection[str] = (),
 ) -> tuple[DuplicateCandidate, ...]:
-    """Earlier open items of the same enterprise, registered within ``window_days`` before
-    ``on``, whose text is at least ``threshold`` similar; most similar first."""
-    found = []
-    mine = bigrams(content)
-    for item in earlier:
-        if not item.status.is_open or not same_enterprise(enterprise, item.enterprise):
-            continue
-        if not 0 <= (on - local_date(item.registered_at)).days <= window_days:
-            continue
-        score = _dice(mine, bigrams(item.content))
-        if score >= threshold:
-            found.append(DuplicateCandidate(number=item.number, score=round(score, 4)))
-    return tuple(sorted(found, key=lambda c: (-c.score, c.number)))
+    """``flag`` over item states: the open ones among ``earlier`` that the record may repeat."""
+    open_items = (candidate(s) for s in earlier if s.status.is_open)
+    return flag(
+        signature(enterprise, content),
+        open_items,
+        on=on,
+        window_days=window_days,
+        threshold=threshold,
+        ignore_phones=ignore_phones,
+    )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import attrs
 
 from appeal_core.actor import Actor
-from appeal_core.appeal import Channel, Complexity, FollowUp, RedLine
+from appeal_core.appeal import Assumption, Channel, Complexity, FollowUp, RedLine
 from appeal_core.deadlines import Deadline
 from appeal_core.enterprise import Enterprise
 from appeal_core.pause import PauseReason
@@ -43,6 +43,26 @@ class Registered(BaseEvent):
     reported_at: datetime | None = None
     possible_duplicates: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    #: Values intake accepted under an assumption; the item waits in the review queue for them.
+    assumptions: tuple[Assumption, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class AssumptionConfirmed(BaseEvent):
+    """The desk checked a value registered under an assumption and found it right (复核确认)."""
+
+    field: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AssumptionCorrected(BaseEvent):
+    """The desk found an assumed value wrong: the item takes ``value`` instead of ``assumed``."""
+
+    field: str
+    assumed: str
+    value: str
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -323,6 +343,8 @@ Event = (
     | Closed
     | Noticed
     | DuplicateDismissed
+    | AssumptionConfirmed
+    | AssumptionCorrected
     | DeputyDesignated
     | LeaderMeetingHeld
     | SiteVisited
@@ -355,6 +377,8 @@ EVENT_TYPES: tuple[type[BaseEvent], ...] = (
     Closed,
     Noticed,
     DuplicateDismissed,
+    AssumptionConfirmed,
+    AssumptionCorrected,
     DeputyDesignated,
     LeaderMeetingHeld,
     SiteVisited,

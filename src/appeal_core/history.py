@@ -22,6 +22,7 @@ from appeal_core.appeal import (
 )
 from appeal_core.errors import AppealError
 from appeal_core.pause import Pause, PauseRequest
+from appeal_core.review import corrected, without
 from appeal_core.timeutil import local_date
 
 
@@ -45,6 +46,7 @@ def start(event: e.Registered) -> Appeal:
         updated_at=event.at,
         possible_duplicates=event.possible_duplicates,
         notes=event.notes,
+        assumptions=event.assumptions,
     )
 
 
@@ -96,6 +98,14 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
         case e.DuplicateDismissed(of=of):
             left = tuple(n for n in s.possible_duplicates if n != of)
             return nxt(possible_duplicates=left)
+        case e.AssumptionConfirmed(field=field):
+            return nxt(assumptions=without(s.assumptions, field))
+        case e.AssumptionCorrected(field=field, value=value):
+            try:
+                changes = corrected(s, field, value)
+            except ValueError as exc:
+                raise CorruptHistory(f"事项 {s.number} 的更正事件无效：{exc}") from exc
+            return nxt(**changes, assumptions=without(s.assumptions, field))
         case e.Classified(category=category, complexity=complexity):
             return nxt(status=Status.CLASSIFIED, category=category, complexity=complexity)
         case e.Assigned() | e.Reassigned():

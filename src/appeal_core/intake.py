@@ -10,22 +10,9 @@ from datetime import datetime
 
 import attrs
 
+from appeal_core.appeal import Assumption as Assumption  # readers import it from here
 from appeal_core.appeal import Channel
 from appeal_core.enterprise import Enterprise
-
-
-@attrs.frozen(kw_only=True)
-class Assumption:
-    """A value intake accepted under a stated assumption, which a person confirms or corrects.
-
-    E.g. a landline without its area code: ``field="enterprise.phone"``, ``original="82118899"``,
-    ``assumed="0513-82118899"``, ``reason="固定电话未写区号，按本区区号 0513 补全"``.
-    """
-
-    field: str
-    original: str
-    assumed: str
-    reason: str
 
 
 @attrs.frozen(kw_only=True)
@@ -79,16 +66,34 @@ class QuarantineEntry:
 
 
 @attrs.frozen(kw_only=True)
+class Reexport:
+    """A row that repeats an earlier row of the same import (the same source id): the source
+    exported it twice.  It was not taken again; ``number`` or ``entry`` says what the earlier
+    row became (an item, or a quarantined row)."""
+
+    row: int | None
+    earlier_row: int | None
+    source_id: str
+    number: str = ""
+    entry: int | None = None
+
+
+@attrs.frozen(kw_only=True)
 class IntakeReport:
     """What one intake did: registered, already there, quarantined, known bad rows, flagged."""
 
     registered: tuple[str, ...] = ()
+    #: Records whose source id is already registered (by an earlier import or row): the item.
     repeated: tuple[str, ...] = ()
     quarantined: tuple[int, ...] = ()
     flagged: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (new number, possible duplicates)
-    #: Rejected rows whose source id an earlier import already registered (its number) or
-    #: quarantined (the entry's id, as text): not quarantined again.
+    #: Rejected rows whose source id was already registered (its number) or quarantined (the
+    #: entry's id, as text): not quarantined again.
     known: tuple[str, ...] = ()
+    #: The rows among ``repeated`` and ``known`` that repeat an earlier row of this import.
+    reexported: tuple[Reexport, ...] = ()
+    #: The registered items that carry assumptions: they wait in the review queue.
+    assumed: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:

@@ -35,12 +35,17 @@ ESCALABLE = {S.ASSIGNED, S.RETURNED, S.PRELIMINARY_REPLIED}
 AFTER_ASSIGNMENT = {S.ASSIGNED, S.RETURNED, S.PRELIMINARY_REPLIED, S.REPLIED, S.FOLLOWED_UP}
 CHARACTERIZABLE = {S.VERIFIED, S.CLASSIFIED} | AFTER_ASSIGNMENT
 OPEN = {s for s in Status if s.is_open}
+#: Reviewing an assumed value corrects the record, not the handling: allowed in every status,
+#: closed and merged items included, so the review queue can always be emptied.
+ANY = set(Status)
 
 # fmt: off
 TRANSITIONS: Mapping[type[c.Command], Rule] = {
     c.Verify:           _rule("核实",         {S.REGISTERED}, D, S.VERIFIED),
     c.Merge:            _rule("合并",         set(BEFORE_ASSIGNMENT), D, S.MERGED),
     c.DismissDuplicate: _rule("排除疑似重复", OPEN, D, None),
+    c.ConfirmAssumption: _rule("复核确认",   ANY, D, None),
+    c.CorrectAssumption: _rule("复核更正",   ANY, D, None),
     c.Classify:         _rule("分类",         {S.VERIFIED, S.CLASSIFIED}, D, S.CLASSIFIED),
     c.Assign:           _rule("交办",         {S.CLASSIFIED, S.RETURNED}, D, S.ASSIGNED),
     c.SendBack:         _rule("退回",         {S.ASSIGNED}, DEPT, S.RETURNED),

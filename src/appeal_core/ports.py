@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from appeal_core.appeal import Appeal
-from appeal_core.events import Event
+from appeal_core.duplicates import Candidate, Signature
+from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
 from appeal_core.journal import JournalEvent
 
@@ -118,4 +119,57 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections and files."""
+        ...
+
+
+@runtime_checkable
+class BatchUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also takes a channel's batch in a few calls (optional).
+
+    The built-in stores have these methods; ``Desk.intake`` and registration use them when a
+    store's unit of work has all four, and otherwise fall back to ``UnitOfWork``'s one-item
+    methods (then possible duplicates are linked by the enterprise's name only).
+    """
+
+    def reserve_seqs(self, district: str, year: int, count: int) -> int:
+        """Reserve ``count`` consecutive sequences of ``district`` in ``year``; the first.
+
+        Like ``next_seq``: released when the transaction rolls back, so numbers stay gap-free.
+        """
+        ...
+
+    def find_sources(
+        self, district: str, channel: str, source_ids: Collection[str]
+    ) -> dict[str, str]:
+        """The items registered from these source ids of one channel (staged ones included),
+        as ``{source_id: number}``; ids with no item are left out ('' never matches)."""
+        ...
+
+    def duplicate_candidates(
+        self, district: str, keys: Collection[str], since: date
+    ) -> list[Candidate]:
+        """Open items of ``district`` registered on or after ``since`` (Asia/Shanghai) whose
+        signature has one of ``keys`` (``Signature.keys``: ``name:``, ``code:``, ``phone:``),
+        staged changes applied; each once, in any order."""
+        ...
+
+    def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
+        """Add new items: each its registration event, its state (the event's fold) and its
+        duplicate signature; their sequences were reserved by ``reserve_seqs`` in this unit.
+
+        Raises ``ConcurrencyConflict`` when a number is taken, ``ValueError`` (a
+        ``NumberingError`` in the SQL stores) for a sequence this unit did not reserve.
+        """
+        ...
+
+
+@runtime_checkable
+class ReviewIndex(Protocol):
+    """A store that answers the review queue from an index (optional; others are scanned)."""
+
+    def pending_review(
+        self, district: str, *, after: str | None = None, limit: int | None = None
+    ) -> tuple[Appeal, ...]:
+        """Items of ``district`` with assumptions awaiting review, in registration order, after
+        the item numbered ``after`` (``AppealNotFound`` when there is none), at most ``limit``."""
         ...

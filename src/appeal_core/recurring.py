@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from appeal_core.appeal import Appeal
-from appeal_core.duplicates import _dice, bigrams, enterprise_key, normalize_text
+from appeal_core.duplicates import enterprise_key
+from appeal_core.similarity import dice, grams, normalize_text
 
 #: Words that say nothing about the topic (they are in every appeal).
 STOP_WORDS = frozenset(
@@ -149,10 +150,10 @@ def _clusters(items: Sequence[Appeal], threshold: float) -> list[list[Appeal]]:
             k = parent[k]
         return k
 
-    grams = [bigrams(item.content) for item in items]
+    codes = [grams(item.content) for item in items]
     for i in range(len(items)):
         for j in range(i + 1, len(items)):
-            if root(i) != root(j) and _dice(grams[i], grams[j]) >= threshold:
+            if root(i) != root(j) and dice(codes[i], codes[j]) >= threshold:
                 parent[root(j)] = root(i)
     groups: dict[int, list[Appeal]] = {}
     for k, item in enumerate(items):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from appeal_adapters import open_store
+from appeal_adapters.storage import sql
 from appeal_adapters.storage.sqlite import SQLiteStore
 from appeal_adapters.storage.sqlstore import SqlStore
 from appeal_core import Actor, Desk, MemoryStore, Policy
@@ -97,11 +98,16 @@ def test_upgrading_a_schema_7_file_fills_the_definitions_columns(tmp_path: Path)
         " started, ended, final_reply, lead)",
         "DROP INDEX m_co_dues_due", "DROP TABLE m_co_dues",  # schema 9 (the co-handling rows)
         "UPDATE schema_version SET version = 7",
+        # and without schema 10 (the review queue and the duplicate signature)
+        "DROP INDEX appeals_review", "DROP INDEX appeals_code", "DROP INDEX appeals_phone",
+        "ALTER TABLE appeals DROP COLUMN review_pending", "ALTER TABLE appeals DROP COLUMN grams",
+        "ALTER TABLE appeals DROP COLUMN credit_code", "ALTER TABLE appeals DROP COLUMN phone_key",
     ):  # fmt: skip
         conn.execute(statement)
     conn.close()
     store = SQLiteStore(str(path))
-    assert sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone() == (9,)
+    version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone()
+    assert version == (sql.LATEST,) == (10,)
     histories = [ev for ev, _ in items]
     for policy in (Policy(), Policy(revisit_final=True, extension_keeps_miss=True)):
         for year, month in ((2024, 10), (2024, 11), (2024, 12)):

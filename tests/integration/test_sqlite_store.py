@@ -18,7 +18,7 @@ from appeal_adapters.storage.sqlite import SQLiteStore
 from appeal_adapters.storage.sqlstore import SqlStore
 from appeal_core import events as e
 from appeal_core.appeal import Channel
-from appeal_core.duplicates import enterprise_key
+from appeal_core.duplicates import enterprise_key, signature
 from appeal_core.errors import ConcurrencyConflict
 from appeal_core.history import fold
 from appeal_core.memory import MemoryStore
@@ -115,7 +115,8 @@ def write_old_schema(cur: Any, dialect: sql.Dialect, items: list[Any], version: 
     sql.migrate(cur, dialect, "old", target=version)
     staged = [sql.Staged(s.number, 0, None, list(ev), s) for ev, s in items]
     rows, event_rows, new_rows = sql.build_rows(0, sql.GENESIS, staged)
-    newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id")  # schemas 3, 5
+    newer = ("assigned_or_answered", "answered", "enterprise_key", "source_id",  # schemas 3, 5
+             "review_pending", "credit_code", "phone_key", "grams")  # schema 10  # fmt: skip
     old_columns = [c for c in sql.APPEAL_COLUMNS if c not in newer]
 
     def insert(table: str, columns: Sequence[str], values: list[Any]) -> None:
@@ -147,7 +148,13 @@ def check_upgraded(store: SqlStore, memory: MemoryStore, items: list[Any]) -> No
         assert uow.find_source("HM", "hotline", "H-1") == numbers[-2]  # the earliest keeps it
         assert uow.find_source("HM", "hotline", "H-2") is None
         found = uow.open_items_of("HM", enterprise_key(ACME), START.date())
-        assert [s.number for s in found] == [s.number for _, s in items if s.status.is_open]
+        acme = [s.number for _, s in items if s.status.is_open and s.enterprise == ACME]
+        assert [s.number for s in found] == acme
+        by_phone = uow.duplicate_candidates("HM", {"phone:13800000000"}, START.date())  # schema 10
+        assert sorted(c.number for c in by_phone) == sorted(s.number for s in found)
+        assert {c.signature for c in by_phone} == {
+            signature(s.enterprise, s.content) for s in found
+        }
     histories = [ev for ev, _ in items]
     for month in (11, 12):
         want = monthly_report(histories, year=2026, month=month, policy=Policy())
@@ -173,7 +180,8 @@ def test_opening_an_older_file_upgrades_it(tmp_path: Path) -> None:
     assert _version(path) == sql.LATEST
     indexes = _indexes(path)
     assert {"appeals_overdue", "appeals_source", "appeals_enterprise", "quarantine_open",
-            "m_cycles_started", "m_completions_due"} <= indexes  # fmt: skip
+            "m_cycles_started", "m_completions_due", "appeals_review", "appeals_code",
+            "appeals_phone"} <= indexes  # fmt: skip
     assert "activity_month" not in indexes
     check_upgraded(store, memory, items)
     store.close()
@@ -302,3 +310,26 @@ def test_a_file_that_cannot_be_opened_gets_a_reason_a_clerk_can_act_on(tmp_path:
     with pytest.raises(sql.StorageError, match=r"notes\.db：该文件不是 SQLite 数据库"):
         open_store(f"sqlite:///{other}")
     assert other.read_text(encoding="utf-8").startswith("这不是数据库")  # left as it was
+
+
+def test_duplicate_candidates_survive_their_cache_filling_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decoded candidates are bounded: a lookup that overfills the cache starts it again
+    and still returns every candidate (a 1,000,000-row import found this)."""
+    from appeal_adapters.storage import sqlstore
+
+    monkeypatch.setattr(sqlstore, "CANDIDATES_KEPT", 5)
+    store = SQLiteStore(str(tmp_path / "a.db"))
+    desk = make_desk(store)
+    other_phone = attrs.evolve(ACME, phone="13900000009")
+    numbers = [desk.register(enterprise=ACME if k < 4 else other_phone, content=f"第{k}件",
+                             channel=Channel.APP, at=START, by=DESK).number
+               for k in range(8)]  # fmt: skip
+    with store.unit_of_work() as uow:
+        late = uow.duplicate_candidates("HM", {"phone:13900000009"}, START.date())
+        assert sorted(c.number for c in late) == numbers[4:]  # the last four are kept
+        every = uow.duplicate_candidates("HM", {enterprise_key(ACME)}, START.date())
+        assert sorted(c.number for c in every) == numbers
+        assert len(store._candidates) <= 8
+    store.close()

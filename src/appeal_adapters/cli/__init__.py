@@ -11,6 +11,7 @@ from appeal_adapters.cli import (
     notify,
     operations,
     reports,
+    review,
     rules,
 )
 from appeal_adapters.cli.app import cli, main, share_global_options
@@ -30,5 +31,6 @@ __all__ = [
     "notify",
     "operations",
     "reports",
+    "review",
     "rules",
-]  # fmt: skip
+]

@@ -12,6 +12,7 @@ from appeal_adapters import serialization as ser
 from appeal_adapters.cli.app import DATE, Choice, cli, on_option
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_core import Appeal, Channel, Complexity, Enterprise, RedLine, Status
+from appeal_core.review import label
 from appeal_core.sweep import pending_deadline
 
 pass_session = click.make_pass_decorator(Session)
@@ -356,6 +357,10 @@ def show(session: Session, number: str) -> None:
             lines.append(f"代理领导：{'、'.join(esc.deputies)}")
     if item.possible_duplicates:
         lines.append(f"疑似重复：{'、'.join(item.possible_duplicates)}")
+    for a in item.assumptions:
+        lines.append(
+            f"待复核：{label(a.field)} 原文 {a.original!r} 按 {a.assumed!r} 登记（{a.reason}）"
+        )
     lines.append("办理记录：")
     for event in history:
         lines.append(f"  {event.at:%Y-%m-%d %H:%M}  {type(event).__name__:<20} {event.by}")

@@ -15,7 +15,7 @@ from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_adapters.documents.common import phone_line
 from appeal_core.errors import ValidationError
-from appeal_core.intake import IntakeRecord, RejectedRow
+from appeal_core.intake import IntakeRecord, Reexport, RejectedRow
 
 
 @cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
@@ -90,6 +90,13 @@ def intake(session: Session, file: str, channel: str, mapping: str | None, on: d
         lines.append(f"  ……另有 {len(report.quarantined) - SHOWN} 行")
     if report.quarantined:
         lines.append("（用 appeal quarantine list 查看隔离行，quarantine admit 更正后登记）")
+    if report.assumed:
+        lines.append(f"登记的事项中 {len(report.assumed)} 件含推定值，待复核（appeal review list）")
+    if report.reexported:
+        lines.append(f"文件中重复导出 {len(report.reexported)} 行，未重复登记：")
+        lines += [f"  {_reexport(r)}" for r in report.reexported[:SHOWN]]
+        if len(report.reexported) > SHOWN:
+            lines.append(f"  ……另有 {len(report.reexported) - SHOWN} 行（--json 可列出全部）")
     session.say(
         "\n".join(lines),
         {
@@ -100,6 +107,8 @@ def intake(session: Session, file: str, channel: str, mapping: str | None, on: d
             "known": report.known,
             "read": attrs.asdict(census) if census is not None else None,
             "quarantined_rows": where,
+            "assumed": report.assumed,
+            "reexported": [attrs.asdict(r) for r in report.reexported],
         },
     )
 
@@ -131,6 +140,11 @@ def _quarantined(session: Session, entry_id: int) -> dict[str, Any]:
         "reason": e.reason,
         "text": f"#{e.id} {place}「{e.field}」{e.value!r}：{e.reason}",
     }
+
+
+def _reexport(r: Reexport) -> str:
+    became = r.number or f"隔离行 #{r.entry}"
+    return f"第{r.row}行同第{r.earlier_row}行（编号 {r.source_id}，{became}）"
 
 
 @cli.group("quarantine", help="隔离区：格式有误的行。Rows a channel could not accept.")

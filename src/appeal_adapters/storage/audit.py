@@ -26,9 +26,9 @@ from appeal_core.projection import project
 
 #: Items checked per round trip (their events and report rows are read together).
 ITEM_BATCH = 500
-#: The ``appeals`` columns compared with their recomputation (``enterprise_key`` and
-#: ``source_id`` serve intake's look-ups only and may have been filled by older rules).
-CHECKED_COLUMNS = sql.APPEAL_COLUMNS[:-2]
+#: The ``appeals`` columns compared with their recomputation (from ``enterprise_key`` on they
+#: serve intake's look-ups only and may have been filled by older rules).
+CHECKED_COLUMNS = sql.APPEAL_COLUMNS[: sql.APPEAL_COLUMNS.index("enterprise_key")]
 #: Each report table the writer fills (``Rows.metric_tables``), its columns, and how many
 #: leading columns key a row (``number``, then ``cycle``, ``department`` and/or ``ord``).
 METRICS = tuple(

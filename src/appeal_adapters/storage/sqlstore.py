@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from appeal_adapters.storage import audit, sql
 from appeal_adapters.storage import checkpoint as cp
 from appeal_core.appeal import Appeal, Channel
 from appeal_core.definitions import MetricsRules, period
-from appeal_core.duplicates import enterprise_key
+from appeal_core.duplicates import Candidate, Signature, candidate, enterprise_key
 from appeal_core.errors import AppealNotFound, ConcurrencyConflict, QuarantineNotFound
 from appeal_core.events import Event, Registered
 from appeal_core.intake import QuarantineEntry
@@ -84,6 +84,8 @@ class SqlStore:
         #: Parsed states by number, with their version: the duplicate check reads the same open
         #: items of an enterprise again and again, and a version names one state for good.
         self._parsed: dict[str, tuple[int, Appeal]] = {}
+        #: Duplicate candidates by number, with the row they were made from (``_candidates``).
+        self._candidates: dict[str, tuple[Any, Candidate]] = {}
 
     # -- hooks a backend provides ----------------------------------------------------------
 
@@ -338,6 +340,23 @@ class SqlStore:
             raise QuarantineNotFound(entry_id)
         return _entry(row)
 
+    def pending_review(
+        self, district: str, *, after: str | None = None, limit: int | None = None
+    ) -> tuple[Appeal, ...]:
+        """Items with assumptions awaiting review, in registration order (``appeals_review``),
+        after the item ``after``, at most ``limit``."""
+        cur, start = self._cursor(), 0
+        if after is not None:
+            cur.execute(self.dialect.sql(CREATED), (after,))
+            row = cur.fetchone()
+            if row is None:
+                raise AppealNotFound(after)
+            start = int(row[0])
+        text = REVIEW + ("" if limit is None else " LIMIT ?")
+        params = (district, start) if limit is None else (district, start, int(limit))
+        cur.execute(self.dialect.sql(text), params)
+        return tuple(sql.state_of(stored, first) for stored, first in cur.fetchall())
+
     def stock_numbers(self, on: date, district: str | None = None) -> list[str]:
         """Items in a lead department's stock at the end of day ``on`` (the month's 存量 rows,
         by the metrics tables' indexes), in number order: candidates for the briefing's list."""
@@ -495,6 +514,7 @@ class SqlUnitOfWork:
         self._journal: dict[str, sql.Staged] = {}
         self._sources: dict[tuple[str, str, str], str] = {}
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
+        self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
@@ -550,6 +570,124 @@ class SqlUnitOfWork:
         self._cur.execute(self._d.sql(FIND_SOURCE), key)
         row = self._cur.fetchone()
         return None if row is None else str(row[0])
+
+    def reserve_seqs(self, district: str, year: int, count: int) -> int:
+        """``count`` consecutive sequences (one counter update); the first."""
+        self._cur.execute(self._d.sql(RESERVE), (district, year, count, count))
+        first = int(self._cur.fetchone()[0]) - count + 1
+        self._reserved.update((district, year, s) for s in range(first, first + count))
+        return first
+
+    def find_sources(
+        self, district: str, channel: str, source_ids: Collection[str]
+    ) -> dict[str, str]:
+        """The items registered from these ids, staged or stored (``appeals_source``)."""
+        staged = {s: self._sources.get((district, channel, s)) for s in source_ids if s}
+        found = {s: n for s, n in staged.items() if n is not None}
+        missing = [s for s in staged if s not in found]
+        for rows in self._by_keys(FIND_SOURCES, (district, channel), [("source_id", missing)]):
+            found.update(rows)
+        return found
+
+    def _by_keys(
+        self,
+        query: str,
+        params: tuple[Any, ...],
+        lookups: Sequence[tuple[str, list[str]]],
+        outer: str = "{inner}",
+    ) -> Iterator[list[Any]]:
+        """The rows of ``query`` (after ``params``) for each key of each ``(column, keys)``, in
+        one statement (a ``UNION ALL`` over the columns), placed in ``outer``.  SQLite looks
+        the keys up as ``IN`` lists (500 a column per statement); PostgreSQL one after another
+        from an array (``LATERAL``), a plan that stays an index lookup per key whatever
+        statistics a large import has left behind."""
+        lookups = [(column, keys) for column, keys in lookups if keys]
+        if self._d.name == sql.POSTGRES.name:
+            parts, values = [], []
+            for column, keys in lookups:
+                inner = self._d.sql(query.format(column=column, match="= k.key"))
+                parts.append(BY_KEYS_PG.format(query=inner))
+                values += [keys, *params]
+            if parts:
+                self._cur.execute(outer.format(inner=" UNION ALL ".join(parts)), values)
+                yield self._cur.fetchall()
+            return
+        for start in range(0, max((len(keys) for _, keys in lookups), default=0), 500):
+            parts, values = [], []
+            for column, keys in lookups:
+                chunk = keys[start : start + 500]
+                if chunk:
+                    match = f"IN ({', '.join('?' * len(chunk))})"
+                    parts.append(query.format(column=column, match=match))
+                    values += [*params, *chunk]
+            self._cur.execute(outer.format(inner=" UNION ALL ".join(parts)), values)
+            yield self._cur.fetchall()
+
+    def duplicate_candidates(
+        self, district: str, keys: Collection[str], since: date
+    ) -> list[Candidate]:
+        """Open items since ``since`` sharing a key, by the ``appeals_enterprise``,
+        ``appeals_code`` and ``appeals_phone`` indexes; staged changes applied."""
+        columns = {"name": "enterprise_key", "code": "credit_code", "phone": "phone_key"}
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            kind, _, value = key.partition(":")
+            if kind in columns and value:
+                wanted.setdefault(kind, []).append(key if kind == "name" else value)
+        day = self._d.day(since)
+        lookups = [(columns[kind], values) for kind, values in wanted.items()]
+        chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATES)
+        rows = [row for chunk in chunks for row in chunk]
+        found = self._candidates(rows)
+        for number, item in self._staged.items():  # staged changes (rare while registering)
+            found.pop(number, None)
+            state = item.state
+            if state is None or state.district != district or not state.status.is_open:
+                continue
+            mine = candidate(state)
+            if mine.registered_on >= since and not set(keys).isdisjoint(mine.signature.keys):
+                found[number] = mine
+        return list(found.values())
+
+    def _candidates(self, rows: list[Any]) -> dict[str, Candidate]:
+        """Candidates from their rows (``CANDIDATES``), each made once and kept with its row
+        (``CANDIDATES_KEPT`` at most): an enterprise's open items meet many new rows."""
+        known = self._store._candidates
+        if len(known) + len(rows) > CANDIDATES_KEPT:
+            known.clear()  # bounded: forget them all, rather than keep a use order per item
+        found: dict[str, Candidate] = {}
+        for row in rows:
+            number = row[0]
+            cached = known.get(number)
+            if cached is not None and cached[0] == row:
+                found[number] = cached[1]
+            else:
+                found[number] = _candidate(row)
+                known[number] = (row, found[number])
+        return found
+
+    def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
+        """Write new items now, inside the transaction (binary ``COPY`` on PostgreSQL for a
+        large batch): their sequences must come from ``reserve_seqs`` of this unit."""
+        staged = []
+        for event, state, sig in items:
+            seat = (state.district, state.year, state.seq)
+            if seat not in self._reserved or state.number in self._staged:
+                raise sql.NumberingError(
+                    f"事项 {state.number} 的序号 {state.seq} 不是本次预留的序号，不能登记"
+                )
+            self._reserved.discard(seat)
+            item = _new_item((event,), state)
+            item.signature = sig
+            staged.append(item)
+        if not staged:
+            return
+        cur = self._cur
+        cur.execute(self._d.sql(HEAD + self._d.for_update))
+        head_seq, head_hash = cur.fetchone()
+        rows = sql.Rows(staged, head_seq, head_hash, self._d.day)
+        with _collector_paused():
+            self._store._write(cur, rows, bulk=len(staged) >= BULK_MIN)
 
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
         """Open items of one enterprise registered since ``since``, staged ones included, in
@@ -678,6 +816,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _candidate(row: Sequence[Any]) -> Candidate:
+    number, year, seq, registered, name, code, phone, grams = row
+    day = registered if isinstance(registered, date) else date.fromisoformat(registered)
+    return Candidate(
+        number=number, year=int(year), seq=int(seq), registered_on=day,
+        signature=Signature(name, code, phone, bytes(grams or b"")),
+    )  # fmt: skip
+
+
 def _new_item(events: Sequence[Event], state: Appeal) -> sql.Staged:
     first = events[0] if events else None
     if not isinstance(first, Registered) or first.number != state.number:
@@ -734,6 +881,28 @@ FIND_SOURCE = """SELECT number FROM appeals
 OPEN_OF = """SELECT created_seq, number, version FROM appeals
     WHERE district = ? AND enterprise_key = ? AND is_open = 1 AND registered_on >= ?"""
 CREATED = "SELECT created_seq FROM appeals WHERE number = ?"
+RESERVE = """INSERT INTO counters (district, year, last_seq) VALUES (?, ?, ?)
+    ON CONFLICT (district, year) DO UPDATE SET last_seq = counters.last_seq + ?
+    RETURNING last_seq"""
+# Lookups by many keys (``_by_keys``): ``{match}`` is an IN list, or ``= k.key`` on PostgreSQL.
+# The partial indexes' conditions are spelled out so SQLite uses them.
+FIND_SOURCES = """SELECT source_id, number FROM appeals
+    WHERE district = ? AND channel = ? AND {column} {match} AND source_id <> ''"""
+# The items are found by their keys in the indexes alone (``created_seq`` is SQLite's rowid), and
+# each is read once, however many of its keys matched (``IN`` takes each value once).
+CANDIDATE_SEQS = """SELECT created_seq FROM appeals WHERE district = ? AND is_open = 1
+    AND registered_on >= ? AND {column} {match} AND {column} <> ''"""
+CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
+    grams FROM appeals WHERE created_seq IN ({inner})"""
+# ``OFFSET 0`` keeps the planner from flattening the subquery into a join it might scan.
+BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
+    CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
+REVIEW = f"""SELECT a.state, e.body FROM {sql.STATE_FROM}
+    WHERE a.review_pending = 1 AND a.district = ? AND a.created_seq > ? ORDER BY a.created_seq"""
+#: At most this many duplicate candidates are kept decoded between lookups (about 25 MB).
+CANDIDATES_KEPT = 20_000
+#: From this many items on, ``register_many`` writes through the bulk path (``COPY``).
+BULK_MIN = 64
 QUARANTINE_INSERT = (
     f"INSERT INTO quarantine ({', '.join(sql.QUARANTINE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(sql.QUARANTINE_COLUMNS))}) RETURNING id"

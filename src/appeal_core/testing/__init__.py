@@ -8,6 +8,7 @@ from appeal_core.testing.store_contract import StoreComparisonMachine, StoreCont
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
     actors,
+    assumptions,
     channels,
     contents,
     credit_codes,
@@ -23,6 +24,7 @@ __all__ = [
     "StoreComparisonMachine",
     "StoreContract",
     "actors",
+    "assumptions",
     "channels",
     "check_history",
     "contents",

@@ -33,6 +33,7 @@ from appeal_core.sweep import ActionKind, sweep
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
     actors,
+    assumptions,
     channels,
     contents,
     enterprises,
@@ -71,6 +72,8 @@ def check_history(events: tuple[e.Event, ...]) -> None:
 def _any_command(number: str, today: date) -> st.SearchStrategy[c.Command]:
     depts = st.sampled_from(DEPARTMENTS)
     text = st.sampled_from(["已办理", "", "  ", "政策不允许"])
+    field = st.sampled_from(["", "enterprise.phone", "reported_at", "联系电话", "notes", "content"])
+    value = st.sampled_from(["0513-82118898", "12", "2026-11-01 15:30", "2099-1-1", "", "某公司"])
     day = st.integers(-5, 40).map(lambda k: today + timedelta(days=k))
     return st.one_of(
         st.builds(c.Verify, number=st.just(number)),
@@ -148,6 +151,8 @@ def _any_command(number: str, today: date) -> st.SearchStrategy[c.Command]:
         st.builds(c.Redate, number=st.just(number), reason=text),
         st.builds(c.Characterize, number=st.just(number), reason=text),
         st.builds(c.Close, number=st.just(number)),
+        st.builds(c.ConfirmAssumption, number=st.just(number), field=field, note=text),
+        st.builds(c.CorrectAssumption, number=st.just(number), field=field, value=value),
     )
 
 
@@ -195,12 +200,20 @@ class DeskMachine(RuleBasedStateMachine):
         enterprise=enterprises(),
         content=contents(),
         channel=channels(),
+        guesses=assumptions(),
         data=st.data(),
     )
-    def register(self, enterprise: Any, content: str, channel: Any, data: st.DataObject) -> str:
+    def register(
+        self, enterprise: Any, content: str, channel: Any, guesses: Any, data: st.DataObject
+    ) -> str:
         at = self._tick(data)
         state = self.desk.register(
-            enterprise=enterprise, content=content, channel=channel, at=at, by=DESK
+            enterprise=enterprise,
+            content=content,
+            channel=channel,
+            at=at,
+            by=DESK,
+            assumptions=guesses,
         )
         self.registered.append(state.number)
         return state.number
@@ -311,6 +324,13 @@ class DeskMachine(RuleBasedStateMachine):
             events = self.store.events(number)
             assert self.store.state(number) == fold(events)
             check_history(events)
+
+    @invariant()
+    def the_review_queue_is_every_pending_assumption(self) -> None:
+        """Registration order, one entry per pending assumption; reviewed ones are gone."""
+        pending = [(s.number, a) for s in self.store.states("HM") for a in s.assumptions]
+        queue = self.desk.review_queue()
+        assert [(q.number, q.assumption) for q in queue] == pending
 
     @invariant()
     def numbers_are_unique_and_gap_free(self) -> None:

@@ -27,7 +27,7 @@ from appeal_core import commands as c
 from appeal_core import events as e
 from appeal_core import journal as j
 from appeal_core.actor import Actor
-from appeal_core.appeal import Appeal, Channel, Complexity
+from appeal_core.appeal import Appeal, Assumption, Channel, Complexity
 from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.desk import Desk
 from appeal_core.duplicates import enterprise_key
@@ -43,10 +43,12 @@ from appeal_core.intake import IntakeRecord, QuarantineEntry, RejectedRow
 from appeal_core.journal import stream_key
 from appeal_core.memory import MemoryStore
 from appeal_core.ports import Store
+from appeal_core.testing.intake_contract import IntakeContract
 from appeal_core.testing.machine import DESK, LEADER, _any_command, _next_steps
 from appeal_core.testing.strategies import (
     DEPARTMENTS,
     actors,
+    assumptions,
     channels,
     contents,
     enterprises,
@@ -58,6 +60,14 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 SETTLED = START + timedelta(days=1, hours=6, minutes=30)  # when a quarantined row is settled
 ACME = Enterprise(name="海淀测试科技有限公司", contact="张三", phone="13800000000")
 OTHER = Enterprise(name="朝阳示例制造有限公司", contact="王五", phone="13900000000")
+#: A hotline record read under two assumptions (a landline's area code, a date's time).
+GUESSED = Enterprise(name="通州示例物流有限公司", phone="0513-82118899")
+GUESSES = (
+    Assumption(field="enterprise.phone", original="82118899", assumed="0513-82118899",
+               reason="固定电话未写区号，按本区区号 0513 补全"),
+    Assumption(field="reported_at", original="2026-11-01", assumed="2026-11-01 00:00",
+               reason="来电时间只有日期，按当日 0 时登记"),
+)  # fmt: skip
 
 
 class _Boom(Exception):
@@ -135,7 +145,12 @@ def walk_every_event(desk: Desk, at: datetime = START) -> tuple[str, ...]:
     second = register(desk, next(clock), "园区停车位不足，员工停车困难")
     assert first in second.possible_duplicates, second.possible_duplicates
     desk.dismiss_duplicate(second.number, of=first, at=next(clock), by=DESK)
-    return (a, b, d, dup, first, second.number, _redated(desk), _handled(desk, clock))
+    guessed = desk.register(enterprise=GUESSED, content="厂区积水", channel=Channel.HOTLINE,
+                            at=next(clock), by=DESK, reported_at=START - timedelta(days=1),
+                            assumptions=GUESSES).number  # fmt: skip
+    desk.confirm(guessed, field="enterprise.phone", note="已电话核实", at=next(clock), by=DESK)
+    desk.correct(guessed, field="reported_at", value="2026-11-01 15:30", at=next(clock), by=DESK)
+    return (a, b, d, dup, first, second.number, guessed, _redated(desk), _handled(desk, clock))
 
 
 def _handled(desk: Desk, clock: Iterator[datetime]) -> str:
@@ -232,7 +247,7 @@ def _redated(desk: Desk) -> str:
     return number
 
 
-class StoreContract:
+class StoreContract(IntakeContract):
     """Plain tests every store must pass; subclass with a ``Test`` name and give ``make_store``."""
 
     def make_store(self) -> Store:
@@ -627,14 +642,21 @@ class StoreComparisonMachine(RuleBasedStateMachine):
         return self.now
 
     @rule(target=numbers, district=st.sampled_from(["HM", "CY"]), enterprise=enterprises(),
-          content=contents(), channel=channels(), data=st.data())  # fmt: skip
+          content=contents(), channel=channels(), guesses=assumptions(),
+          data=st.data())  # fmt: skip
     def register(
-        self, district: str, enterprise: Enterprise, content: str, channel: Channel, data: Any
-    ) -> str:
+        self, district: str, enterprise: Enterprise, content: str, channel: Channel,
+        guesses: tuple[Assumption, ...], data: Any,
+    ) -> str:  # fmt: skip
         at = self._tick(data)
         state = self._both(
             lambda d: d.register(
-                enterprise=enterprise, content=content, channel=channel, at=at, by=DESK
+                enterprise=enterprise,
+                content=content,
+                channel=channel,
+                at=at,
+                by=DESK,
+                assumptions=guesses,
             ),
             district,
         )
@@ -664,6 +686,7 @@ class StoreComparisonMachine(RuleBasedStateMachine):
                     ),
                     source_id=source_id,
                     row=k,
+                    assumptions=data.draw(assumptions(), label="assumptions"),
                 )
             )
         batch = data.draw(st.integers(1, 3), label="batch")
@@ -756,6 +779,17 @@ class StoreComparisonMachine(RuleBasedStateMachine):
             event = e.Verified(number=number, at=self.now, by=DESK)
             with raises(ConcurrencyConflict), store.unit_of_work() as uow:
                 uow.append(number, state.version + skew, (event,), evolve(state, event))
+
+    @invariant()
+    def same_review_queues(self) -> None:
+        for district in ("HM", "CY"):
+            queues = [self.desks[(name, district)].review_queue() for name in ("store", "oracle")]
+            assert queues[0] == queues[1], district
+            if queues[0]:
+                after = queues[0][0].number
+                assert self.desks[("store", district)].review_queue(
+                    after=after, limit=2
+                ) == self.desks[("oracle", district)].review_queue(after=after, limit=2)
 
     @invariant()
     def same_numbers_states_and_events(self) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from appeal_core.actor import Actor
-from appeal_core.appeal import BUILT_IN_CHANNELS, Channel
+from appeal_core.appeal import BUILT_IN_CHANNELS, Assumption, Channel
 from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.enterprise import CODE_CHARSET, Enterprise, credit_code_check_char
 
@@ -68,6 +68,24 @@ def actors(departments: tuple[str, ...] = DEPARTMENTS) -> st.SearchStrategy[Acto
         st.just(Actor.leader("常务副区长")),
         st.sampled_from(departments).map(Actor.of_department),
     )
+
+
+#: Assumptions as the built-in channels state them (see ``appeal_core.review``).
+GUESSES = (
+    Assumption(field="enterprise.phone", original="82118899", assumed="0513-82118899",
+               reason="固定电话未写区号，按本区区号 0513 补全"),
+    Assumption(field="enterprise.phone", original="51382118899", assumed="0513-82118899",
+               reason="表格数值丢失了电话开头的 0，按 0513-82118899 登记"),
+    Assumption(field="reported_at", original="26-11-01", assumed="2026-11-01 00:00",
+               reason="两位年份按 2026 年登记，无时间按 0 时登记"),
+    Assumption(field="notes", original="", assumed="", reason="走访类型空白，按文件默认登记"),
+)  # fmt: skip
+
+
+def assumptions() -> st.SearchStrategy[tuple[Assumption, ...]]:
+    """What a record may carry: none (mostly), or one or two assumptions on distinct fields."""
+    picked = st.lists(st.sampled_from(GUESSES), max_size=2, unique_by=lambda a: a.field)
+    return st.one_of(st.just(()), picked.map(tuple))
 
 
 @st.composite
