@@ -96,20 +96,29 @@ def _names_in(node: ast.AST) -> Iterator[str]:
 
 
 def command_events() -> dict[type, tuple[str, ...]]:
-    """The events each command's case in the decisions records (with the helpers it calls)."""
+    """The events each command's case in the decisions records (with the helpers and the core
+    functions it calls)."""
     out: dict[type, tuple[str, ...]] = {c.Register: ("Registered",)}
     for module in (decisions, handling):
         tree = ast.parse(inspect.getsource(module))
         helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        scope = vars(module)
         for node in ast.walk(tree):
             if not isinstance(node, ast.match_case):
                 continue
-            cls = node.pattern.cls if isinstance(node.pattern, ast.MatchClass) else None
-            if not (isinstance(cls, ast.Attribute) and isinstance(cls.value, ast.Name)):
-                continue
+            patterns = node.pattern.patterns if isinstance(node.pattern, ast.MatchOr) else [
+                node.pattern]  # fmt: skip
             names = _closure(node, helpers)
-            out[getattr(c, cls.attr)] = tuple(n for n in names if n in EVENT_NAMES)
-    out[c.Merge] = ("Merged", "DuplicateAttached")  # decided by decide_merge, on two items
+            for sub in ast.walk(node):  # events built in another core module's function
+                _, target = _callee(sub.func, scope) if isinstance(sub, ast.Call) else ("", None)
+                if target is not None and _in_core(target):
+                    names += [n for n in _reach(target)[1] if n not in names]
+            for pattern in patterns:
+                owner, attr = _dotted(pattern.cls) if isinstance(pattern, ast.MatchClass) else (
+                    "", "")  # fmt: skip
+                if owner == "c":
+                    out[getattr(c, attr)] = tuple(n for n in names if n in EVENT_NAMES)
+    # decided by decide_merge, on two items
     out[c.Merge] = tuple(n for n in _closure(_tree(decisions.decide_merge), {}) if n in EVENT_NAMES)
     return out
 

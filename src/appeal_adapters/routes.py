@@ -64,6 +64,10 @@ DESK_ROUTES: Mapping[str, Route] = {name: _r(text) for name, text in {
     "close":                 f"POST {I}/close",
     "merge":                 f"POST {I}/merge",
     "dismiss_duplicate":     f"POST {I}/dismiss-duplicate",
+    # the review queue: values registered under an assumption
+    "review_queue":          "GET /review",
+    "confirm":               f"POST {I}/review/confirm",
+    "correct":               f"POST {I}/review/correct",
     # intake and the quarantine
     "intake":                "POST /intake/{channel}",
     "admit":                 "POST /quarantine/{entry_id}/admit",
