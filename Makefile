@@ -2,11 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= dev,all
+EXTRAS ?= dev,all,docs
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit docs reference bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,17 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-test: lint typecheck unit
+# The Desk API reference is generated from the code (make reference); `make docs` checks that
+# the committed page is current, then builds the site offline with warnings as errors
+# (mkdocs --strict; the theme and plugins need no download).
+reference: $(STAMP)
+	$(PY) -m appeal_adapters.reference docs/reference/desk.md
+
+docs: $(STAMP)
+	$(PY) -m appeal_adapters.reference --check docs/reference/desk.md
+	$(PY) -m mkdocs build --strict --quiet --site-dir site
+
+test: lint typecheck docs unit
 
 bench: $(STAMP)  # every benchmark with its defaults (long: 1,000,000-item runs)
 	$(PY) benchmarks/bench_calendar.py
@@ -39,4 +49,4 @@ bench: $(STAMP)  # every benchmark with its defaults (long: 1,000,000-item runs)
 	$(PY) benchmarks/duplicate_eval.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

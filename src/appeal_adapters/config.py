@@ -13,8 +13,10 @@ from typing import Any
 
 import attrs
 
+from appeal_adapters.channels.intake import known_channels
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core.calendar import OutsideCoverage, WorkCalendar, YearNotice, china_calendar
+from appeal_core.channels import Channels
 from appeal_core.departments import DepartmentEntry, Registry
 from appeal_core.desk import Desk
 from appeal_core.errors import ValidationError
@@ -50,14 +52,18 @@ def load_policy(path: str | Path) -> Policy:
 
 def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> Policy:
     """A ``Policy`` from a mapping: the ``[identity]`` table, and the settings of the other
-    tables (``[deadlines]``, ``[sweep]``, ``[metrics]``, ``[numbering]``)."""
-    known = {f.name for f in attrs.fields(Policy)} - {"identity"}
+    tables (``[deadlines]``, ``[sweep]``, ``[metrics]``, ``[numbering]``); the district's own
+    channels from ``[channels]`` (``name = "label"``)."""
+    known = {f.name for f in attrs.fields(Policy)} - {"identity", "channels"}
     flat: dict[str, Any] = {}
     for table, values in data.items():
         if table == "mapping":  # the channels' header maps: read by channels.load_map
             continue
         if not isinstance(values, Mapping):
             raise ValidationError(f"{source}: {table}", values, "应为一个表（[table]）")
+        if table == "channels":
+            flat["channels"] = _channels(values, source)
+            continue
         allowed = {f.name for f in attrs.fields(Identity)} if table == "identity" else known
         for key, value in values.items():
             if key not in allowed:
@@ -72,6 +78,16 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
         if isinstance(exc, ValidationError):
             raise ValidationError(f"{source}: {exc.field}", exc.value, exc.reason) from exc
         raise ValidationError(source, flat, str(exc)) from exc
+
+
+def _channels(values: Mapping[str, Any], source: str) -> Channels:
+    try:
+        return Channels(values)
+    except (ValidationError, TypeError) as exc:
+        field = f"{source}: channels"
+        if isinstance(exc, ValidationError):
+            raise ValidationError(f"{field}.{exc.field}", exc.value, exc.reason) from exc
+        raise ValidationError(field, values, '应为 名称 = "显示名称" 的表') from exc
 
 
 def _identity(values: Mapping[str, Any], source: str) -> Identity:
@@ -140,6 +156,8 @@ def open_desk(
     ``read_only`` opens the store for reading only (``open_store(url, read_only=True)``).
     """
     plugins = plugins or load_plugins()
+    policy = policy or Policy()
+    policy = attrs.evolve(policy, channels=known_channels(plugins, policy.channels))
     store = plugins.open_store(url, read_only=read_only)
     return Desk(
         store,

@@ -4,18 +4,22 @@ generated briefing needs besides the figures."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from appeal_adapters.documents.formats import Document, choose, make
 from appeal_core import Appeal, Desk, MonthlyReport, Status, ValidationError
 from appeal_core.annual import AnnualReport
 from appeal_core.corrections import CorrectionEffect
 from appeal_core.definitions import MetricsRules, as_dict
 from appeal_core.explain import Explanation
-from appeal_core.metrics import COUNTS, RATES, DepartmentFigures
+from appeal_core.metrics import COUNTS, DISTRICT_TOTAL, RATES, DepartmentFigures
 from appeal_core.ranking import points
 from appeal_core.timeutil import local_date
+
+if TYPE_CHECKING:
+    from appeal_adapters.plugins import AppealPlugins
 
 
 def figures_json(d: DepartmentFigures, weights: tuple[float, ...]) -> dict[str, Any]:
@@ -165,3 +169,47 @@ def select_items(
         return status is None or item.status is status
 
     return [item for item in items if keep(item)]
+
+
+#: The kinds of document each figures command writes (``--format NAME``).
+MONTH_KINDS = ("briefing", "explain")
+YEAR_KINDS = ("annual",)
+
+#: The figures ``explain`` lists when none is named, and the appendix's sheets.
+DEFAULT_FIGURES = (
+    "response_rate",
+    "on_time_completion_rate",
+    "completion_rate",
+    "satisfaction_rate",
+    "completed_late",
+    "overdue_open",
+)
+
+
+def month_document(
+    desk: Desk,
+    plugins: AppealPlugins,
+    name: str,
+    year: int,
+    month: int,
+    *,
+    issue: str | None = None,
+    figures: MonthlyReport | None = None,
+) -> Document:
+    """The month's document in format ``name``: a briefing (``briefing.docx``,
+    ``briefing.html``, a plugin's) or the appendix of the items behind the figures
+    (``explain.xlsx``); ``figures`` when the caller has the month's report already."""
+    renderer = choose(plugins, name, MONTH_KINDS)
+    figures = figures or desk.report(year, month)
+    stem = f"{renderer.kind}-{year}-{month:02d}"
+    if renderer.kind == "explain":
+        lines = [desk.explain(year, month, DISTRICT_TOTAL, f) for f in DEFAULT_FIGURES]
+        return make(renderer, lines, stem=stem, policy=desk.policy, report=figures)
+    options = briefing_options(desk, year, month, issue)
+    return make(renderer, figures, stem=stem, **options)
+
+
+def annual_document(desk: Desk, plugins: AppealPlugins, name: str, year: int) -> Document:
+    """The year's assessment in format ``name`` (``annual.xlsx``, ``annual.docx``, ...)."""
+    renderer = choose(plugins, name, YEAR_KINDS)
+    return make(renderer, desk.annual(year), stem=f"annual-{year}", policy=desk.policy)

@@ -4,6 +4,7 @@ from appeal_core.actor import Actor, Department, Role
 from appeal_core.agenda import Agenda, AgendaItem
 from appeal_core.annual import AnnualLine, AnnualReport
 from appeal_core.appeal import (
+    BUILT_IN_CHANNELS,
     Appeal,
     Assignment,
     Assumption,
@@ -29,6 +30,7 @@ from appeal_core.calendar import (
     YearNotice,
     china_calendar,
 )
+from appeal_core.channels import Channels, ChannelSpec
 from appeal_core.cohandling import CoHandlingFigures, CoHandlingReport
 from appeal_core.corrections import Change, CorrectionEffect
 from appeal_core.deadlines import Deadline
@@ -71,6 +73,7 @@ from appeal_core.tasks import Task, TaskStatus
 from appeal_core.timeutil import SHANGHAI
 
 __all__ = [
+    "BUILT_IN_CHANNELS",
     "SHANGHAI",
     "TRANSITIONS",
     "Action",
@@ -90,6 +93,8 @@ __all__ = [
     "Change",
     "Channel",
     "ChannelFigures",
+    "ChannelSpec",
+    "Channels",
     "Characterization",
     "CoDue",
     "CoHandlingFigures",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 
@@ -25,24 +27,101 @@ def refuse_member(cls: type[enum.Enum], field: str, value: object) -> NoReturn:
     raise ValidationError(field, value, f"应为以下之一：{accepted}")
 
 
-class Channel(enum.StrEnum):
-    """Where an appeal came from (问题来源)."""
+class _ChannelType(type):
+    """Iterating ``Channel`` gives the five built-in channels, as the closed enum it was did."""
 
-    APP = "app"
-    HOTLINE = "hotline"
-    LEADER_VISIT = "leader_visit"
-    GRASSROOTS = "grassroots"
-    FACE_TO_FACE = "face_to_face"
+    def __iter__(cls) -> Iterator[Channel]:
+        return iter(BUILT_IN_CHANNELS)
+
+    def __len__(cls) -> int:
+        return len(BUILT_IN_CHANNELS)
+
+
+class Channel(str, metaclass=_ChannelType):
+    """Where an appeal came from (问题来源): an open value, so a plugin channel is itself.
+
+    ``Channel.APP`` ... ``Channel.FACE_TO_FACE`` are the seed's five; any other name of the
+    form ``[a-z][a-z0-9_]*`` is a value too, and *known* when the district's channels
+    (``Policy.channels``, ``appeal_core.channels.Channels``) declare it: the desk refuses an
+    unknown one.  Old stored values load as they were.
+    """
+
+    __slots__ = ()
+
+    APP: ClassVar[Channel]
+    HOTLINE: ClassVar[Channel]
+    LEADER_VISIT: ClassVar[Channel]
+    GRASSROOTS: ClassVar[Channel]
+    FACE_TO_FACE: ClassVar[Channel]
+
+    def __new__(cls, value: object) -> Channel:
+        if type(value) is cls:
+            return value
+        interned = _INTERNED.get(value) if isinstance(value, str) else None
+        if interned is not None:  # ``Channel("app") is Channel.APP``, as with the enum
+            return interned
+        if not isinstance(value, str) or not _CHANNEL_NAME.fullmatch(value):
+            known = "、".join(f"{c}（{CHANNEL_LABELS[c]}）" for c in BUILT_IN_CHANNELS)
+            raise ValidationError(
+                "channel", value, f"渠道名称应为小写英文字母、数字或下划线，如 {known}"
+            )
+        return super().__new__(cls, value)
+
+    @property
+    def value(self) -> str:
+        """The channel's name as stored (``"app"``)."""
+        return str.__str__(self)
+
+    @property
+    def name(self) -> str:
+        """The constant's name (``"APP"``), as the enum spelled it."""
+        return self.value.upper()
 
     @property
     def label(self) -> str:
-        """The channel's name as printed on the forms."""
-        return CHANNEL_LABELS[self]
+        """The seed's name for a built-in channel (on the forms); the name itself otherwise
+        (a district's own label comes from ``Policy.channel_label``)."""
+        return CHANNEL_LABELS.get(self, self.value)
 
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        refuse_member(cls, "channel", value)
+    @property
+    def built_in(self) -> bool:
+        """True for the seed's five."""
+        return self in CHANNEL_LABELS
 
+    def __repr__(self) -> str:
+        return f"Channel({self.value!r})"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Channel, (self.value,))
+
+
+_INTERNED: dict[str, Channel] = {}
+
+#: A channel's name: lower-case ASCII letters, digits and underscores, at most 40.
+_CHANNEL_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+Channel.APP = Channel("app")
+Channel.HOTLINE = Channel("hotline")
+Channel.LEADER_VISIT = Channel("leader_visit")
+Channel.GRASSROOTS = Channel("grassroots")
+Channel.FACE_TO_FACE = Channel("face_to_face")
+
+#: The seed's five channels, in the order the forms and figures list them.
+BUILT_IN_CHANNELS = (
+    Channel.APP,
+    Channel.HOTLINE,
+    Channel.LEADER_VISIT,
+    Channel.GRASSROOTS,
+    Channel.FACE_TO_FACE,
+)
+
+_INTERNED.update((c.value, c) for c in BUILT_IN_CHANNELS)
 
 CHANNEL_LABELS = {
     Channel.APP: "海企通APP",

@@ -71,6 +71,7 @@ def check_register(command: c.Register, ctx: Context) -> str:
     if ctx.by.role is not REGISTER_ROLE:
         desk = ctx.policy.identity.desk
         raise PermissionDenied(str(ctx.by), "登记事项", None, f"只有{desk}可以登记")
+    ctx.policy.channels.check(command.channel)
     if command.reported_at is not None:
         require_aware(command.reported_at, "reported_at")
     return _text("content", command.content)

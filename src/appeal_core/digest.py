@@ -108,6 +108,11 @@ def _dues(item: Appeal) -> list[tuple[str, str, date]]:
     return found
 
 
+def _order(received: dict[Channel, int]) -> tuple[Channel, ...]:
+    """The seed's five, then the other channels that received items, by name."""
+    return (*Channel, *sorted(ch for ch in received if not ch.built_in))
+
+
 def daily_digest(
     states: Iterable[Appeal], tasks: Iterable[Task], *, on: date, calendar: Workdays, desk: str
 ) -> Digest:
@@ -124,7 +129,7 @@ def daily_digest(
         registered = local_date(item.registered_at)
         subject = _subject(item)
         if since <= registered <= until:
-            received[item.channel] += 1
+            received[item.channel] = received.get(item.channel, 0) + 1
             parts["received_items"].append(
                 DigestLine(number=item.number, subject=subject, who=item.lead or desk,
                            what=item.status.label))  # fmt: skip
@@ -173,7 +178,7 @@ def daily_digest(
                     parts["went_overdue"].append(line)
     return Digest(
         on=on, since=since, until=until, next_day=next_day,
-        received=tuple((ch, received[ch]) for ch in Channel), overdue=overdue,
+        received=tuple((ch, received[ch]) for ch in _order(received)), overdue=overdue,
         received_items=tuple(parts["received_items"]), due_today=tuple(parts["due_today"]),
         due_next=tuple(parts["due_next"]), went_overdue=tuple(parts["went_overdue"]),
         awaiting_visit=tuple(parts["awaiting_visit"]), escalations=tuple(parts["escalations"]),

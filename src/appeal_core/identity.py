@@ -33,14 +33,15 @@ def _text(field: str, limit: int = 200) -> Any:
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
-    """(key, text) pairs from pairs or a mapping; keys must be channel names."""
+    """(key, text) pairs from pairs or a mapping; keys must be channel names (the policy
+    checks that the district knows them)."""
     items = value.items() if isinstance(value, dict) else value
     pairs = tuple((str(k), str(v)) for k, v in items)
-    known = {c.value for c in Channel}
     for key, _ in pairs:
-        if key not in known:
-            reason = f"应为渠道名称：{'、'.join(sorted(known))}"
-            raise ValidationError("identity.channel_names", key, reason)
+        try:
+            Channel(key)
+        except ValidationError as exc:
+            raise ValidationError("identity.channel_names", key, exc.reason) from None
     return pairs
 
 
@@ -97,8 +98,9 @@ class Identity:
             raise ValidationError("identity.area_code", value, "区号应为 0 开头的 3 或 4 位数字")
 
     def channel_label(self, channel: Channel) -> str:
-        """The channel's name on this district's forms (问题来源)."""
-        return dict(self.channel_names).get(channel.value, channel.label)
+        """The channel's name on this district's forms (问题来源); a plugin channel's label
+        is the policy's (``Policy.channel_label``, which documents should call)."""
+        return dict(self.channel_names).get(str(channel), Channel(channel).label)
 
     @property
     def desk_contact(self) -> str:

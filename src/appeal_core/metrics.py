@@ -241,7 +241,7 @@ def aggregate(
             for k, v in values.items():
                 bucket[k] += v
         if received is not None:
-            row = channels[p.item.channel]
+            row = channels.setdefault(p.item.channel, [0, 0, 0])
             for i in range(3):
                 row[i] += received[i]
     return report_from_counts(
@@ -266,6 +266,20 @@ def ranking_rules(policy: Policy, order: Sequence[str] | None = None) -> Ranking
         order=tuple(order) if order is not None else policy.department_order,
         list_size=policy.red_black_size,
     )
+
+
+def channel_figures(
+    counts: Mapping[Channel, Sequence[int]], policy: Policy
+) -> tuple[ChannelFigures, ...]:
+    """Per channel: the seed's five always (so the forms' table is whole), then the district's
+    and the plugins' channels in their order, and any other counted, where they have items."""
+    out = []
+    for ch in policy.channels.order(counts):
+        got = tuple(counts.get(ch, (0, 0, 0)))
+        if ch.built_in or any(got):
+            out.append(ChannelFigures(channel=ch, received=got[0],
+                                      assigned_or_answered=got[1], answered=got[2]))  # fmt: skip
+    return tuple(out)
 
 
 def report_from_counts(
@@ -296,15 +310,7 @@ def report_from_counts(
         month=month,
         departments=listed,
         total=total,
-        channels=tuple(
-            ChannelFigures(
-                channel=ch,
-                received=channels.get(ch, (0, 0, 0))[0],
-                assigned_or_answered=channels.get(ch, (0, 0, 0))[1],
-                answered=channels.get(ch, (0, 0, 0))[2],
-            )
-            for ch in Channel
-        ),
+        channels=channel_figures(channels, policy),
         weights=tuple(policy.score_weights),
         rules=ranking or ranking_rules(policy),
         metrics_rules=rules,

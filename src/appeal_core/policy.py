@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from appeal_core.appeal import Channel
+from appeal_core.channels import Channels
 from appeal_core.definitions import MetricsRules
 from appeal_core.errors import ValidationError
 from appeal_core.identity import Identity
@@ -29,6 +31,10 @@ def _nonnegative(field: str) -> Any:
             raise ValidationError(field, value, "应为非负整数")
 
     return check
+
+
+def _channels(value: Any) -> Channels:
+    return value if isinstance(value, Channels) else Channels(value)
 
 
 def _fraction(field: str) -> Any:
@@ -198,6 +204,9 @@ class Policy:
     number_format: str = attrs.field(default="{district}-{year}-{seq:04d}")
     #: Who the district is: names, address, area code, distribution (``appeal_core.identity``).
     identity: Identity = attrs.field(factory=Identity)
+    #: The channels the desk accepts: the seed's five, then the district's own (the policy
+    #: file's ``[channels]`` table, ``{name: label}``) and the plugins' (``appeal_channels``).
+    channels: Channels = attrs.field(factory=Channels, converter=_channels)
 
     @number_format.validator
     def _check_format(self, _: attrs.Attribute[str], value: str) -> None:
@@ -238,6 +247,13 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         self.metrics_rules  # noqa: B018 - validates the definitions' fields
+        for name, _ in self.identity.channel_names:
+            self.channels.check(name, "identity.channel_names")
+
+    def channel_label(self, channel: Channel | str) -> str:
+        """The channel's name on this district's forms (问题来源): the identity's own name for
+        it, else the declared label, else the name."""
+        return dict(self.identity.channel_names).get(str(channel)) or self.channels.label(channel)
 
     @property
     def metrics_rules(self) -> MetricsRules:

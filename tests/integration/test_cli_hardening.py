@@ -31,6 +31,15 @@ def one_error_line(err: str) -> str:
     return err
 
 
+def test_an_unknown_channel_is_refused_naming_the_known_ones() -> None:
+    """Which channels exist is the district's (policy, plugins): the desk refuses, exit 3."""
+    code, out, err = invoke("--db", "memory://usage", "register", "--enterprise", "x",
+                            "--content", "y", "--channel", "fax")  # fmt: skip
+    assert code == 3 and out == ""
+    assert err.startswith("错误：") and err.count("\n") == 1
+    assert "未知的问题来源，应为以下之一：app（海企通APP）、hotline（12345热线转交）" in err
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -39,8 +48,6 @@ def one_error_line(err: str) -> str:
         (["--nope", "list"], "没有选项 --nope"),
         (["frob"], "没有命令 frob"),
         (["verify", "a", "b"], "多余的参数：b"),
-        (["register", "--enterprise", "x", "--content", "y", "--channel", "fax"],
-         "--channel 的值无效：'fax' 不可用，应为以下之一：app、hotline"),
         (["intake", "no-such-file.csv", "--channel", "app"], "no-such-file.csv 不存在"),
         (["quarantine", "show", "x"], "ENTRY_ID 的值无效：x 不是整数"),
         (["assign", "N", "--lead"], "选项 --lead 需要一个值"),

@@ -13,6 +13,8 @@ from typing import IO, Any, Protocol
 import attrs
 
 from appeal_adapters.errors import AdapterError
+from appeal_core.channels import ChannelSpec
+from appeal_core.errors import ValidationError
 from appeal_core.intake import IntakeRecord, RejectedRow
 
 #: What a parser reads: the file's bytes, or a seekable binary file (read in a streaming pass).
@@ -79,6 +81,25 @@ class ChannelParser:
     description: str = ""
     #: Rebuilds a quarantined row through the same code path (``quarantine admit``).
     readmit: ReadmitFn | None = None
+    #: The channel (问题来源) this parser's records come from when it is none of the seed's
+    #: five: its stored name (``wechat``) and label (企业微信小程序).  Declared here, it joins
+    #: the desk's known channels (``known_channels``) and is counted as itself in the figures.
+    channel: str = ""
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.channel) != bool(self.label):
+            raise ValidationError(
+                f"ChannelParser({self.name}).channel", self.channel or self.label,
+                "渠道名称（channel）与显示名称（label）应同时给出",
+            )  # fmt: skip
+        if self.channel:
+            ChannelSpec(self.channel, self.label)  # validates both
+
+    @property
+    def spec(self) -> ChannelSpec | None:
+        """The channel this parser declares, if any."""
+        return ChannelSpec(self.channel, self.label) if self.channel else None
 
     def parse(
         self, data: Source, *, filename: str, options: Mapping[str, Any] | None = None

@@ -19,7 +19,9 @@ import attrs
 from appeal_adapters.channels.base import ChannelParser, Row, UnknownChannel, UnreadableFile
 from appeal_adapters.channels.tabular import Census
 from appeal_core.actor import Actor
+from appeal_core.channels import Channels
 from appeal_core.desk_intake import IntakeDesk
+from appeal_core.errors import ValidationError
 from appeal_core.intake import IntakeReport
 
 if TYPE_CHECKING:
@@ -45,6 +47,13 @@ def channels(plugins: AppealPlugins | None = None) -> dict[str, ChannelParser]:
     # pluggy calls the last-registered plugin first, so the first name seen wins.
     plugins.hook.appeal_channels(register=lambda c: found.setdefault(c.name, c))
     return dict(sorted(found.items()))
+
+
+def known_channels(plugins: AppealPlugins | None = None, base: Channels | None = None) -> Channels:
+    """``base`` (default: the seed's five) and the channels the plugins' parsers declare
+    (``ChannelParser(channel=..., label=...)``), in the parsers' name order."""
+    declared = (p.spec for p in channels(plugins).values())
+    return (base or Channels()).adding(s for s in declared if s is not None)
 
 
 def channel(name: str, plugins: AppealPlugins | None = None) -> ChannelParser:
@@ -78,6 +87,13 @@ def import_file(
     if "policy" not in options and "area_code" not in options:
         options["policy"] = getattr(desk, "policy", None)
     parser = channel if isinstance(channel, ChannelParser) else _channel(channel, plugins)
+    known = getattr(getattr(desk, "policy", None), "channels", None)
+    if parser.channel and known is not None and parser.channel not in known:
+        raise ValidationError(
+            "channel", parser.channel,
+            f"该台的规则未登记此问题来源（{parser.label}）；请用 open_desk(..., plugins=...) "
+            "打开，或在 Policy(channels=known_channels(plugins)) 中登记",
+        )  # fmt: skip
     path = Path(path)
     try:
         handle = path.open("rb")

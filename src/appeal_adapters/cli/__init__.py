@@ -5,15 +5,19 @@ from appeal_adapters.cli import (
     figures,
     handling,
     holidays,
+    installed,
     items,
     month,
+    notify,
     operations,
     privacy,
     reports,
     review,
     rules,
 )
-from appeal_adapters.cli.app import cli, main
+from appeal_adapters.cli.app import cli, main, share_global_options
+
+share_global_options(cli)  # after every module added its commands
 
 __all__ = [
     "audit",
@@ -21,9 +25,11 @@ __all__ = [
     "figures",
     "handling",
     "holidays",
+    "installed",
     "items",
     "main",
     "month",
+    "notify",
     "operations",
     "privacy",
     "reports",

@@ -220,6 +220,54 @@ def cli(
     ctx.call_on_close(session.close)
 
 
+#: The group's options a command also accepts after its name: (option, Session field, kind).
+GLOBAL_OPTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("--db", "db", None),
+    ("--district", "district", None),
+    ("--policy", "policy_file", click.Path(exists=True, dir_okay=False)),
+    ("--as", "acting", None),
+    ("--outside", "outside", Choice(["raise", "weekdays"])),
+    ("--json", "as_json", bool),
+    ("--correction", "correction", None),
+)
+
+
+def _setter(field: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, _: click.Parameter, value: Any) -> None:
+        session = ctx.find_object(Session)
+        if session is not None and value not in (None, False):
+            setattr(session, field, value)  # after the command's name: it wins
+
+    return store
+
+
+def share_global_options(group: click.Group, helps: dict[str, str | None] | None = None) -> None:
+    """Let every command under ``group`` accept the group's options after its own name too
+    (``appeal report --month 2026-11 --json``); given there, they win over those before."""
+    if helps is None:
+        helps = {o.opts[0]: o.help for o in group.params if isinstance(o, click.Option)}
+    for command in group.commands.values():
+        taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+        for flag, field, kind in GLOBAL_OPTIONS:
+            if flag in taken:
+                continue
+            extra: dict[str, Any] = (
+                {"is_flag": True, "default": False} if kind is bool else {"type": kind}
+            )
+            command.params.append(
+                click.Option(
+                    [flag, f"global_{field}"],
+                    expose_value=False,
+                    callback=_setter(field),
+                    metavar="ROLE[:DEPARTMENT]" if flag == "--as" else None,
+                    help=f"（全局选项）{helps.get(flag) or ''}",
+                    **extra,
+                )
+            )
+        if isinstance(command, click.Group):
+            share_global_options(command, helps)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="appeal")

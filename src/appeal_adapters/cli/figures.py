@@ -16,11 +16,13 @@ import click
 from appeal_adapters.cli.app import cli
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session
-from appeal_adapters.documents import render
+from appeal_adapters.documents.formats import Document, choose
 from appeal_adapters.reporting import (
+    DEFAULT_FIGURES,
+    annual_document,
     annual_json,
-    briefing_options,
     explanation_json,
+    month_document,
     report_json,
 )
 from appeal_core import MonthlyReport, ValidationError
@@ -28,16 +30,6 @@ from appeal_core.annual import AnnualReport
 from appeal_core.explain import FIGURES, Explanation
 from appeal_core.metrics import DISTRICT_TOTAL, month_bounds
 from appeal_core.ranking import points
-
-#: What ``explain`` shows when no ``--figure`` is given (and the appendix's sheets).
-DEFAULT_FIGURES = (
-    "response_rate",
-    "on_time_completion_rate",
-    "completion_rate",
-    "satisfaction_rate",
-    "completed_late",
-    "overdue_open",
-)
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -220,6 +212,20 @@ def print_annual(a: AnnualReport) -> None:
     help="写出简报附表：各部门各项指标的逐件明细（月），或年度考核表（年）.xlsx",
 )
 @click.option("--issue", default=None, help="简报期数（默认：该月在年内的序号，如 11 月为第11期）")
+@click.option(
+    "--format",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="按名称写出文书，可用任一已安装的格式（appeal formats 列出；如 briefing.docx、"
+    "explain.xlsx、annual.xlsx 或插件的格式），可重复 / write the named format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="--format 只给一个时的输出文件（默认：briefing-YYYY-MM.docx 等，写在当前文件夹）",
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -229,6 +235,8 @@ def report(
     html: str | None,
     xlsx: str | None,
     issue: str | None,
+    names: tuple[str, ...],
+    out: str | None,
 ) -> None:
     session = ctx.find_object(Session)
     assert session is not None
@@ -238,60 +246,67 @@ def report(
         if month is None:
             raise click.UsageError("explain 需要 --month YYYY-MM")
         return
+    if out and len(names) != 1:
+        raise click.UsageError("--out 只能与一个 --format 同用")
     if year is not None:
-        _annual(session, year, docx, xlsx, html)
+        if html:
+            raise click.UsageError("年度考核表可写出 --docx 或 --xlsx")
+        wanted = _wanted(names, out, ("annual.docx", docx), ("annual.xlsx", xlsx))
+        _annual(session, year, wanted)
     else:
         assert month is not None
-        _month(session, *parse_month(month), docx, html, xlsx, issue)
+        wanted = _wanted(
+            names, out, ("briefing.docx", docx), ("briefing.html", html), ("explain.xlsx", xlsx)
+        )
+        _month(session, *parse_month(month), wanted, issue)
+
+
+def _wanted(
+    names: tuple[str, ...], out: str | None, *given: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """(format, path or None for the default name): the shorthand options, then --format."""
+    return [(n, p) for n, p in given if p] + [(n, out) for n in names]
+
+
+def write(document: Document, path: str | None) -> str:
+    """Write ``document`` to ``path`` (default: its own file name here); the path written."""
+    target = path or document.filename
+    Path(target).write_bytes(document.content)
+    return target
 
 
 def _month(
-    session: Session,
-    year: int,
-    mon: int,
-    docx: str | None,
-    html: str | None,
-    xlsx: str | None,
-    issue: str | None,
+    session: Session, year: int, mon: int, wanted: list[tuple[str, str | None]], issue: str | None
 ) -> None:
     desk = session.reader
     figures = desk.report(year, mon)
-    if docx or html:
-        options = briefing_options(desk, year, mon, issue)
-        for path, name in ((docx, "briefing.docx"), (html, "briefing.html")):
-            if path:
-                Path(path).write_bytes(render(session.plugins, name, figures, **options))
-    if xlsx:
-        lines = [desk.explain(year, mon, DISTRICT_TOTAL, f) for f in DEFAULT_FIGURES]
-        Path(xlsx).write_bytes(
-            render(session.plugins, "explain.xlsx", lines, policy=desk.policy, report=figures)
-        )
+    written = [
+        write(month_document(desk, session.plugins, name, year, mon, issue=issue,
+                             figures=figures), path)
+        for name, path in wanted
+    ]  # fmt: skip
     if session.as_json:
         corrections = desk.corrections(year, mon)
-        click.echo(json.dumps(report_json(figures, corrections), ensure_ascii=False, indent=2))
+        data = report_json(figures, corrections)
+        click.echo(json.dumps(data | ({"files": written} if written else {}),
+                              ensure_ascii=False, indent=2))  # fmt: skip
         return
     print_figures(figures)
-    for path in (docx, html, xlsx):
-        if path:
-            click.echo(f"已写出 {path}")
+    for path in written:
+        click.echo(f"已写出 {path}")
 
 
-def _annual(
-    session: Session, year: int, docx: str | None, xlsx: str | None, html: str | None
-) -> None:
-    if html:
-        raise click.UsageError("年度考核表可写出 --docx 或 --xlsx")
-    a = session.reader.annual(year)
-    for path, name in ((docx, "annual.docx"), (xlsx, "annual.xlsx")):
-        if path:
-            Path(path).write_bytes(render(session.plugins, name, a, policy=session.reader.policy))
+def _annual(session: Session, year: int, wanted: list[tuple[str, str | None]]) -> None:
+    desk = session.reader
+    written = [write(annual_document(desk, session.plugins, n, year), p) for n, p in wanted]
     if session.as_json:
-        click.echo(json.dumps(annual_json(a), ensure_ascii=False, indent=2))
+        data = annual_json(desk.annual(year))
+        click.echo(json.dumps(data | ({"files": written} if written else {}),
+                              ensure_ascii=False, indent=2))  # fmt: skip
         return
-    print_annual(a)
-    for path in (docx, xlsx):
-        if path:
-            click.echo(f"已写出 {path}")
+    print_annual(desk.annual(year))
+    for path in written:
+        click.echo(f"已写出 {path}")
 
 
 @report.command(
@@ -312,24 +327,43 @@ def _annual(
     help="指标（默认：各项比率及逾期办理、逾期未办）",
 )
 @click.option("--xlsx", type=click.Path(dir_okay=False), default=None, help="写出明细 .xlsx")
+@click.option(
+    "--format",
+    "name",
+    default=None,
+    metavar="NAME",
+    help="明细另用此格式写出（explain 类，appeal formats 列出），与 --out 同用",
+)
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="--format 的输出文件")
 @click.pass_context
 @pass_session
 def explain(
-    session: Session, ctx: click.Context, department: str, figure: str | None, xlsx: str | None
+    session: Session,
+    ctx: click.Context,
+    department: str,
+    figure: str | None,
+    xlsx: str | None,
+    name: str | None,
+    out: str | None,
 ) -> None:
     parent = ctx.parent
     assert parent is not None
     year, mon = parse_month(parent.params["month"])
     desk = session.reader
     figures = (figure,) if figure else DEFAULT_FIGURES
+    if bool(name) != bool(out):
+        raise click.UsageError("--format 与 --out 应同时给出")
     found = [desk.explain(year, mon, department, f) for f in figures]
-    if xlsx:
-        Path(xlsx).write_bytes(render(session.plugins, "explain.xlsx", found, policy=desk.policy))
+    for path, fmt in ((xlsx, "explain.xlsx"), (out, name)):
+        if path and fmt:
+            renderer = choose(session.plugins, fmt, ("explain",))
+            Path(path).write_bytes(renderer.render(found, options={"policy": desk.policy}))
     if session.as_json:
         data = [explanation_json(x) for x in found]
         click.echo(json.dumps(data[0] if figure else data, ensure_ascii=False, indent=2))
         return
     for x in found:
         print_explanation(x)
-    if xlsx:
-        click.echo(f"已写出 {xlsx}")
+    for path in (xlsx, out):
+        if path:
+            click.echo(f"已写出 {path}")

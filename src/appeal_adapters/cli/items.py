@@ -40,7 +40,12 @@ def _act(name: str, help_text: str) -> Callable[[Callable[..., Any]], Any]:
 @cli.command("register", help="登记新事项。Register a problem an enterprise reported.")
 @click.option("--enterprise", required=True, help="企业名称")
 @click.option("--content", required=True, help="企业反映主要问题")
-@click.option("--channel", type=Choice([c.value for c in Channel]), required=True, help="问题来源")
+@click.option(
+    "--channel",
+    required=True,
+    metavar="NAME",
+    help=f"问题来源：{'、'.join(Channel)}，或插件、规则文件登记的渠道（appeal channels 列出）",
+)
 @click.option("--code", default="", help="统一社会信用代码")
 @click.option("--address", default="", help="企业地址")
 @click.option("--contact", default="", help="企业联系人")

@@ -16,7 +16,6 @@ from appeal_adapters.documents import charts
 from appeal_adapters.documents.common import clean, cn_date, mask_phones_in, percent
 from appeal_core.appeal import Appeal
 from appeal_core.corrections import Change, CorrectionEffect
-from appeal_core.identity import Identity
 from appeal_core.metrics import DepartmentFigures, MonthlyReport
 from appeal_core.policy import Policy
 from appeal_core.ranking import Place, points
@@ -82,11 +81,11 @@ def _dept_row(
             score(d, weights))  # fmt: skip
 
 
-def _totals(r: MonthlyReport, previous: MonthlyReport | None, identity: Identity) -> str:
+def _totals(r: MonthlyReport, previous: MonthlyReport | None, policy: Policy) -> str:
     t = r.total
     received = sum(c.received for c in r.channels)
     by_channel = "、".join(
-        f"{identity.channel_label(c.channel)}{c.received}件" for c in r.channels if c.received
+        f"{policy.channel_label(c.channel)}{c.received}件" for c in r.channels if c.received
     )
     text = (
         f"本月共受理企业诉求{received}件{f'（{by_channel}）' if by_channel else ''}，"
@@ -280,7 +279,7 @@ def blocks(
         Block("issue", f"第{number}期"),
         Block("issuer", clean(identity.issuer), aside=f"{report.year}年{report.month}月"),
         Block("heading", "总体情况"),
-        Block("text", _totals(report, previous, identity)),
+        Block("text", _totals(report, previous, policy or Policy())),
         Block("heading", "各部门办理情况（按综合得分排名）"),
         *_ranked_table(report),
         Block("heading", "红黑榜"),

@@ -17,7 +17,6 @@ from appeal_adapters.documents.office import clip, close, document, head, headin
 from appeal_adapters.documents.word import save
 from appeal_core.appeal import Channel
 from appeal_core.digest import Digest, DigestLine
-from appeal_core.identity import Identity
 from appeal_core.policy import Policy
 from appeal_core.supervision_notice import leader_title
 
@@ -32,16 +31,17 @@ def day_label(digest: Digest) -> str:
     return f"{cn_date(digest.on)}（星期{WEEKDAYS[digest.on.weekday()]}）"
 
 
-def intake_sentence(digest: Digest, identity: Identity) -> str:
+def intake_sentence(digest: Digest, policy: Policy | None = None) -> str:
     """New items: the app's and the 12345 hotline's counts first, as the seed names them."""
     period = (f"{digest.since.isoformat()} 至 {digest.until.isoformat()}"
               if digest.since != digest.until else digest.since.isoformat())  # fmt: skip
+    label = (policy or Policy()).channel_label
     app, hotline = Channel.APP, Channel.HOTLINE
-    others = "、".join(f"{identity.channel_label(ch)}{n}件" for ch, n in digest.received
+    others = "、".join(f"{label(ch)}{n}件" for ch, n in digest.received
                       if n and ch not in (app, hotline))  # fmt: skip
     return (
-        f"{period}，共收到企业诉求{digest.received_total}件，其中{identity.channel_label(app)}"
-        f"线上受理{digest.count(app)}件、{identity.channel_label(hotline)}{digest.count(hotline)}件"
+        f"{period}，共收到企业诉求{digest.received_total}件，其中{label(app)}"
+        f"线上受理{digest.count(app)}件、{label(hotline)}{digest.count(hotline)}件"
         + (f"，{others}" if others else "")
         + "。"
     )
@@ -73,7 +73,7 @@ def _row(line: DigestLine) -> tuple[str, str, str, str, str]:
 def digest_text(digest: Digest, *, policy: Policy | None = None) -> str:
     """The digest as plain text (the terminal, the notifier's message)."""
     identity = (policy or Policy()).identity
-    out = [f"{identity.desk}每日汇总 {day_label(digest)}", intake_sentence(digest, identity)]
+    out = [f"{identity.desk}每日汇总 {day_label(digest)}", intake_sentence(digest, policy)]
     for k, (title, lines, empty) in enumerate(sections(digest, policy), start=1):
         out.append(f"{k}. {title}" + ("" if lines else f"：{empty}"))
         for line in lines:
@@ -93,7 +93,7 @@ def render_digest_docx(subject: Digest, *, policy: Policy | None = None, **_: An
     doc = document("每日汇总")
     title = "民企诉求直通车每日汇总"
     head(doc, identity.office, title, aside=day_label(subject))
-    para(doc, intake_sentence(subject, identity))
+    para(doc, intake_sentence(subject, policy))
     for k, (name, lines, empty) in enumerate(sections(subject, policy), start=1):
         heading(doc, f"{k}. {name}")
         if lines:
@@ -125,7 +125,7 @@ def render_digest_html(subject: Digest, *, policy: Policy | None = None, **_: An
     parts = [f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
              f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
              f'<p class="office">{e(clean(identity.office))}</p><h1>{e(title)}</h1>'
-             f"<p>{e(intake_sentence(subject, identity))}</p>"]  # fmt: skip
+             f"<p>{e(intake_sentence(subject, policy))}</p>"]  # fmt: skip
     head_row = "".join(f"<th>{e(h)}</th>" for h in HEAD)
     for k, (name, lines, empty) in enumerate(sections(subject, policy), start=1):
         parts.append(f"<h2>{k}. {e(name)}</h2>")

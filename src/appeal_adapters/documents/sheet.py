@@ -24,7 +24,7 @@ from appeal_adapters.documents.word import (
     set_widths,
 )
 from appeal_core.appeal import Appeal, Satisfaction
-from appeal_core.identity import Identity, sheet_remark
+from appeal_core.identity import sheet_remark
 from appeal_core.policy import Policy
 
 __all__ = ["TITLE", "docx_modules", "due_line", "render_sheet"]
@@ -101,7 +101,8 @@ def _wrap_note(desk: str) -> list[str]:
     return lines
 
 
-def _rows(item: Appeal, mask: bool, identity: Identity) -> list[tuple[str, Any, str, str]]:
+def _rows(item: Appeal, mask: bool, policy: Policy) -> list[tuple[str, Any, str, str]]:
+    identity = policy.identity
     ent, a = item.enterprise, item.assignment
     reply = item.final_reply or item.preliminary_reply
     phone = phone_line(ent.phone, ent.extension, mask=mask)
@@ -114,7 +115,7 @@ def _rows(item: Appeal, mask: bool, identity: Identity) -> list[tuple[str, Any, 
     visit = "\n".join(["求助企业", "回访情况", *_wrap_note(identity.desk)])
     return [
         ("企业名称", clean(ent.name), "企业地址", clean(ent.address)),
-        ("反映时间", cn_date(reported), "问题来源", identity.channel_label(item.channel)),
+        ("反映时间", cn_date(reported), "问题来源", policy.channel_label(item.channel)),
         ("企业联系人", clean(ent.contact), "联系电话", phone),
         ("企业反映\n主要问题", content, "", ""),
         ("主办部门", lead, "", ""),
@@ -192,7 +193,7 @@ def _add_sheet(doc: Any, item: Appeal, opts: dict[str, Any], first: bool) -> Non
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, WIDTHS_MM)
     cell_margins(table, 1.5)
-    rows = _rows(item, opts["mask_phones"], opts["identity"])
+    rows = _rows(item, opts["mask_phones"], opts["policy"])
     remark = clean(opts["remark"]) + due_line(item)
     heights = _heights(rows, remark, clean(opts["desk_address"]))
     minimums = (9, 9, 9, 30, 9, heights[5], 10, 26)  # rows grow with their text
@@ -241,7 +242,7 @@ def render_sheet(
     identity = policy.identity
     opts = {"office": identity.office, "desk_address": identity.desk_contact,
             "remark": sheet_remark(policy), "mask_phones": mask_phones,
-            "title_font": title_font, "identity": identity}  # fmt: skip
+            "title_font": title_font, "identity": identity, "policy": policy}  # fmt: skip
     for i, item in enumerate(items):
         _add_sheet(doc, item, opts, first=i == 0)
     days = [i.assignment.assigned_at for i in items if i.assignment is not None]

@@ -93,7 +93,7 @@ def table(
         ent = item.enterprise
         tel = phone_line(ent.phone, ent.extension, mask=mask_phones)
         row = [clean(item.number), clean(ent.name), clean(item.content),
-               policy.identity.channel_label(item.channel),
+               policy.channel_label(item.channel),
                clean(ent.contact), tel]  # fmt: skip
         rows.append(row + (_handling(item) if handling else []))
     rows.append([clean(remark)])

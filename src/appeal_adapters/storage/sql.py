@@ -18,7 +18,7 @@ import attrs
 from appeal_adapters import serialization as ser
 from appeal_adapters.errors import AdapterError
 from appeal_core import events as e
-from appeal_core.appeal import Appeal, Channel, Status
+from appeal_core.appeal import Appeal, Status
 from appeal_core.cohandling import co_rows
 from appeal_core.duplicates import Signature, enterprise_key, phone_key, signature
 from appeal_core.history import start
@@ -923,7 +923,7 @@ def appeal_values(
     status = state.status
     is_open = status in _OPEN
     head = (state.district, state.year, state.seq, state.version, _VALUE[status], state.lead,
-            _VALUE[state.channel], day(local_date(state.registered_at)))  # fmt: skip
+            str(state.channel), day(local_date(state.registered_at)))  # fmt: skip
     tail = (
         None if item is None else day(item.assigned_or_answered),
         None if item is None else day(item.answered),
@@ -962,7 +962,7 @@ def appeal_values(
 
 
 #: Enum values by member (``member.value`` is a slow property on the bulk path).
-_VALUE: dict[Any, str] = {m: m.value for cls in (Status, Channel) for m in cls}
+_VALUE: dict[Any, str] = {m: m.value for m in Status}
 _OPEN = frozenset(m for m in Status if m.is_open)
 _dumps = ser.dumps
 _state_to_dict = ser.state_to_dict

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from appeal_core.actor import Actor
-from appeal_core.appeal import Assumption, Channel
+from appeal_core.appeal import BUILT_IN_CHANNELS, Assumption, Channel
 from appeal_core.calendar import HolidayPeriod, YearNotice
 from appeal_core.enterprise import CODE_CHARSET, Enterprise, credit_code_check_char
 
@@ -57,7 +57,7 @@ def enterprises() -> st.SearchStrategy[Enterprise]:
 
 def channels() -> st.SearchStrategy[Channel]:
     """Any intake channel."""
-    return st.sampled_from(Channel)
+    return st.sampled_from(BUILT_IN_CHANNELS)
 
 
 def actors(departments: tuple[str, ...] = DEPARTMENTS) -> st.SearchStrategy[Actor]:

@@ -1,7 +1,9 @@
 """A complete third-party plugin: one intake channel and one document renderer.
 
 The channel ``wechat`` reads a district's mini-program export, one problem per line:
-``编号|企业名称|联系电话|问题``.  The renderer ``summary.md`` writes items as a Markdown list.
+``编号|企业名称|联系电话|问题``; it declares its own channel (``wechat``, 企业微信小程序), so its
+items are counted as themselves in the figures, the briefing and the forms.  The renderer
+``summary.md`` writes items as a Markdown list.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from appeal_adapters.documents import Renderer
 from appeal_core import Appeal, Enterprise, ValidationError
 from appeal_core.fields import check_text, normalize_phone
 from appeal_core.intake import IntakeRecord, RejectedRow
+
+#: The channel this plugin brings: its stored name and the label the forms print.
+CHANNEL, LABEL = "wechat", "企业微信小程序"
 
 
 def parse_wechat(
@@ -37,7 +42,7 @@ def _rows(lines: list[str]) -> Iterator[IntakeRecord | RejectedRow]:
         cells = tuple(zip(("编号", "企业名称", "联系电话", "问题"), parts, strict=False))
         if len(parts) != 4:
             yield RejectedRow(
-                channel="app", row=row, field="行", value=line, reason="应为4列", raw=cells
+                channel=CHANNEL, row=row, field="行", value=line, reason="应为4列", raw=cells
             )
             continue
         try:
@@ -48,7 +53,7 @@ def _rows(lines: list[str]) -> Iterator[IntakeRecord | RejectedRow]:
             content = check_text(parts[3], "问题", limit=20000, row=row)
         except ValidationError as exc:
             yield RejectedRow(
-                channel="app",
+                channel=CHANNEL,
                 row=row,
                 field=exc.field,
                 value=str(exc.value),
@@ -58,7 +63,7 @@ def _rows(lines: list[str]) -> Iterator[IntakeRecord | RejectedRow]:
             )
             continue
         yield IntakeRecord(
-            channel="app", enterprise=firm, content=content, source_id=f"wx-{parts[0]}", row=row
+            channel=CHANNEL, enterprise=firm, content=content, source_id=f"wx-{parts[0]}", row=row
         )
 
 
@@ -80,6 +85,8 @@ def appeal_channels(register: Callable[[ChannelParser], None]) -> None:
             formats=("txt",),
             fn=parse_wechat,
             description="小程序导出：编号|企业名称|联系电话|问题",
+            channel=CHANNEL,
+            label=LABEL,
         )
     )
 
