@@ -64,6 +64,12 @@ DESK_ROUTES: Mapping[str, Route] = {name: _r(text) for name, text in {
     "close":                 f"POST {I}/close",
     "merge":                 f"POST {I}/merge",
     "dismiss_duplicate":     f"POST {I}/dismiss-duplicate",
+    # personal data (docs/privacy.md)
+    "set_confidential":      f"POST {I}/confidential",
+    "erase_contact":         "POST /contacts/{contact}/erase",
+    "personal_data":         "POST /privacy/personal-data",  # a phone never in a URL
+    "erasures":              "GET /privacy/erasures",
+    "retention_sweep":       "POST /privacy/retention-sweep",
     # the review queue: values registered under an assumption
     "review_queue":          "GET /review",
     "confirm":               f"POST {I}/review/confirm",

@@ -173,7 +173,11 @@ class SqlStore:
     def _insert(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
     ) -> None:
-        """Insert many rows, perhaps built as they go (PostgreSQL COPYs a bulk ingest's)."""
+        """Insert many rows, perhaps built as they go (PostgreSQL COPYs a bulk ingest's).
+
+        The rows are built before the statement starts: building one may read through the same
+        connection (a district's secret for a blind index), which a running statement forbids."""
+        rows = list(rows)
         if rows:
             marks = ", ".join("?" * len(columns))
             text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
@@ -215,6 +219,7 @@ class SqlStore:
         """``(number, events)`` of many items, read 500 at a time (one query each), in the
         order given; an unknown number has no events (``()``)."""
         cur, pending = self._cursor(), list(numbers)
+        open_ = self._open(cur)
         for k in range(0, len(pending), 500):
             chunk = pending[k : k + 500]
             marks = ", ".join("?" * len(chunk))
@@ -227,7 +232,7 @@ class SqlStore:
             )
             found: dict[str, list[Event]] = {}
             for number, body in cur.fetchall():
-                found.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+                found.setdefault(number, []).append(sql.read_event(body, open_))
             for number in chunk:
                 yield number, tuple(found.get(number, ()))
 
@@ -668,6 +673,7 @@ class SqlUnitOfWork:
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
         self._seals: ContactKeys | None = None
         self._erase: list[str] = []
+        self._reserved: set[tuple[str, int, int]] = set()
 
     @property
     def seals(self) -> ContactKeys | None:
@@ -678,7 +684,6 @@ class SqlUnitOfWork:
 
     def _open(self) -> sql.Open | None:
         return None if self.seals is None else self.seals.open
-        self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
