@@ -26,6 +26,7 @@ rows are exported twice.  Each part runs in its own child process and reports it
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -166,12 +167,27 @@ def child_parse(path: str) -> dict[str, Any]:
             "peak_mb": _peak_mb()}  # fmt: skip
 
 
+def _open(url: str) -> Any:
+    """The store at ``url``: personal data sealed (the default), or in clear when the part
+    runs with ``BENCH_CLEAR=1`` (the baseline of ``--only intake-clear``; benchmarks only)."""
+    if os.environ.get("BENCH_CLEAR") != "1":
+        from appeal_adapters import open_store
+
+        return open_store(url)
+    if url.startswith("sqlite:///"):
+        from appeal_adapters.storage.sqlite import SQLiteStore
+
+        return SQLiteStore(url.removeprefix("sqlite:///"), plaintext=True)
+    from appeal_adapters.storage.postgres import PostgresStore
+
+    return PostgresStore(url, plaintext=True)
+
+
 def child_pipeline(path: str, url: str, batch: int) -> dict[str, Any]:
     """Parse, build each registration (numbered in order, no checks) and ``bulk_register``.
 
     A source id seen before is skipped (a set in memory), as the store refuses it twice.
     """
-    from appeal_adapters import open_store
     from appeal_adapters.channels import channel
     from appeal_core import Policy, china_calendar
     from appeal_core.decisions import Context, decide_register
@@ -179,7 +195,7 @@ def child_pipeline(path: str, url: str, batch: int) -> dict[str, Any]:
     from appeal_core.intake import IntakeRecord
     from appeal_core.intake_run import command
 
-    store: Any = open_store(url)
+    store: Any = _open(url)
     policy = Policy()
     ctx = Context(at=AT, by=CLERK, calendar=china_calendar(), policy=policy)
     started, cpu = time.perf_counter(), _cpu()
@@ -206,11 +222,10 @@ def child_pipeline(path: str, url: str, batch: int) -> dict[str, Any]:
 
 def child_intake(path: str, url: str, batch: int) -> dict[str, Any]:
     """``import_file`` end to end, with the first and the last 100,000 rows timed."""
-    from appeal_adapters import open_store
     from appeal_adapters.channels import import_file
     from appeal_core import Desk
 
-    store = open_store(url)
+    store = _open(url)
     heard: list[int] = []
     desk = Desk(store, district="HM", listeners=[lambda events: heard.append(len(events))])
     marks: list[tuple[int, float]] = []
@@ -277,12 +292,13 @@ def child_duplicates(url: str, firms: int) -> dict[str, Any]:
 # -- the parent -----------------------------------------------------------------------------
 
 
-def run_child(*args: str) -> dict[str, Any]:
+def run_child(*args: str, clear: bool = False) -> dict[str, Any]:
     """A part in its own process; its result is printed as soon as it is known."""
+    env = {**os.environ, "BENCH_CLEAR": "1" if clear else "0"}
     done = subprocess.run([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
-                          text=True, check=True)  # fmt: skip
+                          text=True, check=True, env=env)  # fmt: skip
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{args[0]}: {json.dumps(result)}", flush=True)
+    print(f"{args[0]}{' (in clear)' if clear else ''}: {json.dumps(result)}", flush=True)
     return result
 
 
@@ -339,6 +355,8 @@ def main() -> None:
         print(json.dumps(func(*typed)))
         return
     parts = set(args.only.split(","))
+    # personal data is sealed: a benchmark-only master key when the environment has none
+    os.environ.setdefault("APPEAL_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     kind = "postgresql" if args.pg else "sqlite"
     print(f"reference loop: {reference():.3f} s; {args.rows:,} rows; store: {kind}")
     with tempfile.TemporaryDirectory() as folder:
@@ -360,6 +378,10 @@ def main() -> None:
                 url = fresh_store(kind, tmp, f"intake{batch}", args.sqlite_options)
                 first_url = first_url or url
                 results[f"intake {batch}"] = run_child("intake", str(path), url, batch)
+        if "intake-clear" in parts:  # the same intake, personal data in clear (docs/privacy.md)
+            batch = args.batches.split(",")[0]
+            url = fresh_store(kind, tmp, "intakeclear", args.sqlite_options)
+            results["intake clear"] = run_child("intake", str(path), url, batch, clear=True)
         if "duplicates" in parts and first_url:
             results["duplicates"] = run_child("duplicates", first_url, str(args.rows))
         if args.pg:
@@ -381,7 +403,11 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
         if "seconds" in value:
             print(f"{key}: {rate(key):,.0f} rows/s ({cpu_rate(key):,.0f} per CPU second), "
                   f"peak RSS {value['peak_mb']:.0f} MB")  # fmt: skip
-    intakes = [k for k in results if k.startswith("intake")]
+    intakes = [k for k in results if k.startswith("intake") and k != "intake clear"]
+    if "intake clear" in results:
+        for key in intakes:
+            print(f"{key} (encrypted) / intake in clear: {rate(key) / rate('intake clear'):.2f} "
+                  f"(per CPU second: {cpu_rate(key) / cpu_rate('intake clear'):.2f})")  # fmt: skip
     if "pipeline" in results:
         for key in intakes:
             print(f"{key} / pipeline: {rate(key) / rate('pipeline'):.2f} "
