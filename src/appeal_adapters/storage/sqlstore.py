@@ -812,9 +812,9 @@ class SqlUnitOfWork:
         chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATES)
         rows = [row for chunk in chunks for row in chunk]
         found = self._candidates(rows)
-        for number, found_one in found.items():  # a stored phone is its blind index
+        for number, found_one in found.items():  # a sealed store's phone is a blind index
             phone = found_one.signature.phone
-            if phone:
+            if phone and self.seals is not None:
                 sig = attrs.evolve(found_one.signature, phone=clear.get(phone, f"#{phone}"))
                 found[number] = attrs.evolve(found_one, signature=sig)
         for number, item in self._staged.items():  # staged changes (rare while registering)
