@@ -43,6 +43,8 @@ __all__ = [
     "loads",
     "state_from_dict",
     "state_to_dict",
+    "structure",
+    "unstructure",
 ]
 
 TAG = "type"
@@ -160,6 +162,25 @@ def state_from_dict(data: dict[str, Any]) -> Appeal:
         return _converter.structure(data, Appeal)
     except Exception as exc:
         raise _fail(f"事项状态（number={data.get('number')!r}）", exc) from exc
+
+
+def unstructure(value: Any) -> Any:
+    """Any library value (attrs classes, tuples, enums, dates ...) as JSON-compatible data:
+    for the HTTP service's answers; events keep their ``type`` tag."""
+    if isinstance(value, (*e.EVENT_TYPES, *JOURNAL_TYPES)):
+        return event_to_dict(value)
+    if isinstance(value, (list, tuple)):
+        return [unstructure(v) for v in value]
+    return _converter.unstructure(value)
+
+
+def structure(data: Any, hint: Any, what: str = "值") -> Any:
+    """``data`` (parsed JSON) as a value of the type ``hint`` (a method's annotation), e.g. a
+    command's arguments received over HTTP; ``SerializationError`` naming ``what`` if not."""
+    try:
+        return _converter.structure(data, hint)
+    except Exception as exc:
+        raise _fail(what, exc) from exc
 
 
 def dumps(data: Any) -> str:

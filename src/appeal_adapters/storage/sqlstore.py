@@ -668,6 +668,7 @@ class SqlUnitOfWork:
         self._loaded: dict[str, tuple[Event, ...]] = {}  # events read by ``state()``
         self._seals: ContactKeys | None = None
         self._erase: list[str] = []
+        self._reserved: set[tuple[str, int, int]] = set()
 
     @property
     def seals(self) -> ContactKeys | None:
@@ -678,7 +679,6 @@ class SqlUnitOfWork:
 
     def _open(self) -> sql.Open | None:
         return None if self.seals is None else self.seals.open
-        self._reserved: set[tuple[str, int, int]] = set()
 
     def next_seq(self, district: str, year: int) -> int:
         """The next sequence; the counter row stays locked until commit or rollback."""
