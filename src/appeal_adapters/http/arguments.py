@@ -93,7 +93,9 @@ def arguments(
             raw[key] = _from_text(text, hints.get(key, str))
     for key, data in given.items():
         if key in SERVER_FILLED:
-            raise ValidationError(key, data, "由服务器确定（by 来自令牌，at 取服务器时间），请勿提供")
+            raise ValidationError(
+                key, data, "由服务器确定（by 来自令牌，at 取服务器时间），请勿提供"
+            )
         if key not in hints:
             accepted = "、".join(k for k in hints if k not in raw) or "无"
             raise ValidationError(key, data, f"不是可用的参数；可用：{accepted}")

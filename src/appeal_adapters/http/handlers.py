@@ -110,8 +110,8 @@ def shape(desk: Desk, actor: Actor, name: str, result: Any, *, created: bool = F
     if name == "history" and result:
         state = desk.get(result[0].number)
         events = visible_events(result, state, actor)
-        data = [event_to_dict(x) for x in events]
-        return Answer(status, data if sees_personal(state, actor) else _masked(data))
+        listed = [event_to_dict(x) for x in events]
+        return Answer(status, listed if sees_personal(state, actor) else _masked(listed))
     data = unstructure(result) if result is not None else {"ok": True}
     return Answer(status, data if actor.role is Role.DESK else _masked(data))
 

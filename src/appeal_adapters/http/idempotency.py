@@ -34,7 +34,9 @@ def scoped(key: str, actor: Actor) -> str:
     """The stored key: the caller's key under the caller's identity."""
     key = key.strip()
     if not key or len(key) > KEY_LIMIT or not key.isprintable():
-        raise HttpProblem(400, "ValidationError", f"Idempotency-Key 应为 1 至 {KEY_LIMIT} 个可见字符", 3)
+        raise HttpProblem(
+            400, "ValidationError", f"Idempotency-Key 应为 1 至 {KEY_LIMIT} 个可见字符", 3
+        )
     return f"{actor.role.value}:{actor.department}:{actor.name}:{key}"
 
 
@@ -60,7 +62,12 @@ def claim(desk: Desk, key: str, print_: str, *, at: datetime, by: Actor) -> tupl
                             )  # fmt: skip
                         return last.status, last.body
                 elif isinstance(last, RequestClaimed) and at - last.at < ABANDONED:
-                    raise HttpProblem(409, "ConcurrencyConflict", "同一 Idempotency-Key 的请求正在处理，请稍后重试", 7)
+                    raise HttpProblem(
+                        409,
+                        "ConcurrencyConflict",
+                        "同一 Idempotency-Key 的请求正在处理，请稍后重试",
+                        7,
+                    )
                 mine = RequestClaimed(stream=stream, at=at, by=by, key=key, fingerprint=print_)
                 uow.append_journal(stream, len(events), (mine,))
                 return None
