@@ -177,7 +177,9 @@ class SqlStore:
         if rows:
             marks = ", ".join("?" * len(columns))
             text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            cur.executemany(self.dialect.sql(text), rows)
+            # built first: building a row may read the keys table through the same cursor
+            # (a contact's blind-index secret), which SQLite refuses inside ``executemany``
+            cur.executemany(self.dialect.sql(text), list(rows))
 
     def close(self) -> None:
         """Release the connection."""

@@ -245,9 +245,18 @@ def _service(desk: Desk, now: datetime) -> None:
     """The HTTP service's records: a token issued and revoked, a request claimed and answered."""
     tokens, requests = (stream_key(desk.district, k) for k in ("tokens", "idempotency"))
     owner = Actor.of_department(DEPARTMENTS[0], name="小李")
-    made = (j.TokenIssued(stream=tokens, at=now, by=DESK, token_id="t1", digest="d" * 64,
-                          actor=owner, note="部门系统"),
-            j.TokenRevoked(stream=tokens, at=now, by=DESK, token_id="t1", reason="离职"))
+    made = (
+        j.TokenIssued(
+            stream=tokens,
+            at=now,
+            by=DESK,
+            token_id="t1",
+            digest="d" * 64,
+            actor=owner,
+            note="部门系统",
+        ),
+        j.TokenRevoked(stream=tokens, at=now, by=DESK, token_id="t1", reason="离职"),
+    )
     asked = (j.RequestClaimed(stream=requests, at=now, by=owner, key="k1", fingerprint="f" * 64),
              j.RequestAnswered(stream=requests, at=now, by=owner, key="k1", status=201,
                                body='{"number":"HM-2026-0001"}'))  # fmt: skip
