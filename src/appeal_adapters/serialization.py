@@ -168,7 +168,7 @@ def unstructure(value: Any) -> Any:
     """Any library value (attrs classes, tuples, enums, dates ...) as JSON-compatible data:
     for the HTTP service's answers; events keep their ``type`` tag."""
     if isinstance(value, (*e.EVENT_TYPES, *JOURNAL_TYPES)):
-        return event_to_dict(value)
+        return event_to_dict(cast(e.Event | JournalEvent, value))
     if isinstance(value, (list, tuple)):
         return [unstructure(v) for v in value]
     return _converter.unstructure(value)
