@@ -29,7 +29,16 @@ from appeal_adapters.http import idempotency, openapi, page
 from appeal_adapters.http.auth import authenticate
 from appeal_adapters.http.delivery import DeliveryLoop
 from appeal_adapters.http.errors import HttpProblem, problem
-from appeal_adapters.http.handlers import CREATING, Answer, call, now, shape, shown
+from appeal_adapters.http.handlers import (
+    CREATING,
+    Answer,
+    call,
+    check_scope,
+    now,
+    scoped_item,
+    shape,
+    shown,
+)
 from appeal_adapters.http.requests import MAX_BODY, MAX_UPLOAD, json_object, read_body
 from appeal_adapters.notify.outbox import Outbox
 from appeal_adapters.plugins import AppealPlugins, load_plugins
@@ -105,6 +114,9 @@ def desk_route(service: Service, name: str, verb: str) -> Callable[..., Any]:
                 return _intake(service, actor, path["channel"], request, body)
             if name == "admit":
                 return _admit(service, actor, int(path["entry_id"]), json_object(request, body))
+            check_scope(name, actor, path)  # 404 for a hidden item before the body is read
+            if "number" in path:
+                scoped_item(service.desk, actor, path["number"])
             data = json_object(request, body)
             return call(service.desk, name, actor, path, data, reading=False,
                         if_match=request.headers.get("if-match"))  # fmt: skip
