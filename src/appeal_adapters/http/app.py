@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from appeal_adapters.config import open_desk
-from appeal_adapters.http import idempotency, openapi, page
+from appeal_adapters.http import idempotency, open311, openapi, page
 from appeal_adapters.http.auth import authenticate
 from appeal_adapters.http.delivery import DeliveryLoop
 from appeal_adapters.http.errors import HttpProblem, problem
@@ -62,6 +62,15 @@ class Service:
         """``work`` in a worker thread, holding the desk's lock."""
 
         def locked() -> Answer:
+            with self.lock:
+                return work()
+
+        return await run_in_threadpool(locked)
+
+    async def run_plain(self, work: Callable[[], Any]) -> Any:
+        """``work`` in a worker thread, holding the desk's lock; its result as is."""
+
+        def locked() -> Any:
             with self.lock:
                 return work()
 
@@ -266,6 +275,7 @@ def create_app(
         Route("/healthz", guarded(healthz), methods=["GET"]),
         Route("/openapi.json", schema, methods=["GET"]),
         *page.routes(service),
+        *open311.routes(service),
     ]
     loop = None
     if outbox is not None and deliver_every:
