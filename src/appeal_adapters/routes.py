@@ -117,6 +117,11 @@ NOT_OVER_HTTP: Mapping[str, str] = {
     "stream":       "internal: journal streams are read through the routes above",
     "calendar":     "property: the calendar in force (GET /calendar/notices lists its notices)",
     "registry":     "property: the registry in force (GET /departments)",
+    "erase_contact": "personal data stays on the command line: appeal privacy erase",
+    "erasures":      "personal data stays on the command line: appeal privacy erasures",
+    "personal_data": "personal data stays on the command line: appeal privacy export",
+    "set_confidential": "personal data stays on the command line: appeal privacy confidential",
+    "retention_sweep": "the daily sweep (POST /sweep) runs it",
 }
 
 #: Routes for what is not a ``Desk`` method: the documents, by format (``--format NAME``).
