@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from appeal_adapters.notify.delivery import DeliveryBusy, DeliveryRun, deliver_recorded
 from appeal_adapters.notify.outbox import Outbox
@@ -23,7 +24,7 @@ class DeliveryLoop:
 
     def __init__(
         self, desk: Desk, outbox: Outbox, every: float, lock: threading.Lock,
-        clock: Callable[[], object],
+        clock: Callable[[], datetime],
     ) -> None:  # fmt: skip
         self.desk, self.outbox, self.every, self.lock, self.clock = desk, outbox, every, lock, clock
         self.stopping = threading.Event()
@@ -48,7 +49,7 @@ class DeliveryLoop:
                 self.desk.store,
                 self.desk.district,
                 self.outbox,
-                now=self.clock(),  # type: ignore[arg-type]
+                now=self.clock(),
             )
         self.runs.append(run)
         del self.runs[:-10]
