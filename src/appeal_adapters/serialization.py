@@ -97,6 +97,8 @@ def _make_converter() -> cattrs.Converter:
 
 
 _converter = _make_converter()
+#: The same converter writing every field, defaults too: for answers to clients (not stored).
+_FULL = _converter.copy(omit_if_default=False)
 
 
 class _Hooks(dict[type, Callable[[Any], dict[str, Any]]]):
@@ -165,13 +167,16 @@ def state_from_dict(data: dict[str, Any]) -> Appeal:
 
 
 def unstructure(value: Any) -> Any:
-    """Any library value (attrs classes, tuples, enums, dates ...) as JSON-compatible data:
-    for the HTTP service's answers; events keep their ``type`` tag."""
+    """Any library value (an item, events, attrs classes, tuples, enums, dates ...) as
+    JSON-compatible data for the HTTP service's answers: every field, defaults included (a
+    client reads ``"status": "registered"``), events tagged with their ``type``."""
     if isinstance(value, (*e.EVENT_TYPES, *JOURNAL_TYPES)):
-        return event_to_dict(cast(e.Event | JournalEvent, value))
+        data: dict[str, Any] = _FULL.unstructure(value)
+        data[TAG] = type(value).__name__
+        return data
     if isinstance(value, (list, tuple)):
         return [unstructure(v) for v in value]
-    return _converter.unstructure(value)
+    return _FULL.unstructure(value)
 
 
 def structure(data: Any, hint: Any, what: str = "值") -> Any:

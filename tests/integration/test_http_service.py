@@ -147,7 +147,7 @@ def test_a_desk_end_to_end_over_http(service: dict[str, Any]) -> None:
     assert replied.headers["ETag"] != tag
     history = desk.get(f"/items/{number}/events").json()
     by = [e["by"] for e in history if e["type"] == "Replied"]
-    assert by == [{"role": "department", "department": LEAD}]  # attributable to the token
+    assert by == [{"role": "department", "department": LEAD, "name": ""}]  # the token's holder
 
     # the desk follows up and closes; the department no longer reads the phone in clear
     followed = desk.post(

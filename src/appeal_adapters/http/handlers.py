@@ -18,7 +18,7 @@ import attrs
 from appeal_adapters.http.arguments import arguments, parameters
 from appeal_adapters.http.auth import sees_item
 from appeal_adapters.http.errors import HttpProblem, not_found
-from appeal_adapters.serialization import event_to_dict, state_to_dict, unstructure
+from appeal_adapters.serialization import unstructure
 from appeal_core import SHANGHAI, Actor, Appeal, Desk, Role
 from appeal_core.errors import AppealNotFound, PermissionDenied
 from appeal_core.masking import mask_phones_in
@@ -110,7 +110,7 @@ def shape(desk: Desk, actor: Actor, name: str, result: Any, *, created: bool = F
     if name == "history" and result:
         state = desk.get(result[0].number)
         events = visible_events(result, state, actor)
-        listed = [event_to_dict(x) for x in events]
+        listed = [unstructure(x) for x in events]
         return Answer(status, listed if sees_personal(state, actor) else _masked(listed))
     data = unstructure(result) if result is not None else {"ok": True}
     return Answer(status, data if actor.role is Role.DESK else _masked(data))
@@ -120,8 +120,8 @@ def shown(actor: Actor, item: Appeal) -> dict[str, Any]:
     """The item as ``actor`` may read it (``privacy.visible``); for readers who may not see
     personal values, the replies' contacts are left out and phones in texts masked."""
     if sees_personal(item, actor):
-        return state_to_dict(item)
-    data = state_to_dict(visible(item, actor))
+        return dict(unstructure(item))
+    data = unstructure(visible(item, actor))
     for part in (data.get("preliminary_reply"), data.get("final_reply")):
         if isinstance(part, dict):
             part.pop("contact", None)
