@@ -148,3 +148,20 @@ def test_review_confirm_correct_and_quarantine_dismiss(api: dict[str, Any]) -> N
     call("desk", "POST", f"/quarantine/{entry}/dismiss", {"note": "无法联系，不予登记"})
     assert call("desk", "GET", "/quarantine") == []
     call("desk", "POST", f"/quarantine/{entry}/dismiss", {"note": "again"}, status=400)
+
+
+def test_documents_by_format(api: dict[str, Any]) -> None:
+    call, client, headers = api["call"], api["client"], api["headers"]
+    _assigned(call)
+    kinds = {row["kind"] for row in call("desk", "GET", "/formats")}
+    assert {"briefing", "explain"} <= kinds
+    assert [r["format"] for r in call("desk", "GET", "/formats?kind=briefing")]
+    assert "app" in {row["channel"] for row in call("lead", "GET", "/channels")}
+    month = NOW.strftime("%Y-%m")
+    page = client.get(f"/months/{month}/documents/briefing.html", headers=headers["leader"])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "attachment" in page.headers["content-disposition"] and "<table" in page.text
+    assert client.get(f"/months/{month}/documents/briefing.html",
+                      headers=headers["lead"]).status_code == 403  # fmt: skip
+    unknown = client.get(f"/months/{month}/documents/briefing.pdfx", headers=headers["desk"])
+    assert unknown.status_code == 404 and "briefing.html" in unknown.json()["error"]["message"]

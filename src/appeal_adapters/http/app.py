@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from appeal_adapters.config import open_desk
-from appeal_adapters.http import idempotency, open311, openapi, page
+from appeal_adapters.http import documents, idempotency, open311, openapi, page
 from appeal_adapters.http.auth import authenticate
 from appeal_adapters.http.delivery import DeliveryLoop
 from appeal_adapters.http.errors import HttpProblem, problem
@@ -78,10 +78,8 @@ class Service:
 
     async def actor(self, request: Request) -> Actor:
         """Who sends ``request`` (401 when nobody known)."""
-        headers, cookies = dict(request.headers), dict(request.cookies)
-        return await run_in_threadpool(
-            lambda: authenticate(self.desk, self.plugins, headers, cookies)
-        )
+        headers = dict(request.headers)  # never the page's cookie: no cross-site API calls
+        return await run_in_threadpool(lambda: authenticate(self.desk, self.plugins, headers))
 
 
 def respond(answer: Answer) -> Response:
@@ -263,6 +261,7 @@ def create_app(
         routes.append(Route("/api/v1" + route.path, desk_route(service, name, route.verb),
                             methods=[route.verb], name=name))  # fmt: skip
     routes += list_routes(service)
+    routes += documents.routes(service, respond, guarded)
 
     async def healthz(request: Request) -> Response:
         await service.run(lambda: Answer(200, {"tokens": len(tokens(desk))}))  # reads the store

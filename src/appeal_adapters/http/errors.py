@@ -39,6 +39,7 @@ STATUSES: tuple[tuple[type[BaseException], int], ...] = (
     (ConcurrencyConflict, 409),
     (CalendarDataMissing, 409),
     (MissingExtra, 501),
+    (LookupError, 404),  # an unknown document format or channel
     (ValueError, 400),  # an unreadable file or document sent by the client
     (AdapterError, 503),  # the store, a key, a plugin: the server's side
     (AppealError, 400),
