@@ -12,23 +12,20 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from appeal_adapters.config import open_desk
-from appeal_adapters.http import documents, idempotency, open311, openapi, page
-from appeal_adapters.http.auth import authenticate
+from appeal_adapters.http import documents, idempotency, lists, open311, openapi, page
 from appeal_adapters.http.delivery import DeliveryLoop
-from appeal_adapters.http.errors import HttpProblem, problem
+from appeal_adapters.http.errors import problem
 from appeal_adapters.http.handlers import (
     CREATING,
     Answer,
@@ -37,68 +34,15 @@ from appeal_adapters.http.handlers import (
     now,
     scoped_item,
     shape,
-    shown,
 )
 from appeal_adapters.http.requests import MAX_BODY, MAX_UPLOAD, json_object, read_body
+from appeal_adapters.http.service import Service, guarded, respond
 from appeal_adapters.notify.outbox import Outbox
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_adapters.routes import DESK_ROUTES
 from appeal_adapters.tokens import tokens
 from appeal_core import Actor, Desk, Policy, Role
 from appeal_core.errors import PermissionDenied
-
-#: Most items one page of ``GET /api/v1/items`` holds.
-PAGE_LIMIT = 200
-
-
-class Service:
-    """What every handler shares: the desk, the plugins, the lock, the limits."""
-
-    def __init__(self, desk: Desk, plugins: AppealPlugins, max_body: int) -> None:
-        self.desk, self.plugins, self.max_body = desk, plugins, max_body
-        self.lock = threading.Lock()
-
-    async def run(self, work: Callable[[], Answer]) -> Answer:
-        """``work`` in a worker thread, holding the desk's lock."""
-
-        def locked() -> Answer:
-            with self.lock:
-                return work()
-
-        return await run_in_threadpool(locked)
-
-    async def run_plain(self, work: Callable[[], Any]) -> Any:
-        """``work`` in a worker thread, holding the desk's lock; its result as is."""
-
-        def locked() -> Any:
-            with self.lock:
-                return work()
-
-        return await run_in_threadpool(locked)
-
-    async def actor(self, request: Request) -> Actor:
-        """Who sends ``request`` (401 when nobody known)."""
-        headers = dict(request.headers)  # never the page's cookie: no cross-site API calls
-        return await run_in_threadpool(lambda: authenticate(self.desk, self.plugins, headers))
-
-
-def respond(answer: Answer) -> Response:
-    """The JSON response of an answer (UTF-8 text kept)."""
-    text = json.dumps(answer.body, ensure_ascii=False, default=str)
-    return Response(text, answer.status, dict(answer.headers), "application/json")
-
-
-def guarded(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[..., Any]:
-    """An endpoint whose every failure is a JSON error, never a traceback."""
-
-    async def guard(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except Exception as exc:
-            status, body = problem(exc)
-            return respond(Answer(status, body))
-
-    return guard
 
 
 def desk_route(service: Service, name: str, verb: str) -> Callable[..., Any]:
@@ -187,55 +131,6 @@ def _admit(service: Service, actor: Actor, entry_id: int, fixed: dict[str, Any])
     return shape(desk, actor, "admit", item, created=True)
 
 
-def list_routes(service: Service) -> list[BaseRoute]:
-    """``GET /api/v1/items`` (paged, scoped) and ``GET /api/v1/quarantine`` (the desk's)."""
-    from appeal_adapters.http.auth import sees_item
-
-    async def items(request: Request) -> Response:
-        actor = await service.actor(request)
-        query = request.query_params
-        text = query.get("limit", "50")
-        if not text.isdigit() or not 1 <= int(text) <= PAGE_LIMIT:
-            raise HttpProblem(400, "ValidationError", f"limit 应为 1 至 {PAGE_LIMIT} 的整数", 3)
-        limit, after = int(text), query.get("cursor", "")
-
-        def work() -> Answer:
-            found: list[dict[str, Any]] = []
-            more = False
-            passed = not after
-            for item in service.desk.store.states(service.desk.district):
-                if not passed:
-                    passed = item.number == after
-                    continue
-                if sees_item(actor, item):
-                    if len(found) == limit:
-                        more = True
-                        break
-                    found.append(shown(actor, item))
-            cursor = found[-1]["number"] if more else None
-            return Answer(200, {"items": found, "next_cursor": cursor})
-
-        return respond(await service.run(work))
-
-    async def quarantine(request: Request) -> Response:
-        actor = await service.actor(request)
-        if actor.role is not Role.DESK:
-            raise PermissionDenied(str(actor), "quarantine")
-        settled = request.query_params.get("include_settled") == "true"
-        desk = service.desk
-
-        def work() -> Answer:
-            rows = desk.store.quarantined(desk.district, include_settled=settled)
-            return shape(desk, actor, "quarantine", rows)
-
-        return respond(await service.run(work))
-
-    return [
-        Route("/api/v1/items", guarded(items), methods=["GET"]),
-        Route("/api/v1/quarantine", guarded(quarantine), methods=["GET"]),
-    ]
-
-
 def create_app(
     store: str | Desk,
     *,
@@ -260,8 +155,8 @@ def create_app(
     for name, route in DESK_ROUTES.items():
         routes.append(Route("/api/v1" + route.path, desk_route(service, name, route.verb),
                             methods=[route.verb], name=name))  # fmt: skip
-    routes += list_routes(service)
-    routes += documents.routes(service, respond, guarded)
+    routes += lists.list_routes(service)
+    routes += documents.routes(service)
 
     async def healthz(request: Request) -> Response:
         await service.run(lambda: Answer(200, {"tokens": len(tokens(desk))}))  # reads the store

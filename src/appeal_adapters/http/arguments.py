@@ -8,7 +8,7 @@ import functools
 import inspect
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -134,7 +134,8 @@ def json_schema(hint: Any) -> dict[str, Any]:
     if kind is date:
         return {"type": "string", "format": "date"}
     if isinstance(kind, type) and issubclass(kind, str):  # an enum of text values
-        return {"type": "string", "enum": [str(getattr(m, "value", m)) for m in kind]}  # type: ignore[attr-defined]
+        members: Iterable[Any] = getattr(kind, "__members__", {}).values()
+        return {"type": "string", "enum": [str(getattr(m, "value", m)) for m in members]}
     if origin is not None and typing.get_args(kind) and origin not in (dict, Mapping):
         return {"type": "array", "items": json_schema(typing.get_args(kind)[0])}
     return {"type": "object", "title": getattr(kind, "__name__", str(kind))}

@@ -3,8 +3,6 @@ month's and the year's documents in any installed format (as ``appeal report --f
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -15,6 +13,7 @@ from appeal_adapters.channels.intake import known_channels
 from appeal_adapters.documents.formats import Document, formats, media_type
 from appeal_adapters.http.arguments import value
 from appeal_adapters.http.handlers import Answer
+from appeal_adapters.http.service import Service, guarded, respond
 from appeal_adapters.routes import DOCUMENT_ROUTES
 from appeal_core import Actor, Role
 from appeal_core.errors import PermissionDenied, ValidationError
@@ -39,11 +38,7 @@ def _file(document: Document) -> Response:
     return Response(document.content, 200, media_type=document.media_type, headers=headers)
 
 
-def routes(
-    service: Any,
-    respond: Callable[[Answer], Response],
-    guarded: Callable[[Callable[[Request], Awaitable[Response]]], Callable[..., Any]],
-) -> list[BaseRoute]:
+def routes(service: Service) -> list[BaseRoute]:
     """The routes, served with the service's lock and error handling."""
     from appeal_adapters.reporting import annual_document, month_document
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -23,6 +23,7 @@ from appeal_adapters.http.auth import sees_item
 from appeal_adapters.http.errors import HttpProblem, problem
 from appeal_adapters.http.handlers import now, scoped_item
 from appeal_adapters.http.requests import read_body
+from appeal_adapters.http.service import Service
 from appeal_adapters.tokens import token_actor
 from appeal_core import SHANGHAI, Actor, Appeal, Desk, Enterprise
 from appeal_core.intake import IntakeRecord
@@ -153,11 +154,11 @@ def file_request(desk: Desk, actor: Actor, form: Mapping[str, str]) -> dict[str,
             "account_id": ""}  # fmt: skip
 
 
-def routes(service: Any) -> list[BaseRoute]:
+def routes(service: Service) -> list[BaseRoute]:
     """The Open311 routes over the service's desk."""
     desk: Desk = service.desk
 
-    def endpoint(work: Callable[[Request, str], Any]) -> Callable[..., Any]:
+    def endpoint(work: Callable[[Request, str], Awaitable[Response]]) -> Callable[..., Any]:
         async def run(request: Request) -> Response:
             fmt = request.path_params.get("format", "json")
             try:
@@ -166,7 +167,7 @@ def routes(service: Any) -> list[BaseRoute]:
                 jurisdiction = request.query_params.get("jurisdiction_id")
                 if jurisdiction not in (None, "", desk.district):
                     raise HttpProblem(404, "NotFound", f"没有辖区 {jurisdiction}", 6)
-                return await work(request, fmt)  # type: ignore[no-any-return]
+                return await work(request, fmt)
             except Exception as exc:
                 status, body = problem(exc)
                 row = {"code": status, "description": body["error"]["message"]}
@@ -176,11 +177,12 @@ def routes(service: Any) -> list[BaseRoute]:
 
     async def actor_of(request: Request, form: Mapping[str, str] | None = None) -> Actor:
         key = (form or {}).get("api_key") or request.query_params.get("api_key", "")
-        found = await service.run_plain(lambda: token_actor(desk, key) if key else None)
-        if found is None:
-            heard: Actor = await service.actor(request)  # the Authorization header, the hook
-            return heard
-        return found  # type: ignore[no-any-return]
+        found: Actor | None = await service.run_plain(
+            lambda: token_actor(desk, key) if key else None
+        )
+        if found is None:  # no api_key: the Authorization header, or the hook
+            return await service.actor(request)
+        return found
 
     async def list_services(request: Request, fmt: str) -> Response:
         return reply(fmt, "services", "service", await service.run_plain(lambda: services(desk)))

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from appeal_adapters.http.auth import COOKIE, authenticate
 from appeal_adapters.http.errors import problem
 from appeal_adapters.http.handlers import now
+from appeal_adapters.http.service import Service
 from appeal_core import Desk, Role
 from appeal_core.events import Noticed
 from appeal_core.metrics import MonthlyReport
@@ -143,7 +144,7 @@ def render(desk: Desk, today: date) -> str:
 </body></html>"""
 
 
-def routes(service: Any) -> list[BaseRoute]:
+def routes(service: Service) -> list[BaseRoute]:
     """``GET /``: the page for the desk and leaders."""
 
     async def index(request: Request) -> Response:
