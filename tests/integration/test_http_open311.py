@@ -19,7 +19,6 @@ from appeal_adapters.tokens import issue_token
 from appeal_core import SHANGHAI, Actor
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=SHANGHAI)
-LATER = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(minutes=1)  # after the server
 LEAD, OTHER = "区市场监督管理局", "区住房和城乡建设局"
 BASE = "/open311/v2"
 
@@ -53,9 +52,10 @@ def test_an_open311_client_files_and_reads_a_request(world: dict[str, Any]) -> N
     assert item.channel.value == "app" and item.enterprise.name == "某某机械有限公司"
     assert ("类别", "交通") in item.notes and item.enterprise.phone == "13812345678"
     clerk = Actor.desk("小王")
-    desk.verify(number, at=LATER, by=clerk)
-    desk.classify(number, category="交通", complexity="routine", at=LATER, by=clerk)
-    desk.assign(number, lead=LEAD, at=LATER, by=clerk)
+    later = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(minutes=1)  # after the server
+    desk.verify(number, at=later, by=clerk)
+    desk.classify(number, category="交通", complexity="routine", at=later, by=clerk)
+    desk.assign(number, lead=LEAD, at=later, by=clerk)
 
     (row,) = app.get(f"{BASE}/requests/{number}.json", params={"api_key": keys["lead"]}).json()
     assert row["status"] == "open" and row["agency_responsible"] == LEAD
@@ -75,9 +75,9 @@ def test_an_open311_client_files_and_reads_a_request(world: dict[str, Any]) -> N
     assert hidden.json()[0]["code"] == 404
     assert app.get(f"{BASE}/requests.json", params={"api_key": keys["other"]}).json() == []
     # replied and closed: closed, with the reply in the status notes
-    desk.reply(number, text="已修复", at=LATER, by=Actor.of_department(LEAD))
-    desk.follow_up(number, satisfaction="satisfied", resolved=True, at=LATER, by=clerk)
-    desk.close(number, at=LATER, by=clerk)
+    desk.reply(number, text="已修复", at=later, by=Actor.of_department(LEAD))
+    desk.follow_up(number, satisfaction="satisfied", resolved=True, at=later, by=clerk)
+    desk.close(number, at=later, by=clerk)
     listed = app.get(f"{BASE}/requests.json", params={"api_key": keys["lead"], "status": "closed"})
     assert [r["service_request_id"] for r in listed.json()] == [number]
     assert "已修复" in listed.json()[0]["status_notes"]
