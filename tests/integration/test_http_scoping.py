@@ -143,3 +143,33 @@ def test_the_authenticate_hook_replaces_tokens() -> None:
     seen = app.get("/api/v1/items", headers={"X-Gateway-Department": quote(LEAD)})
     assert seen.status_code == 200 and seen.json() == {"items": [], "next_cursor": None}
     assert app.get("/api/v1/items").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("verb", "path", "body", "status", "field"),
+    [
+        ("GET", "/api/v1/months/0001-01/report", None, 400, "year"),
+        ("GET", "/api/v1/years/99999999999/assessment", None, 400, "year"),
+        ("GET", "/api/v1/months/2026-13/report", None, 400, "month"),
+        ("GET", "/api/v1/digests/2026-13-01", None, 400, "on"),
+        ("GET", "/api/v1/items/@HM:tokens/events", None, 404, ""),
+        ("POST", "/api/v1/items", b"[" * 100_000 + b"]" * 100_000, 400, ""),
+        ("POST", "/api/v1/items", {"enterprise": {"name": "x" * 10_000}, "content": "y",
+                                   "channel": "app"}, 400, "enterprise.name"),
+        ("POST", "/api/v1/items", {"enterprise": "某公司", "content": "y", "channel": "app"},
+         400, "enterprise"),
+        ("POST", "/api/v1/items", {"enterprise": {"name": "x", "bogus": 1}, "content": "y",
+                                   "channel": "app"}, 400, "bogus"),
+    ],
+)  # fmt: skip
+def test_hostile_input_is_a_json_4xx_naming_the_field(
+    world: dict[str, Any], verb: str, path: str, body: Any, status: int, field: str
+) -> None:
+    app, desk = world["app"], _auth(world["tokens"]["desk"])
+    if isinstance(body, bytes):
+        answer = app.request(verb, path, headers={**desk, "Content-Type": "application/json"},
+                             content=body)  # fmt: skip
+    else:
+        answer = app.request(verb, path, headers=desk, json=body)
+    assert answer.status_code == status, answer.text
+    assert field in answer.json()["error"]["message"] and "Traceback" not in answer.text

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+import attrs
+
 from appeal_adapters.serialization import SerializationError, structure
 from appeal_core import Desk
 from appeal_core.errors import ValidationError
@@ -19,6 +21,8 @@ from appeal_core.errors import ValidationError
 #: Arguments the service fills itself: who acts (the caller's identity) and when (its clock).
 SERVER_FILLED = frozenset({"self", "by", "at"})
 _PRIMITIVES = (str, int, bool, float)
+#: The years a month or year in a path may name (the calendar's arithmetic stays in range).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @functools.cache
@@ -74,10 +78,27 @@ def value(name: str, data: Any, hint: Any) -> Any:
             expected = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}[hint]
             raise ValidationError(name, data, f"应为{expected}")
         return data
+    if attrs.has(hint) and not isinstance(data, dict):
+        raise ValidationError(name, str(data)[:80], "应为 JSON 对象")
     try:
         return structure(data, hint, name)
     except SerializationError as exc:
+        found = _domain_error(exc)
+        if found is not None:  # the library's own check (a value too long ...): its message
+            raise found from None
         raise ValidationError(name, str(data)[:80], "；".join(exc.problems)) from None
+
+
+def _domain_error(exc: BaseException) -> ValidationError | None:
+    """The library's ``ValidationError`` inside a structuring failure, if one caused it."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        error = seen.pop()
+        if isinstance(error, ValidationError):
+            return error
+        seen += list(getattr(error, "exceptions", ()))
+        seen += [e for e in (error.__cause__, error.__context__) if e is not None]
+    return None
 
 
 def arguments(
@@ -102,10 +123,25 @@ def arguments(
         if key in raw:
             raise ValidationError(key, data, "已在地址中给出")
         raw[key] = _from_text(data, hints[key]) if from_text and isinstance(data, str) else data
+    if isinstance(raw.get("year"), int):
+        checked_year(raw["year"])
     missing = sorted(required - raw.keys())
     if missing:
         raise ValidationError(missing[0], None, "缺少必填参数")
     return {key: value(key, data, hints[key]) for key, data in raw.items()}
+
+
+def checked_year(year: int) -> int:
+    """``year`` if a month or year of it can be computed; ``ValidationError`` if not."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError("year", year, f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间")
+    return year
+
+
+def month_of(text: str) -> tuple[int, int]:
+    """``YYYY-MM`` as a year and a month."""
+    found = _month(text)
+    return checked_year(found["year"]), found["month"]
 
 
 def _month(text: str) -> dict[str, int]:

@@ -11,19 +11,12 @@ from starlette.routing import BaseRoute, Route
 
 from appeal_adapters.channels.intake import known_channels
 from appeal_adapters.documents.formats import Document, formats, media_type
-from appeal_adapters.http.arguments import value
+from appeal_adapters.http.arguments import checked_year, month_of, value
 from appeal_adapters.http.handlers import Answer
 from appeal_adapters.http.service import Service, guarded, respond
 from appeal_adapters.routes import DOCUMENT_ROUTES
 from appeal_core import Actor, Role
-from appeal_core.errors import PermissionDenied, ValidationError
-
-
-def _month(text: str) -> tuple[int, int]:
-    year, _, month = text.partition("-")
-    if not (len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
-        raise ValidationError("month", text, "月份应为 YYYY-MM，如 2026-11")
-    return int(year), int(month)
+from appeal_core.errors import PermissionDenied
 
 
 def _readers_only(actor: Actor, what: str) -> None:
@@ -61,7 +54,7 @@ def routes(service: Service) -> list[BaseRoute]:
     async def month(request: Request) -> Response:
         actor = await service.actor(request)
         _readers_only(actor, "month_document")
-        year, number = _month(request.path_params["month"])
+        year, number = month_of(request.path_params["month"])
         name, issue = request.path_params["format"], request.query_params.get("issue")
         made = await service.run_plain(
             lambda: month_document(desk, plugins, name, year, number, issue=issue)
@@ -71,7 +64,7 @@ def routes(service: Service) -> list[BaseRoute]:
     async def annual(request: Request) -> Response:
         actor = await service.actor(request)
         _readers_only(actor, "annual_document")
-        year = value("year", _int(request.path_params["year"]), int)
+        year = checked_year(value("year", _int(request.path_params["year"]), int))
         name = request.path_params["format"]
         return _file(await service.run_plain(lambda: annual_document(desk, plugins, name, year)))
 
