@@ -65,3 +65,23 @@ def test_a_failing_round_backs_off_and_the_loop_goes_on(tmp_path: Path) -> None:
     assert loop.failures >= 2 and not loop._thread.is_alive()
     gaps = [b - a for a, b in itertools.pairwise(calls)]
     assert gaps[1] > gaps[0]  # waited longer after the second failure
+
+
+def test_the_app_runs_the_loop_while_serving(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from appeal_adapters.http import create_app
+
+    desk = open_desk("memory://")
+    box = Outbox({"record": lambda notice: None}, path=tmp_path / "outbox.jsonl")
+    app = create_app(desk, outbox=box, deliver_every=0.05)
+    loop = app.state.delivery
+    with TestClient(app) as client:  # the lifespan starts the loop, and stops it after
+        assert client.get("/healthz").status_code == 200
+        for _ in range(100):
+            if loop.runs:
+                break
+            time.sleep(0.02)
+        assert loop.runs
+    assert not loop._thread.is_alive()
+    assert create_app(desk).state.delivery is None  # off unless asked

@@ -230,3 +230,12 @@ def test_openapi_and_healthz(service: dict[str, Any]) -> None:
     schema = body["content"]["application/json"]["schema"]
     assert schema["required"] == ["lead"] and "by" not in schema["properties"]
     assert httpx.get(service["base"] + "/healthz").json() == {"status": "ok"}
+
+
+def test_serve_refuses_background_delivery_without_senders(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*APPEAL, "--db", f"sqlite:///{tmp_path / 'a.db'}", "serve", "--deliver-every", "5"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "APPEAL_NOTIFY": ""},
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert "发送器" in done.stderr and "Traceback" not in done.stderr

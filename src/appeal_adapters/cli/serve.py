@@ -7,7 +7,7 @@ import click
 
 from appeal_adapters.cli.app import cli
 from appeal_adapters.cli.items import pass_session
-from appeal_adapters.cli.notify import outbox_path
+from appeal_adapters.cli.notify import make_outbox
 from appeal_adapters.cli.session import Session
 from appeal_adapters.errors import MissingExtra
 
@@ -44,14 +44,7 @@ def serve(
         from appeal_adapters.http.app import create_app
     except ImportError as exc:
         raise MissingExtra("HTTP 服务", "http", exc.name or "starlette") from exc
-    box = None
-    if deliver_every:
-        from appeal_adapters.notify.outbox import Outbox
-        from appeal_adapters.notify.settings import load_settings
-
-        settings = load_settings(notify_config, session.plugins)
-        path = outbox_path(session, outbox, settings.outbox)
-        box = Outbox(settings.senders, backoff=settings.backoff, path=path)
+    box = make_outbox(session, notify_config, outbox) if deliver_every else None
     app = create_app(session.desk, plugins=session.plugins, outbox=box, deliver_every=deliver_every)
     click.echo(f"appeal 服务：http://{host}:{port}/ （Ctrl+C 停止）", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
