@@ -224,7 +224,8 @@ def test_openapi_and_healthz(service: dict[str, Any]) -> None:
     document = httpx.get(service["base"] + "/openapi.json").json()
     paths = document["paths"]
     for path in ("/api/v1/items", "/api/v1/items/{number}/reply", "/api/v1/months/{month}/report",
-                 "/api/v1/quarantine/{entry_id}/admit", "/healthz"):  # fmt: skip
+                 "/api/v1/quarantine/{entry_id}/admit", "/healthz", "/open311/v2/requests.{format}",
+                 "/api/v1/months/{month}/documents/{format}"):  # fmt: skip
         assert path in paths, path
     body = paths["/api/v1/items/{number}/assign"]["post"]["requestBody"]
     schema = body["content"]["application/json"]["schema"]

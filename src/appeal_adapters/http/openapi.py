@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from appeal_adapters.http.arguments import json_schema, parameters
-from appeal_adapters.routes import DESK_ROUTES
+from appeal_adapters.routes import DESK_ROUTES, DOCUMENT_ROUTES
 from appeal_core import Desk
 
 PREFIX = "/api/v1"
@@ -45,6 +45,20 @@ EXTRA_PATHS: dict[str, dict[str, Any]] = {
     "/healthz": {"get": {"operationId": "healthz", "summary": "The store opens; no token.",
                          "security": []}},
 }  # fmt: skip
+
+
+DOCUMENT_SUMMARIES = {
+    "formats": "The installed document formats (?kind=).",
+    "channels": "The channels the desk accepts.",
+    "month_document": "The month's briefing or appendix in an installed format (a download).",
+    "annual_document": "The year's assessment in an installed format (a download).",
+}
+OPEN311 = {
+    "/open311/v2/services.{format}": ("get",),
+    "/open311/v2/services/{service_code}.{format}": ("get",),
+    "/open311/v2/requests.{format}": ("get", "post"),
+    "/open311/v2/requests/{service_request_id}.{format}": ("get",),
+}
 
 
 def _summary(name: str) -> str:
@@ -93,6 +107,23 @@ def document(title: str = "appeal") -> dict[str, Any]:
     for name, route in DESK_ROUTES.items():
         path = PREFIX + route.path
         paths.setdefault(path, {})[route.verb.lower()] = operation(name, route.verb, path)
+    for name, route in DOCUMENT_ROUTES.items():
+        path = PREFIX + route.path
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for p in _PARAM.findall(path)]  # fmt: skip
+        paths.setdefault(path, {})[route.verb.lower()] = {
+            "operationId": name, "summary": DOCUMENT_SUMMARIES[name], "parameters": params,
+        }  # fmt: skip
+    for path, verbs in OPEN311.items():
+        for verb in verbs:
+            paths.setdefault(path, {})[verb] = {
+                "operationId": f"open311_{verb}_{path.rsplit('/', 1)[1].split('.')[0]}",
+                "summary": "Open311 GeoReport v2 (docs/open311.md)",
+                "parameters": [{"name": p, "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": ["json", "xml"]}
+                                if p == "format" else {"type": "string"}}
+                               for p in _PARAM.findall(path)],
+            }  # fmt: skip
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1"},
