@@ -4,6 +4,7 @@ library requires (in process, over a memory store)."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +18,19 @@ from appeal_adapters.config import open_desk
 from appeal_adapters.http import create_app
 from appeal_adapters.tokens import issue_token
 from appeal_core import SHANGHAI, Actor
+from tests.integration.conftest import fresh_schema
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=SHANGHAI)
 LEAD, CO, NEXT = "区市场监督管理局", "区发展和改革委员会", "区住房和城乡建设局"
 
 
-@pytest.fixture
-def api() -> dict[str, Any]:
-    desk = open_desk("memory://")
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """The service over each kind of store."""
+    url = {"memory": "memory://", "sqlite": f"sqlite:///{tmp_path / 'a.db'}"}.get(request.param)
+    if url is None:
+        url = fresh_schema(request.getfixturevalue("postgres_server"))
+    desk = open_desk(url)
     people = {"desk": Actor.desk("小王"), "lead": Actor.of_department(LEAD),
               "co": Actor.of_department(CO), "next": Actor.of_department(NEXT),
               "leader": Actor.leader("李区长")}  # fmt: skip
