@@ -64,6 +64,12 @@ DESK_ROUTES: Mapping[str, Route] = {name: _r(text) for name, text in {
     "close":                 f"POST {I}/close",
     "merge":                 f"POST {I}/merge",
     "dismiss_duplicate":     f"POST {I}/dismiss-duplicate",
+    # personal data (docs/privacy.md)
+    "set_confidential":      f"POST {I}/confidential",
+    "erase_contact":         "POST /contacts/{contact}/erase",
+    "personal_data":         "POST /privacy/personal-data",  # a phone never in a URL
+    "erasures":              "GET /privacy/erasures",
+    "retention_sweep":       "POST /privacy/retention-sweep",
     # the review queue: values registered under an assumption
     "review_queue":          "GET /review",
     "confirm":               f"POST {I}/review/confirm",
@@ -117,11 +123,6 @@ NOT_OVER_HTTP: Mapping[str, str] = {
     "stream":       "internal: journal streams are read through the routes above",
     "calendar":     "property: the calendar in force (GET /calendar/notices lists its notices)",
     "registry":     "property: the registry in force (GET /departments)",
-    "erase_contact": "personal data stays on the command line: appeal privacy erase",
-    "erasures":      "personal data stays on the command line: appeal privacy erasures",
-    "personal_data": "personal data stays on the command line: appeal privacy export",
-    "set_confidential": "personal data stays on the command line: appeal privacy confidential",
-    "retention_sweep": "the daily sweep (POST /sweep) runs it",
 }
 
 #: Routes for what is not a ``Desk`` method: the documents, by format (``--format NAME``).

@@ -26,7 +26,7 @@ def readme_commands() -> list[str]:
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block is not None
     lines = [line.split("  #", 1)[0].strip() for line in block.group(1).splitlines()]
-    return [line for line in lines if line.startswith("appeal ")]
+    return [line for line in lines if line.startswith(("appeal ", "export "))]
 
 
 def test_the_readme_sequence_runs_as_printed(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
@@ -41,11 +41,16 @@ def test_the_readme_sequence_runs_as_printed(tmp_path: Path, smtp: tuple[Mailbox
         '[smtp.recipients]\n"区市场监督管理局" = ["scjgj@example.cn"]\n', encoding="utf-8"
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("APPEAL_")}
+    env["HOME"] = str(tmp_path)  # ``~`` as the shell expands it, in this test's folder
     commands = readme_commands()
     assert any(c.startswith("appeal assign") for c in commands)
     outputs = []
     for command in commands:
-        args = shlex.split(command)
+        args = [env["HOME"] + a[1:] if a.startswith("~/") else a for a in shlex.split(command)]
+        if args[0] == "export":  # as the shell would: later commands see the variable
+            name, _, value = args[1].partition("=")
+            env[name] = env["HOME"] + value[1:] if value.startswith("~/") else value
+            continue
         done = subprocess.run([str(APPEAL), *args[1:]], cwd=tmp_path, env=env, text=True,
                               capture_output=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"

@@ -173,7 +173,11 @@ def check_upgraded(store: SqlStore, memory: MemoryStore, items: list[Any]) -> No
         assert uow.find_source("HM", "hotline", "H-1") == numbers[-2]  # the earliest keeps it
         assert uow.find_source("HM", "hotline", "H-2") is None
         found = uow.open_items_of("HM", enterprise_key(ACME), START.date())
-        acme = [s.number for _, s in items if s.status.is_open and s.enterprise == ACME]
+        acme = [
+            s.number
+            for _, s in items
+            if s.status.is_open and enterprise_key(s.enterprise) == enterprise_key(ACME)
+        ]
         assert [s.number for s in found] == acme
         by_phone = uow.duplicate_candidates("HM", {"phone:13800000000"}, START.date())  # schema 10
         assert sorted(c.number for c in by_phone) == sorted(s.number for s in found)

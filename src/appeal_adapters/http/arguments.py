@@ -26,6 +26,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @functools.cache
+def acts(name: str) -> bool:
+    """True when ``Desk.<name>`` records who acted and when (takes ``by`` and ``at``)."""
+    return {"by", "at"} <= inspect.signature(getattr(Desk, name)).parameters.keys()
+
+
+@functools.cache
 def parameters(name: str) -> tuple[dict[str, Any], frozenset[str]]:
     """The type hints of ``Desk.<name>``'s arguments and which are required."""
     method: Callable[..., Any] = getattr(Desk, name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from appeal_adapters.http.arguments import arguments, parameters
+from appeal_adapters.http.arguments import acts, arguments, parameters
 from appeal_adapters.http.auth import sees_item
 from appeal_adapters.http.errors import HttpProblem, not_found
 from appeal_adapters.serialization import unstructure
@@ -28,6 +28,9 @@ from appeal_core.privacy import sees_personal, visible, visible_events
 DEPARTMENT_QUERIES = frozenset(
     {"report", "departments", "notices", "sealed_months", "rules_for", "report_task"}
 )
+#: Queries that hand out personal data or the desk's own work queues: the desk's alone (a
+#: leader reads the figures and items, not the people behind them).
+DESK_QUERIES = frozenset({"personal_data", "erasures", "review_queue"})
 #: Routes that create: answered 201, and accept an ``Idempotency-Key``.
 CREATING = frozenset({"register", "intake", "admit"})
 
@@ -63,9 +66,12 @@ def scoped_item(desk: Desk, actor: Actor, number: str) -> Appeal:
 
 
 def check_scope(name: str, actor: Actor, path: Mapping[str, str]) -> None:
-    """A department may call item routes (scoped by ``scoped_item``) and a few queries."""
+    """A department may call item routes (scoped by ``scoped_item``) and a few queries; the
+    personal data and the desk's queues are the desk's."""
     if actor.role is Role.DEPARTMENT and "number" not in path and name not in DEPARTMENT_QUERIES:
-        raise PermissionDenied(actor.role, name)
+        raise PermissionDenied(str(actor), name)
+    if actor.role is not Role.DESK and name in DESK_QUERIES:
+        raise PermissionDenied(str(actor), name)
 
 
 def call(
@@ -89,7 +95,7 @@ def call(
         )  # fmt: skip
     kwargs = arguments(name, path, given, from_text=reading)
     hints, _ = parameters(name)
-    if not reading:
+    if acts(name):
         kwargs["by"], kwargs["at"] = actor, now()
     positional = "number" in hints and "number" in kwargs
     method = getattr(desk, name)

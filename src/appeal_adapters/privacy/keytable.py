@@ -117,9 +117,13 @@ class TableKeyStore:
         master = self._key()
         if stored_check(self._cur) is None:
             self._cur.execute(
-                self._sql("INSERT INTO key_master (id, check_value, since) VALUES (1, ?, ?)"),
+                self._sql(
+                    "INSERT INTO key_master (id, check_value, since) VALUES (1, ?, ?)"
+                    " ON CONFLICT (id) DO NOTHING"  # another process may store it first
+                ),
                 (master.check, now()),
             )
+            check_master(self._cur, master, self._where)
         return master
 
     def destroy_key(self, key_id: str) -> bool:

@@ -173,13 +173,15 @@ class SqlStore:
     def _insert(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool
     ) -> None:
-        """Insert many rows, perhaps built as they go (PostgreSQL COPYs a bulk ingest's)."""
+        """Insert many rows, perhaps built as they go (PostgreSQL COPYs a bulk ingest's).
+
+        The rows are built before the statement starts: building one may read through the same
+        connection (a district's secret for a blind index), which a running statement forbids."""
+        rows = list(rows)
         if rows:
             marks = ", ".join("?" * len(columns))
             text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            # built first: building a row may read the keys table through the same cursor
-            # (a contact's blind-index secret), which SQLite refuses inside ``executemany``
-            cur.executemany(self.dialect.sql(text), list(rows))
+            cur.executemany(self.dialect.sql(text), rows)
 
     def close(self) -> None:
         """Release the connection."""
@@ -217,6 +219,7 @@ class SqlStore:
         """``(number, events)`` of many items, read 500 at a time (one query each), in the
         order given; an unknown number has no events (``()``)."""
         cur, pending = self._cursor(), list(numbers)
+        open_ = self._open(cur)
         for k in range(0, len(pending), 500):
             chunk = pending[k : k + 500]
             marks = ", ".join("?" * len(chunk))
@@ -229,7 +232,7 @@ class SqlStore:
             )
             found: dict[str, list[Event]] = {}
             for number, body in cur.fetchall():
-                found.setdefault(number, []).append(ser.event_from_dict(ser.loads(body)))
+                found.setdefault(number, []).append(sql.read_event(body, open_))
             for number in chunk:
                 yield number, tuple(found.get(number, ()))
 
