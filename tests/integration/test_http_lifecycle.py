@@ -171,3 +171,19 @@ def test_documents_by_format(api: dict[str, Any]) -> None:
                       headers=headers["lead"]).status_code == 403  # fmt: skip
     unknown = client.get(f"/months/{month}/documents/briefing.pdfx", headers=headers["desk"])
     assert unknown.status_code == 404 and "briefing.html" in unknown.json()["error"]["message"]
+
+
+def test_privacy_routes_are_the_desks(api: dict[str, Any]) -> None:
+    call = api["call"]
+    number = call("desk", "POST", "/items", {
+        "enterprise": {"name": "某某公司", "contact": "王五", "phone": "13900001111"},
+        "content": "问题", "channel": "app"}, 201)["number"]  # fmt: skip
+    held = call("desk", "POST", "/privacy/personal-data", {"phone": "13900001111"})
+    assert number in str(held) and "王五" in str(held)
+    for who in ("leader", "lead"):
+        refused = call(who, "POST", "/privacy/personal-data", {"phone": "13900001111"}, 403)
+        assert "王五" not in str(refused) and refused["error"]["code"] == 5
+        call(who, "GET", "/privacy/erasures", status=403)
+    hidden = call("desk", "POST", f"/items/{number}/confidential", {"reason": "本人要求"})
+    assert hidden["enterprise"]["confidential"] is True
+    assert call("desk", "GET", "/privacy/erasures") == []
