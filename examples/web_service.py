@@ -22,7 +22,9 @@ What a copy keeps, whatever the authentication:
   138****5678), the departments' own contacts are left out and phones inside free text are
   masked.
 
-A real HTTP service (``appeal_adapters.http``) comes later; this one serves the examples.
+The real HTTP service is ``appeal_adapters.http`` (``appeal serve``, docs/http.md): bearer
+tokens or your own authentication hook, every desk command, idempotency keys, ETags, Open311
+and a status page.  This stdlib sketch only shows the scoping rules in a few lines.
 
     python examples/web_service.py 8080          # serve on 127.0.0.1:8080
 """

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from appeal_core.errors import AppealError
+from appeal_core.errors import (
+    AppealError,
+    AppealNotFound,
+    CalendarDataMissing,
+    ConcurrencyConflict,
+    LifecycleError,
+    MeetingNotFound,
+    PermissionDenied,
+    QuarantineNotFound,
+    TaskNotFound,
+    ValidationError,
+)
 
 
 class AdapterError(AppealError):
@@ -29,3 +40,26 @@ class MissingExtra(AdapterError, ImportError):
 
 class PluginError(AdapterError, RuntimeError):
     """A plugin is broken: an unknown hook, a bad signature or a failing entry point."""
+
+
+#: Exit codes, documented in docs/cli.md; the first matching class wins.  The HTTP service
+#: sends the same numbers as ``code`` in its error bodies (docs/http.md).
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (ValidationError, 3),
+    (LifecycleError, 4),
+    (PermissionDenied, 5),
+    (AppealNotFound, 6),
+    (QuarantineNotFound, 6),
+    (TaskNotFound, 6),
+    (MeetingNotFound, 6),
+    (ConcurrencyConflict, 7),
+    (CalendarDataMissing, 8),
+    (MissingExtra, 10),
+    (AdapterError, 9),
+    (AppealError, 1),
+)
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of an error."""
+    return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), 1)

@@ -6,7 +6,7 @@ parameters, so the specs cannot use ``*``; callers always pass keywords.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from appeal_adapters.channels.base import ChannelParser
     from appeal_adapters.documents.common import Renderer
     from appeal_adapters.notify.notice import Notice
+    from appeal_core.actor import Actor
     from appeal_core.calendar import YearNotice
     from appeal_core.ports import KeyStore, Store
 
@@ -99,4 +100,18 @@ def appeal_channels(register: Callable[[ChannelParser], None]) -> None:
     :param register: callback taking an ``appeal_adapters.channels.ChannelParser``.
 
     All implementations are called; for the same name, the plugin registered last wins.
+    """
+
+
+@hookspec(firstresult=True)
+def appeal_http_authenticate(headers: Mapping[str, str]) -> Actor | None:
+    """Who sends an HTTP request, by your platform's own authentication (docs/http.md).
+
+    :param headers: the request's headers, names in lower case (e.g. a header your gateway
+        sets after it authenticated the user, or an OIDC bearer token you verify).
+    :return: the ``appeal_core.Actor`` acting (role, department, name), or None to fall back
+        to the service's own bearer tokens (``appeal token create``).  Raise nothing for a bad
+        credential: return None and the request gets 401.
+
+    First non-None result wins.
     """

@@ -38,7 +38,7 @@ EVENT_NAMES = frozenset(
     {t.__name__ for t in ev.Event.__args__} | {t.__name__ for t in JOURNAL_TYPES}
 )
 #: Commands that call the desk but are no way to call a method (the demo runs them all).
-NOT_A_FACE = frozenset({"appeal demo"})
+NOT_A_FACE = frozenset({"appeal demo", "appeal serve"})  # serve: the HTTP face, its own column
 _CALLS_DESK = re.compile(r"\b(?:desk|reader|self)\.(\w+)\(")
 
 

@@ -43,6 +43,8 @@ __all__ = [
     "loads",
     "state_from_dict",
     "state_to_dict",
+    "structure",
+    "unstructure",
 ]
 
 TAG = "type"
@@ -95,6 +97,8 @@ def _make_converter() -> cattrs.Converter:
 
 
 _converter = _make_converter()
+#: The same converter writing every field, defaults too: for answers to clients (not stored).
+_FULL = _converter.copy(omit_if_default=False)
 
 
 class _Hooks(dict[type, Callable[[Any], dict[str, Any]]]):
@@ -160,6 +164,28 @@ def state_from_dict(data: dict[str, Any]) -> Appeal:
         return _converter.structure(data, Appeal)
     except Exception as exc:
         raise _fail(f"事项状态（number={data.get('number')!r}）", exc) from exc
+
+
+def unstructure(value: Any) -> Any:
+    """Any library value (an item, events, attrs classes, tuples, enums, dates ...) as
+    JSON-compatible data for the HTTP service's answers: every field, defaults included (a
+    client reads ``"status": "registered"``), events tagged with their ``type``."""
+    if isinstance(value, (*e.EVENT_TYPES, *JOURNAL_TYPES)):
+        data: dict[str, Any] = _FULL.unstructure(value)
+        data[TAG] = type(value).__name__
+        return data
+    if isinstance(value, (list, tuple)):
+        return [unstructure(v) for v in value]
+    return _FULL.unstructure(value)
+
+
+def structure(data: Any, hint: Any, what: str = "值") -> Any:
+    """``data`` (parsed JSON) as a value of the type ``hint`` (a method's annotation), e.g. a
+    command's arguments received over HTTP; ``SerializationError`` naming ``what`` if not."""
+    try:
+        return _converter.structure(data, hint)
+    except Exception as exc:
+        raise _fail(what, exc) from exc
 
 
 def dumps(data: Any) -> str:

@@ -272,10 +272,47 @@ class MasterKeyRotated(JournalEvent):
     keys: int = 0
 
 
+@attrs.frozen(kw_only=True)
+class TokenIssued(JournalEvent):
+    """An API token was issued to ``actor`` (``@D:tokens``): only its SHA-256 ``digest`` is
+    kept, never the token; ``token_id`` names it in lists and revocations."""
+
+    token_id: str
+    digest: str
+    actor: Actor
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class TokenRevoked(JournalEvent):
+    """An API token was revoked (``@D:tokens``): requests bearing it are refused from ``at``."""
+
+    token_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RequestClaimed(JournalEvent):
+    """A creating request with an ``Idempotency-Key`` began (``@D:idempotency``): ``key`` is
+    the caller's key scoped to the caller, ``fingerprint`` the request's hash."""
+
+    key: str
+    fingerprint: str
+
+
+@attrs.frozen(kw_only=True)
+class RequestAnswered(JournalEvent):
+    """The answer to a claimed request (``@D:idempotency``): a retry gets it again."""
+
+    key: str
+    status: int
+    body: str
+
+
 #: Every journal event class; adapters (de)serialize them by class name, like item events.
 JOURNAL_TYPES: tuple[type[JournalEvent], ...] = (
     NoticeLoaded, Announced, RulesAmended, DepartmentsLoaded, MonthSealed, Corrected,
     ContactErased, QuarantineForgotten, MasterKeyRotated,
     MeetingRecorded, TaskCreated, TaskReported, TaskConfirmed, TaskReturned,
-    SupervisionNoticeIssued,
+    SupervisionNoticeIssued, TokenIssued, TokenRevoked, RequestClaimed, RequestAnswered,
 )  # fmt: skip

@@ -14,6 +14,8 @@ from appeal_adapters.cli import (
     reports,
     review,
     rules,
+    serve,
+    tokens,
 )
 from appeal_adapters.cli.app import cli, main, share_global_options
 
@@ -35,4 +37,6 @@ __all__ = [
     "reports",
     "review",
     "rules",
+    "serve",
+    "tokens",
 ]

@@ -34,6 +34,18 @@ def outbox_path(session: Session, given: str | None, configured: Path | None) ->
     )
 
 
+def make_outbox(session: Session, config: str | None, given: str | None) -> Outbox:
+    """The outbox of the senders configured in ``config`` (``ValidationError`` when there are
+    none), kept at ``outbox_path``: for ``notify deliver`` and ``serve --deliver-every``."""
+    settings = load_settings(config, session.plugins)
+    if not settings.senders:
+        raise ValidationError(
+            "--config", config, "没有配置任何发送器（smtp、webhook 或 appeal_notify 插件）"
+        )
+    path = outbox_path(session, given, settings.outbox)
+    return Outbox(settings.senders, backoff=settings.backoff, path=path)
+
+
 @notify.command(
     "deliver",
     help="投递一次：把存储中新记录的提醒、督办、公告与督办通知单交给配置的发送器（邮件、webhook、"
@@ -59,13 +71,8 @@ def outbox_path(session: Session, given: str | None, configured: Path | None) ->
 )
 @pass_session
 def deliver(session: Session, config: str | None, outbox: str | None, since: date | None) -> None:
-    settings = load_settings(config, session.plugins)
-    if not settings.senders:
-        raise ValidationError(
-            "--config", config, "没有配置任何发送器（smtp、webhook 或 appeal_notify 插件）"
-        )
-    path = outbox_path(session, outbox, settings.outbox)
-    box = Outbox(settings.senders, backoff=settings.backoff, path=path)
+    box = make_outbox(session, config, outbox)
+    path = box.path
     start = datetime.combine(since, time(), SHANGHAI) if since is not None else None
     run = deliver_recorded(
         session.reader.store, session.district, box, now=instant(None), since=start

@@ -9,13 +9,13 @@ from typing import Any
 import attrs
 import click
 
+from appeal_adapters.channels.readmit import corrected_record
 from appeal_adapters.channels.tabular import Census
 from appeal_adapters.cli.app import cli, on_option
 from appeal_adapters.cli.items import pass_session
 from appeal_adapters.cli.session import Session, instant, today
 from appeal_adapters.documents.common import phone_line
-from appeal_core.errors import ValidationError
-from appeal_core.intake import IntakeRecord, Reexport, RejectedRow
+from appeal_core.intake import IntakeRecord, Reexport
 
 
 @cli.command("init", help="建立或升级存储，并显示日历覆盖范围。Create or upgrade the store.")
@@ -213,29 +213,10 @@ def _corrections(func: Any) -> Any:
     return click.option("--code-override", default="", help="校验位不符仍按原样登记的理由")(func)
 
 
-#: Our field name of each correction option.
-FIELDS = {"enterprise": "enterprise", "content": "content", "code": "credit_code",
-          "contact": "contact", "phone": "phone", "address": "address",
-          "reported_at": "reported_at", "source_id": "source_id"}  # fmt: skip
-#: The parser that reads each channel's files (a quarantined row is read again by it).
-PARSERS = {"grassroots": "summary_list", "leader_visit": "visit", "face_to_face": "visit"}
-
-
 def _corrected(session: Session, entry: Any, fixed: dict[str, Any]) -> IntakeRecord:
     """The quarantined row read again by its channel, as at import, with the corrections."""
-    from appeal_adapters.channels import channel
-
-    parser = channel(PARSERS.get(entry.channel.value, entry.channel.value), session.plugins)
-    corrections = {FIELDS[k]: v for k, v in fixed.items() if k in FIELDS and v is not None}
-    if fixed.get("code_override"):
-        corrections["code_override"] = fixed["code_override"]
-    row = parser.rebuild(entry.raw, row=entry.row, corrections=corrections,
-                         options={"policy": session.reader.policy})  # fmt: skip
-    if isinstance(row, RejectedRow):
-        raise ValidationError(row.field, row.value, row.reason, row=row.row)
-    if entry.source_id and "source_id" not in corrections:
-        row = attrs.evolve(row, source_id=entry.source_id)
-    return row
+    given = {k: v for k, v in fixed.items() if v is not None}
+    return corrected_record(entry, given, plugins=session.plugins, policy=session.reader.policy)
 
 
 @quarantine.command(

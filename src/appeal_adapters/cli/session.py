@@ -14,37 +14,12 @@ import attrs
 import click
 
 from appeal_adapters.config import load_policy, open_desk
-from appeal_adapters.errors import AdapterError, MissingExtra
+from appeal_adapters.errors import EXIT_CODES, exit_code
 from appeal_adapters.plugins import AppealPlugins, load_plugins
 from appeal_core import SHANGHAI, Actor, Desk, Policy, Role
-from appeal_core.errors import (
-    AppealError,
-    AppealNotFound,
-    CalendarDataMissing,
-    ConcurrencyConflict,
-    LifecycleError,
-    MeetingNotFound,
-    PermissionDenied,
-    QuarantineNotFound,
-    TaskNotFound,
-    ValidationError,
-)
+from appeal_core.errors import AppealError, ConcurrencyConflict, ValidationError
 
-#: Exit codes, documented in docs/cli.md; the first matching class wins.
-EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (ValidationError, 3),
-    (LifecycleError, 4),
-    (PermissionDenied, 5),
-    (AppealNotFound, 6),
-    (QuarantineNotFound, 6),
-    (TaskNotFound, 6),
-    (MeetingNotFound, 6),
-    (ConcurrencyConflict, 7),
-    (CalendarDataMissing, 8),
-    (MissingExtra, 10),
-    (AdapterError, 9),
-    (AppealError, 1),
-)
+__all__ = ["EXIT_CODES", "Session", "exit_code", "fail", "instant", "parse_actor", "run_guarded"]
 
 #: Where an earlier version kept loaded notices (now they live in the store): warn if found.
 OLD_CALENDAR_DIR = Path(".appeal") / "calendar"
@@ -204,11 +179,6 @@ def fail(message: str, code: int) -> NoReturn:
     """One clear line on stderr and a documented exit code; never a traceback."""
     click.echo(f"错误：{' '.join(str(message).split())}", err=True)
     sys.exit(code)
-
-
-def exit_code(exc: BaseException) -> int:
-    """The documented exit code of an error."""
-    return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), 1)
 
 
 def run_guarded(

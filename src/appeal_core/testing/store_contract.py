@@ -218,8 +218,9 @@ def walk_every_journal_event(desk: Desk, at: datetime = START) -> tuple[str, ...
                      force=True, reason="测试")  # fmt: skip
     _months(desk, noon)
     _privacy(desk, late, noon)
+    _service(desk, noon)
     kinds = ("calendar", "notices", "meetings", "tasks", "months", "policy", "departments",
-             "privacy")  # fmt: skip
+             "privacy", "tokens", "idempotency")  # fmt: skip
     return tuple(stream_key(desk.district, k) for k in kinds)
 
 
@@ -238,6 +239,30 @@ def _privacy(desk: Desk, number: str, now: datetime) -> None:
                                  new_check="b" * 16, keys=2)  # fmt: skip
     with desk.store.unit_of_work() as uow:
         uow.append_journal(stream, len(uow.journal(stream)), (rotated,))
+
+
+def _service(desk: Desk, now: datetime) -> None:
+    """The HTTP service's records: a token issued and revoked, a request claimed and answered."""
+    tokens, requests = (stream_key(desk.district, k) for k in ("tokens", "idempotency"))
+    owner = Actor.of_department(DEPARTMENTS[0], name="小李")
+    made = (
+        j.TokenIssued(
+            stream=tokens,
+            at=now,
+            by=DESK,
+            token_id="t1",
+            digest="d" * 64,
+            actor=owner,
+            note="部门系统",
+        ),
+        j.TokenRevoked(stream=tokens, at=now, by=DESK, token_id="t1", reason="离职"),
+    )
+    asked = (j.RequestClaimed(stream=requests, at=now, by=owner, key="k1", fingerprint="f" * 64),
+             j.RequestAnswered(stream=requests, at=now, by=owner, key="k1", status=201,
+                               body='{"number":"HM-2026-0001"}'))  # fmt: skip
+    with desk.store.unit_of_work() as uow:
+        uow.append_journal(tokens, len(uow.journal(tokens)), made)
+        uow.append_journal(requests, len(uow.journal(requests)), asked)
 
 
 def _months(desk: Desk, now: datetime) -> None:
