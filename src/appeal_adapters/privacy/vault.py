@@ -134,7 +134,7 @@ class Ring:
     def put(self, contact: str, key: bytes) -> None:
         """A key just created."""
         self._known.add(contact)
-        self.entries[contact] = entry(contact, key)
+        self.entries[contact] = (key[:32], key[32:], contact.encode() + b"\x00")  # as ``entry``
 
     def missing(self, contacts: Collection[str]) -> list[str]:
         """Those of ``contacts`` that have no key at all (never created), after loading them."""

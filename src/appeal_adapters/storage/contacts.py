@@ -206,7 +206,8 @@ class ContactKeys:
             key, nonce = pool[start : start + KEY_BYTES], pool[start + KEY_BYTES : start + size]
             start += size
             put(contact, key)
-            yield (contact, district, *blinds(district, firm), wrap(contact, key, nonce), at)
+            phone, person = blinds(district, firm)
+            yield (contact, district, phone, person, wrap(contact, key, nonce), at)
 
     def blinds(self, district: str, firm: Enterprise) -> tuple[str, str]:
         """(phone, person) blind indexes of an enterprise's contact ("" for none)."""
