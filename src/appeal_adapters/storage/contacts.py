@@ -35,6 +35,12 @@ CONTACT_COLUMNS = ("contact_id", "district", "phone_blind", "person_blind", "cre
 #: with ``bulk``, PostgreSQL COPYs the rows as they are made.
 Insert = Callable[[str, Sequence[str], Iterable[tuple[Any, ...]], bool], None]
 _BATCH = 500
+#: The live contacts with these person blind indexes.  It says the partial index's condition
+#: (``person_blind <> ''``) again: without it SQLite does not use the index and scans the table.
+FIND_PEOPLE = (
+    "SELECT person_blind, contact_id FROM contacts WHERE erased_at = ''"
+    " AND person_blind <> '' AND person_blind IN ({marks})"
+)
 
 
 def quarantine_key(district: str) -> str:
@@ -228,13 +234,8 @@ class ContactKeys:
         for k in range(0, len(wanted), _BATCH):
             chunk = wanted[k : k + _BATCH]
             marks = ", ".join("?" * len(chunk))
-            self._cur.execute(
-                self._d.sql(
-                    "SELECT person_blind, contact_id FROM contacts WHERE erased_at = ''"
-                    # the partial index's condition, said again: else SQLite scans the table
-                    f" AND person_blind <> '' AND person_blind IN ({marks})"
-                ),
-                chunk,  # the district's own secret made the index: no other district's
+            self._cur.execute(  # the district's own secret made the index: no other's
+                self._d.sql(FIND_PEOPLE.format(marks=marks)), chunk
             )
             found.update(dict(self._cur.fetchall()))
         return [found.get(b, "") if b else "" for b in blinds]
