@@ -23,6 +23,7 @@ from appeal_adapters.http.handlers import now
 from appeal_adapters.http.service import Service
 from appeal_core import Desk, Role, ValidationError
 from appeal_core.events import Noticed
+from appeal_core.explain import FIGURES
 from appeal_core.metrics import MonthlyReport
 from appeal_core.supervision import supervision_list
 
@@ -73,7 +74,8 @@ def chart(report: MonthlyReport) -> str:
 def ranking_table(report: MonthlyReport) -> str:
     """The month's ranked table: rank, department, the counts and rates, the score."""
     standings = report.standings()
-    heads = ("名次", "部门", "交办件数", "按时答复率", "按时办结率", "解决率", "满意率", "得分")
+    rates = ("response_rate", "on_time_completion_rate", "completion_rate", "satisfaction_rate")
+    heads = ("名次", "部门", FIGURES["assigned"][0], *(FIGURES[r][0] for r in rates), "得分")
     rows = []
     for place in standings.ranked:
         f = place.figures
