@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from appeal_adapters.privacy.master import MasterKey, MasterKeyMismatch, MasterKeyMissing
-from appeal_adapters.privacy.vault import KEY_BYTES, unwrap, wrap
+from appeal_adapters.privacy.vault import KEY_BYTES, SealError, unwrap, wrap
 from appeal_core.timeutil import SHANGHAI
 
 CONTACT_COLUMNS = (
@@ -90,7 +90,7 @@ class TableKeyStore:
     def create_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
         """New random keys, wrapped and inserted in the caller's transaction.  A district's own
         key (``@HM:index``) may be made by two processes at once: the one stored first is the
-        one both use (the other's insert does nothing)."""
+        one both use (the other's insert does nothing, and every key is read back as stored)."""
         master, at = self.check_stored(), now()
         made = {k: secrets.token_bytes(KEY_BYTES) for k in key_ids}
         marks = ", ".join("?" * len(CONTACT_COLUMNS))
@@ -102,10 +102,10 @@ class TableKeyStore:
             [(k, k[1:].split(":")[0] if k[:1] == "@" else "", "", "", wrap(master, k, key), at)
              for k, key in made.items()],
         )  # fmt: skip
-        shared = [k for k in made if k[:1] == "@"]
-        for key_id, key in self.get_keys(shared).items() if shared else ():
-            if key is not None:
-                made[key_id] = key
+        for key_id, key in self.get_keys(made).items():
+            if key is None:
+                raise SealError(f"密钥 {key_id} 已销毁，不能再生成（存储 {self._where}）")
+            made[key_id] = key
         return made
 
     def check_stored(self) -> MasterKey:
