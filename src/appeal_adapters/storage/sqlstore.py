@@ -860,11 +860,11 @@ class SqlUnitOfWork:
         cur.execute(self._d.sql(HEAD + self._d.for_update))
         head_seq, head_hash = cur.fetchone()
         bulk, seals = len(staged) >= BULK_MIN, self.seals
-        if seals is not None:  # a large batch COPYs its new people's rows as they are made
-            seals.prepare((item.state for item in staged if item.state is not None), bulk=bulk)
         seal, phones = (None, None) if seals is None else (seals.seal, seals.phone_index)
         rows = sql.Rows(staged, head_seq, head_hash, self._d.day, seal, phones)
         with _collector_paused():
+            if seals is not None:  # a large batch COPYs its new people's rows as they are made
+                seals.prepare((it.state for it in staged if it.state is not None), bulk=bulk)
             self._store._write(cur, rows, bulk=bulk)
 
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
