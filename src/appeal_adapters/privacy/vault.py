@@ -115,6 +115,9 @@ class Ring:
         self.entries: dict[str, tuple[bytes, bytes, bytes] | None] = {}
         self._known: set[str] = set()
         self._ciphers: dict[str, Any] = {}
+        #: Envelopes of the contacts sealed more than once (``recurring``), by (kind, text).
+        self._recurring: set[str] = set()
+        self._sealed: dict[str, dict[tuple[str, str], str]] = {}
 
     def load(self, contacts: Iterable[str]) -> None:
         """Fetch the keys of ``contacts`` not fetched yet (one call to the key store)."""
@@ -169,13 +172,25 @@ class Ring:
                         "如需联系，请登记为新的联系人"
                     )
                 raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
+        memo = self._sealed.get(contact) if contact in self._recurring else None
+        if memo is not None and (kind, text) in memo:  # deterministic: sealed the same again
+            return {CONTACT: contact, SEALED: memo[(kind, text)]}
         key, nonce_key, prefix = found
         cipher = self._ciphers.get(contact) or self._cipher(contact, key)
         aad = prefix + (_KINDS.get(kind) or kind.encode())
         data = text.encode()
         iv = hashlib.blake2b(aad + b"\x00" + data, key=nonce_key, digest_size=NONCE_BYTES).digest()
         sealed = binascii.b2a_base64(iv + cipher.encrypt(iv, data, aad), newline=False)
+        if memo is not None:
+            memo[(kind, text)] = sealed.decode("ascii")
         return {CONTACT: contact, SEALED: sealed.decode("ascii")}
+
+    def recurring(self, contacts: Iterable[str]) -> None:
+        """Contacts whose values this operation seals more than once (a person's several
+        items, a state beside its events): their envelopes are remembered and reused."""
+        for contact in contacts:
+            self._recurring.add(contact)
+            self._sealed.setdefault(contact, {})
 
     def open_(self, kind: str, value: Any) -> Any:
         """The text an envelope holds (``ERASED`` once its key is destroyed); text as it is."""

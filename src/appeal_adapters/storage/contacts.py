@@ -163,6 +163,7 @@ class ContactKeys:
         ``bulk`` COPYs the new rows on PostgreSQL (``add_contacts``)."""
         needed: dict[str, tuple[str, Enterprise]] = {}
         fresh: list[str] = []  # named after a just-registered item: cannot exist yet
+        again: set[str] = set()  # met more than once: their envelopes are reused
         for state in states:
             contact = contact_of(state)
             if contact and contact not in needed:
@@ -170,8 +171,11 @@ class ContactKeys:
                 number = state.number
                 if state.version == 1 and contact[:-2] == number and contact == f"{number}-C":
                     fresh.append(contact)
+            elif contact:
+                again.add(contact)
         if not needed:
             return
+        self.ring.recurring(again)
         for district in {d for d, _ in needed.values()}:
             self.secret(district)  # fetched now: no query can run while rows stream (COPY)
         known = set(fresh)
