@@ -3,13 +3,16 @@ keys made once when several processes ask at the same moment."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
 
 from appeal_adapters import open_store
+from appeal_adapters.privacy.vault import Ring
 from appeal_adapters.storage.contacts import FIND_PEOPLE
 from appeal_core.ports import ContactBook
 from appeal_core.privacy import person_key
@@ -60,3 +63,36 @@ def test_two_writers_making_the_district_secret_at_once_share_one(postgres_url: 
         assert uow.find_contacts("HM", [person_key(ACME)]) == [f"{number}-C"]
     first.close()
     second.close()
+
+
+class _Keys:
+    """A key store in memory (``appeal_core.ports.KeyStore``)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes | None] = {}
+
+    def get_keys(self, key_ids: Collection[str]) -> dict[str, bytes | None]:
+        return {k: self.keys[k] for k in key_ids if k in self.keys}
+
+    def create_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        made = {k: os.urandom(64) for k in key_ids}
+        self.keys.update(made)
+        return made
+
+    def destroy_key(self, key_id: str) -> bool:
+        self.keys[key_id] = None
+        return True
+
+
+def test_a_contact_met_again_reuses_the_envelopes_it_would_make() -> None:
+    """A person's next items in one batch reuse their envelopes: the same bytes a fresh
+    sealing gives (the audit compares them), each a dict of its own, opening to the value."""
+    keys, contact, phone = _Keys(), "HM-2026-0001-C", "13912345678"
+    ring = Ring(keys)
+    ring.add(keys.create_keys([contact]))
+    ring.recurring([contact])
+    first, again = ring.seal(contact, "phone", phone), ring.seal(contact, "phone", phone)
+    assert again == first and again is not first
+    assert Ring(keys).seal(contact, "phone", phone) == first  # no memory: the same bytes
+    assert ring.seal(contact, "contact", phone) != first  # another field: another envelope
+    assert Ring(keys).open_("phone", again) == phone
