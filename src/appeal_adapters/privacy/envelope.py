@@ -8,6 +8,7 @@ the notes labelled personal, and assumptions (and their corrections) on those fi
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from appeal_adapters.privacy.vault import Opener, Sealer
@@ -48,7 +49,7 @@ def _walk(data: dict[str, Any], change: Any) -> dict[str, Any]:
 
 def seal_dict(data: dict[str, Any], contact: str, seal: Sealer) -> dict[str, Any]:
     """``data`` (an event's or a state's dict) with its personal values sealed for ``contact``."""
-    return _walk(data, lambda kind, value: seal(contact, kind, value))
+    return _walk(data, partial(seal, contact))
 
 
 def open_dict(data: dict[str, Any], open_: Opener) -> dict[str, Any]:

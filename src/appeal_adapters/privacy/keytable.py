@@ -11,16 +11,14 @@ that does not open.  One row per contact keeps a bulk registration at one insert
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
 from appeal_adapters.privacy.master import MasterKey, MasterKeyMismatch, MasterKeyMissing
-from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, unwrap, wrap, wrap_many
+from appeal_adapters.privacy.vault import KEY_BYTES, SealError, unwrap, wrap
 from appeal_core.timeutil import SHANGHAI
 
-#: Inserts rows into a table (the store's own way: executemany, or COPY for a bulk ingest).
-Insert = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
 CONTACT_COLUMNS = (
     "contact_id", "district", "phone_blind", "person_blind", "wrapped", "created_at"
 )  # fmt: skip
@@ -55,18 +53,16 @@ class TableKeyStore:
     """``KeyStore`` over ``contacts.wrapped``, inside the caller's transaction (``cur``).
 
     ``master`` wraps and unwraps; without it every call that needs it raises
-    ``MasterKeyMissing`` (naming ``APPEAL_MASTER_KEY``).  ``insert`` writes new rows.
+    ``MasterKeyMissing`` (naming ``APPEAL_MASTER_KEY``).
     """
 
     def __init__(
-        self, cur: Any, sql: Callable[[str], str], master: MasterKey | None, where: str,
-        insert: Insert,
-    ) -> None:  # fmt: skip
+        self, cur: Any, sql: Callable[[str], str], master: MasterKey | None, where: str
+    ) -> None:
         self._cur = cur
         self._sql = sql
         self._master = master
         self._where = where
-        self._insert = insert
 
     def _key(self) -> MasterKey:
         if self._master is None:
@@ -92,25 +88,25 @@ class TableKeyStore:
         return found
 
     def create_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
-        """New random keys, wrapped and inserted in the caller's transaction."""
-        return self.create_contacts({k: (k[1:].split(":")[0] if k[:1] == "@" else "", "", "")
-                                     for k in key_ids})  # fmt: skip
-
-    def create_contacts(self, rows: Mapping[str, tuple[str, str, str]]) -> dict[str, bytes]:
-        """New keys for contacts met for the first time, each inserted in one row with its
-        ``(district, phone blind index, person blind index)``."""
-        master = self.check_stored()
-        size = KEY_BYTES + NONCE_BYTES  # each key and its wrapping nonce, from one draw
-        at, pool = now(), secrets.token_bytes(size * len(rows))
-        draws = [pool[k * size : (k + 1) * size] for k in range(len(rows))]
-        keys = {c: draw[:KEY_BYTES] for c, draw in zip(rows, draws, strict=True)}
-        wrapped = wrap_many(
-            master, ((c, d[:KEY_BYTES], d[KEY_BYTES:]) for c, d in zip(rows, draws, strict=False))
-        )
-        self._insert("contacts", CONTACT_COLUMNS, [
-            (c, *rows[c], w, at) for c, w in zip(rows, wrapped, strict=True)
-        ])  # fmt: skip
-        return keys
+        """New random keys, wrapped and inserted in the caller's transaction.  A district's own
+        key (``@HM:index``) may be made by two processes at once: the one stored first is the
+        one both use (the other's insert does nothing, and every key is read back as stored)."""
+        master, at = self.check_stored(), now()
+        made = {k: secrets.token_bytes(KEY_BYTES) for k in key_ids}
+        marks = ", ".join("?" * len(CONTACT_COLUMNS))
+        self._cur.executemany(
+            self._sql(
+                f"INSERT INTO contacts ({', '.join(CONTACT_COLUMNS)}) VALUES ({marks})"
+                " ON CONFLICT (contact_id) DO NOTHING"
+            ),
+            [(k, k[1:].split(":")[0] if k[:1] == "@" else "", "", "", wrap(master, k, key), at)
+             for k, key in made.items()],
+        )  # fmt: skip
+        for key_id, key in self.get_keys(made).items():
+            if key is None:
+                raise SealError(f"密钥 {key_id} 已销毁，不能再生成（存储 {self._where}）")
+            made[key_id] = key
+        return made
 
     def check_stored(self) -> MasterKey:
         """The master key, its check value stored with the first key (``MasterKeyMissing``)."""

@@ -22,7 +22,7 @@ import binascii
 import hashlib
 import secrets
 from collections.abc import Callable, Collection, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from appeal_adapters.errors import AdapterError, MissingExtra
@@ -33,6 +33,8 @@ from appeal_core.privacy import ERASED
 KEY_BYTES = 64
 _KINDS = {k: k.encode() for k in ("contact", "phone", "extension")}
 NONCE_BYTES = 12
+#: Ciphers a ring keeps, the latest contacts' (a ring holds every contact's key).
+_CIPHERS_KEPT = 256
 #: The envelope's keys: contact id and sealed bytes.
 CONTACT, SEALED = "c", "s"
 
@@ -42,6 +44,7 @@ class SealError(AdapterError, RuntimeError):
     that do not open with their key: changed behind the library's back)."""
 
 
+@cache
 def aead() -> Any:
     """``cryptography``'s AES-GCM class, or ``MissingExtra`` naming the extra."""
     try:
@@ -65,10 +68,10 @@ def wrap(master: MasterKey, key_id: str, key: bytes, nonce: bytes | None = None)
     return nonce + bytes(_master_cipher(master.key).encrypt(nonce, key, _label(key_id)))
 
 
-def wrap_many(master: MasterKey, keys: Iterable[tuple[str, bytes, bytes]]) -> list[bytes]:
-    """``wrap`` of each ``(key id, key, nonce)``, the master key's cipher looked up once."""
+def wrapper(master: MasterKey) -> Callable[[str, bytes, bytes], bytes]:
+    """``wrap`` of one ``(key id, key, nonce)``, the master key's cipher looked up once."""
     encrypt = _master_cipher(master.key).encrypt
-    return [nonce + encrypt(nonce, key, _label(key_id)) for key_id, key, nonce in keys]
+    return lambda key_id, key, nonce: nonce + encrypt(nonce, key, _label(key_id))
 
 
 def unwrap(master: MasterKey, key_id: str, wrapped: bytes) -> bytes:
@@ -95,43 +98,26 @@ def _master_cipher(key: bytes) -> Any:
 
 
 class Ring:
-    """The contact keys one operation uses, fetched from the key store once, ciphers built once.
+    """The contact keys one operation uses, fetched from the key store once.
 
     ``load`` fetches keys in one call; ``seal`` and ``open_`` then work from memory.  Keys
     live only as long as the ring (one read or one transaction), so a key destroyed by another
-    process is never used again once the next operation starts.
+    process is never used again once the next operation starts.  Only the latest contacts'
+    AES-GCM ciphers are kept (about 3 KB each): a bulk ingest of 200,000 new people holds
+    their keys, not 600 MB of ciphers, and making a cipher costs less than keeping it.
     """
 
     def __init__(self, keys: KeyStore, where: str = "") -> None:
         self.keys = keys
         self.where = where
-        #: Per contact: (AES-GCM cipher, nonce key, associated-data prefix), or None when
+        #: Per contact: (AES-GCM key, nonce key, associated-data prefix), or None when
         #: destroyed.
-        self._ciphers: dict[str, tuple[Any, bytes, bytes] | None] = {}
+        self.entries: dict[str, tuple[bytes, bytes, bytes] | None] = {}
         self._known: set[str] = set()
-        #: Makes the key of a contact met for the first time, when first needed (``defer``).
-        self._make: Callable[[str], bytes] | None = None
-        self._deferred: set[str] = set()
-
-    def defer(self, contacts: Iterable[str], make: Callable[[str], bytes]) -> None:
-        """Keys to make only when first needed, by ``make(contact)``: a bulk ingest then makes
-        them while it streams rows (PostgreSQL stores the rows before meanwhile)."""
-        self._deferred.update(contacts)
-        self._known.update(contacts)
-        self._make = make
-
-    def made(self, contact: str) -> bool:
-        """Make the contact's deferred key now (False when it was not deferred)."""
-        if contact not in self._deferred or self._make is None:
-            return False
-        self._deferred.discard(contact)
-        self.add({contact: self._make(contact)})
-        return True
-
-    @property
-    def deferred(self) -> tuple[str, ...]:
-        """Contacts whose keys are still to make."""
-        return tuple(self._deferred)
+        self._ciphers: dict[str, Any] = {}
+        #: Envelopes of the contacts sealed more than once (``recurring``), by (kind, text).
+        self._recurring: set[str] = set()
+        self._sealed: dict[str, dict[tuple[str, str], str]] = {}
 
     def load(self, contacts: Iterable[str]) -> None:
         """Fetch the keys of ``contacts`` not fetched yet (one call to the key store)."""
@@ -140,49 +126,71 @@ class Ring:
             return
         found = self.keys.get_keys(wanted)
         self._known |= wanted
-        cipher = aead()
         for contact, key in found.items():
-            self._ciphers[contact] = None if key is None else _entry(cipher, contact, key)
+            self.entries[contact] = None if key is None else entry(contact, key)
 
     def add(self, keys: dict[str, bytes]) -> None:
         """Keys just created (``KeyStore.create_keys``)."""
-        cipher, ciphers = aead(), self._ciphers
-        self._known.update(keys)
         for contact, key in keys.items():
-            ciphers[contact] = (cipher(key[:32]), key[32:], contact.encode() + b"\x00")
+            self.put(contact, key)
+
+    def put(self, contact: str, key: bytes) -> None:
+        """A key just created."""
+        self._known.add(contact)
+        self.entries[contact] = (key[:32], key[32:], contact.encode() + b"\x00")  # as ``entry``
 
     def missing(self, contacts: Collection[str]) -> list[str]:
         """Those of ``contacts`` that have no key at all (never created), after loading them."""
         self.load(contacts)
-        return [c for c in contacts if c and c not in self._ciphers]
+        return [c for c in contacts if c and c not in self.entries]
 
     def destroyed(self, contact: str) -> bool:
         """True when the contact's key was destroyed (the contact erased)."""
         self.load((contact,))
-        return contact in self._ciphers and self._ciphers[contact] is None
+        return contact in self.entries and self.entries[contact] is None
+
+    def _cipher(self, contact: str, key: bytes) -> Any:
+        """The contact's AES-GCM cipher, made when not among the latest kept."""
+        ciphers = self._ciphers
+        if len(ciphers) >= _CIPHERS_KEPT:
+            ciphers.clear()
+        cipher = ciphers[contact] = aead()(key)
+        return cipher
 
     def seal(self, contact: str, kind: str, text: str) -> Any:
         """``text`` sealed for ``contact`` (``ERASED`` and ``""`` stay as they are)."""
         if not text or text == ERASED:
             return text
-        entry = self._ciphers.get(contact)
-        if entry is None:
-            if not self.made(contact):
-                self.load((contact,))
-            entry = self._ciphers.get(contact)
-            if entry is None:
-                if contact in self._ciphers:
+        found = self.entries.get(contact)
+        if found is None:
+            self.load((contact,))
+            found = self.entries.get(contact)
+            if found is None:
+                if contact in self.entries:
                     raise SealError(
                         f"联系人 {contact} 的个人信息已删除（密钥已销毁），不能再记录其个人信息；"
                         "如需联系，请登记为新的联系人"
                     )
                 raise SealError(f"联系人 {contact} 没有密钥（存储 {self.where}）")
-        cipher, nonce_key, prefix = entry
+        memo = self._sealed.get(contact) if contact in self._recurring else None
+        if memo is not None and (kind, text) in memo:  # deterministic: sealed the same again
+            return {CONTACT: contact, SEALED: memo[(kind, text)]}
+        key, nonce_key, prefix = found
+        cipher = self._ciphers.get(contact) or self._cipher(contact, key)
         aad = prefix + (_KINDS.get(kind) or kind.encode())
         data = text.encode()
         iv = hashlib.blake2b(aad + b"\x00" + data, key=nonce_key, digest_size=NONCE_BYTES).digest()
         sealed = binascii.b2a_base64(iv + cipher.encrypt(iv, data, aad), newline=False)
+        if memo is not None:
+            memo[(kind, text)] = sealed.decode("ascii")
         return {CONTACT: contact, SEALED: sealed.decode("ascii")}
+
+    def recurring(self, contacts: Iterable[str]) -> None:
+        """Contacts whose values this operation seals more than once (a person's several
+        items, a state beside its events): their envelopes are remembered and reused."""
+        for contact in contacts:
+            self._recurring.add(contact)
+            self._sealed.setdefault(contact, {})
 
     def open_(self, kind: str, value: Any) -> Any:
         """The text an envelope holds (``ERASED`` once its key is destroyed); text as it is."""
@@ -190,27 +198,28 @@ class Ring:
             return value
         contact, sealed = _parts(value)
         self.load((contact,))
-        if contact not in self._ciphers:
+        if contact not in self.entries:
             raise SealError(
                 f"联系人 {contact} 的密钥不存在（存储 {self.where}），其个人信息无法读取"
             )
-        cipher = self._ciphers[contact]
-        if cipher is None:
+        found = self.entries[contact]
+        if found is None:
             return ERASED
+        cipher = self._ciphers.get(contact) or self._cipher(contact, found[0])
         raw = base64.b64decode(sealed)
-        aad = cipher[2] + kind.encode()
+        aad = found[2] + kind.encode()
         try:
-            return bytes(cipher[0].decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)).decode()
+            return bytes(cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)).decode()
         except invalid_tag():
             raise SealError(
                 f"联系人 {contact} 的一项个人信息（{kind}）无法解密：密文被改动，或被移到了别处"
             ) from None
 
 
-def _entry(cipher: Any, contact: str, key: bytes) -> tuple[Any, bytes, bytes]:
-    """A contact's cipher, nonce key (BLAKE2b's, the key's second half) and associated-data
-    prefix (contact id, then the kind)."""
-    return cipher(key[:32]), key[32:], contact.encode() + b"\x00"
+def entry(contact: str, key: bytes) -> tuple[bytes, bytes, bytes]:
+    """A contact's AES-GCM key, nonce key (BLAKE2b's, the key's second half) and
+    associated-data prefix (contact id, then the kind)."""
+    return key[:32], key[32:], contact.encode() + b"\x00"
 
 
 def _parts(value: dict[str, Any]) -> tuple[str, str]:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from appeal_adapters.privacy.envelope import open_dict, seal_dict
 from appeal_adapters.privacy.keytable import CONTACT_COLUMNS as KEY_CONTACT_COLUMNS
 from appeal_adapters.privacy.keytable import TableKeyStore
-from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, Ring, wrap
+from appeal_adapters.privacy.master import MasterKey
+from appeal_adapters.privacy.vault import KEY_BYTES, NONCE_BYTES, Ring, wrapper
 from appeal_adapters.serialization import dumps, loads
 from appeal_adapters.storage import sql
 from appeal_core.appeal import Appeal
@@ -30,9 +31,16 @@ from appeal_core.timeutil import SHANGHAI
 
 #: A contact's row when its key lives in a deployment's key service (``wrapped`` stays NULL).
 CONTACT_COLUMNS = ("contact_id", "district", "phone_blind", "person_blind", "created_at")
-#: Inserts rows into a table in the operation's transaction (executemany, or COPY in bulk).
-Insert = Callable[[str, Sequence[str], list[tuple[Any, ...]]], None]
+#: Inserts rows into a table in the operation's transaction: ``(table, columns, rows, bulk)``;
+#: with ``bulk``, PostgreSQL COPYs the rows as they are made.
+Insert = Callable[[str, Sequence[str], Iterable[tuple[Any, ...]], bool], None]
 _BATCH = 500
+#: The live contacts with these person blind indexes.  It says the partial index's condition
+#: (``person_blind <> ''``) again: without it SQLite does not use the index and scans the table.
+FIND_PEOPLE = (
+    "SELECT person_blind, contact_id FROM contacts WHERE erased_at = ''"
+    " AND person_blind <> '' AND person_blind IN ({marks})"
+)
 
 
 def quarantine_key(district: str) -> str:
@@ -58,7 +66,10 @@ class ContactKeys:
         self._insert = insert
         self._secrets: dict[str, bytes] = {}
         self._macs: dict[str, Any] = {}  # per district, its keyed HMAC-SHA256, to copy
-        self._new_rows: list[tuple[Any, ...]] = []  # contacts made while rows streamed
+        #: The operation's HMACs by (district, text), kept once ``find`` is used: an intake
+        #: asks for a phone's twice (finding the person, then the new contact's row; the
+        #: duplicate check, then the item's row); a bulk ingest of new people never does.
+        self._done: dict[tuple[str, str], bytes] | None = None
 
     # -- sealing and opening ---------------------------------------------------------------
 
@@ -103,7 +114,11 @@ class ContactKeys:
 
     def _mac(self, district: str, text: str) -> bytes:
         """HMAC-SHA256 of ``text`` under the district's secret (RFC 2104, with its inner and
-        outer hashes keyed once and copied: a third faster than ``hmac`` per call)."""
+        outer hashes keyed once and copied: a third faster than ``hmac`` per call), each
+        computed once an operation that looks people up."""
+        memo = self._done
+        if memo is not None and (district, text) in memo:
+            return memo[(district, text)]
         pads = self._macs.get(district)
         if pads is None:
             key = self.secret(district)[:32].ljust(64, b"\0")
@@ -114,7 +129,10 @@ class ContactKeys:
         inner, outer = pads[0].copy(), pads[1].copy()
         inner.update(text.encode())
         outer.update(inner.digest())
-        return outer.digest()
+        mac = outer.digest()
+        if memo is not None:
+            memo[(district, text)] = mac
+        return mac
 
     def phone_blind(self, district: str, digits: str) -> str:
         """The blind index of a phone's digits: the first 128 bits of their HMAC, in hex."""
@@ -139,15 +157,13 @@ class ContactKeys:
 
     # -- contacts --------------------------------------------------------------------------
 
-    def prepare(self, states: Iterable[Appeal], *, defer: bool = False) -> None:
+    def prepare(self, states: Iterable[Appeal], *, bulk: bool = False) -> None:
         """Make sure every contact of ``states`` has a key: fetch them, and create the missing
-        ones with their ``contacts`` rows (the first state met gives the blind indexes).
-
-        With ``defer`` (a bulk ingest into the default key store), a missing key is made when
-        first needed, while the rows stream, and ``finish`` inserts the new contacts' rows.
-        """
+        ones with their ``contacts`` rows (the first state met gives the blind indexes);
+        ``bulk`` COPYs the new rows on PostgreSQL (``add_contacts``)."""
         needed: dict[str, tuple[str, Enterprise]] = {}
         fresh: list[str] = []  # named after a just-registered item: cannot exist yet
+        again: set[str] = set()  # met more than once: their envelopes are reused
         for state in states:
             contact = contact_of(state)
             if contact and contact not in needed:
@@ -155,56 +171,53 @@ class ContactKeys:
                 number = state.number
                 if state.version == 1 and contact[:-2] == number and contact == f"{number}-C":
                     fresh.append(contact)
+            elif contact:
+                again.add(contact)
         if not needed:
             return
+        self.ring.recurring(again)
+        for district in {d for d, _ in needed.values()}:
+            self.secret(district)  # fetched now: no query can run while rows stream (COPY)
         known = set(fresh)
         missing = [*fresh, *self.ring.missing([c for c in needed if c not in known])]
-        if not missing:
-            return
-        if defer and isinstance(self.keys, TableKeyStore):
-            self._defer({c: needed[c] for c in missing}, self.keys)
-            return
-        self.add_contacts({c: needed[c] for c in missing})
+        self.add_contacts({c: needed[c] for c in missing}, bulk=bulk)
 
-    def _defer(self, new: dict[str, tuple[str, Enterprise]], keys: TableKeyStore) -> None:
-        master = keys.check_stored()
-        for district in {d for d, _ in new.values()}:
-            self.secret(district)  # made now: no query can run while rows stream
-        size = KEY_BYTES + NONCE_BYTES
-        pool = secrets.token_bytes(size * len(new))
-        draws = iter(range(0, len(pool), size))
-        at = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
-
-        def make(contact: str) -> bytes:
-            k = next(draws)
-            key, nonce = pool[k : k + KEY_BYTES], pool[k + KEY_BYTES : k + size]
-            district, firm = new[contact]
-            self._new_rows.append((contact, district, *self.blinds(district, firm),
-                                   wrap(master, contact, key, nonce), at))  # fmt: skip
-            return key
-
-        self.ring.defer(new, make)
-
-    def finish(self) -> None:
-        """Make the keys still deferred and insert the rows of the contacts made meanwhile."""
-        for contact in self.ring.deferred:
-            self.ring.made(contact)
-        if self._new_rows:
-            self._insert("contacts", KEY_CONTACT_COLUMNS, self._new_rows)
-            self._new_rows = []
-
-    def add_contacts(self, new: Mapping[str, tuple[str, Enterprise]]) -> None:
+    def add_contacts(
+        self, new: Mapping[str, tuple[str, Enterprise]], *, bulk: bool = False
+    ) -> None:
         """Create the keys and ``contacts`` rows of contacts met for the first time, each
-        with its district and the enterprise record that gives its blind indexes."""
+        with its district and the enterprise record that gives its blind indexes.
+
+        In the default key store each key is made, wrapped and put in the ring as its row is
+        built: with ``bulk``, PostgreSQL stores the rows meanwhile (``COPY``).
+        """
         if not new:
             return
-        rows = {c: (district, *self.blinds(district, firm)) for c, (district, firm) in new.items()}
         if isinstance(self.keys, TableKeyStore):  # the key in the contact's own row
-            self.ring.add(self.keys.create_contacts(rows))
+            master = self.keys.check_stored()
+            for district in {d for d, _ in new.values()}:
+                self.secret(district)  # fetched now: no query can run while rows stream
+            self._insert("contacts", KEY_CONTACT_COLUMNS, self._key_rows(new, master), bulk)
             return
+        rows = {c: (district, *self.blinds(district, firm)) for c, (district, firm) in new.items()}
         self.ring.add(self.keys.create_keys(list(new)))
         now = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
-        self._insert("contacts", CONTACT_COLUMNS, [(c, *row, now) for c, row in rows.items()])
+        self._insert("contacts", CONTACT_COLUMNS, [(c, *row, now) for c, row in rows.items()], bulk)
+
+    def _key_rows(
+        self, new: Mapping[str, tuple[str, Enterprise]], master: MasterKey
+    ) -> Iterator[tuple[Any, ...]]:
+        """The new contacts' rows (``keytable.CONTACT_COLUMNS``), each key put in the ring."""
+        size = KEY_BYTES + NONCE_BYTES  # each key and its wrapping nonce, from one draw
+        pool = secrets.token_bytes(size * len(new))
+        at = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
+        wrap, blinds, put, start = wrapper(master), self.blinds, self.ring.put, 0
+        for contact, (district, firm) in new.items():
+            key, nonce = pool[start : start + KEY_BYTES], pool[start + KEY_BYTES : start + size]
+            start += size
+            put(contact, key)
+            phone, person = blinds(district, firm)
+            yield (contact, district, phone, person, wrap(contact, key, nonce), at)
 
     def blinds(self, district: str, firm: Enterprise) -> tuple[str, str]:
         """(phone, person) blind indexes of an enterprise's contact ("" for none)."""
@@ -217,18 +230,16 @@ class ContactKeys:
 
     def find(self, district: str, people: Sequence[str]) -> list[str]:
         """The live contact of each person key in ``district`` ("" for none, or no key)."""
+        if self._done is None:
+            self._done = {}
         blinds = self.person_blinds(district, people)
         wanted = sorted({b for b in blinds if b})
         found: dict[str, str] = {}
         for k in range(0, len(wanted), _BATCH):
             chunk = wanted[k : k + _BATCH]
             marks = ", ".join("?" * len(chunk))
-            self._cur.execute(
-                self._d.sql(
-                    "SELECT person_blind, contact_id FROM contacts"
-                    f" WHERE erased_at = '' AND person_blind IN ({marks})"
-                ),
-                chunk,  # the district's own secret made the index: no other district's
+            self._cur.execute(  # the district's own secret made the index: no other's
+                self._d.sql(FIND_PEOPLE.format(marks=marks)), chunk
             )
             found.update(dict(self._cur.fetchall()))
         return [found.get(b, "") if b else "" for b in blinds]

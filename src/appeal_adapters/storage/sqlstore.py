@@ -113,16 +113,16 @@ class SqlStore:
 
     # -- personal data ---------------------------------------------------------------------
 
-    def _contact_keys(self, cur: Any, *, bulk: bool = False) -> ContactKeys | None:
+    def _contact_keys(self, cur: Any) -> ContactKeys | None:
         """The keys, seals and blind indexes of one operation on ``cur`` (None in clear)."""
         if self._plain:
             return None
 
-        def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        def insert(table: str, columns: Sequence[str], rows: Iterable[Any], bulk: bool) -> None:
             self._insert(cur, table, columns, rows, bulk)
 
         keys = self._key_store or keytable.TableKeyStore(
-            cur, self.dialect.sql, self._master, self.where, insert
+            cur, self.dialect.sql, self._master, self.where
         )
         return ContactKeys(keys, cur, self.dialect, self.where, insert)
 
@@ -303,15 +303,15 @@ class SqlStore:
                 self._advance_counters(cur, [state for _, state in pending])
                 cur.execute(self.dialect.sql(HEAD + self.dialect.for_update))
                 head_seq, head_hash = cur.fetchone()
-                seals = self._contact_keys(cur, bulk=True)
-                if seals is not None:  # new keys made while the rows stream
-                    seals.prepare((state for _, state in pending), defer=True)
+                seals = self._contact_keys(cur)
+                if seals is not None:  # new people's keys made while their rows stream
+                    seals.prepare((state for _, state in pending), bulk=True)
                 # each item is checked as its rows are written: a bad one rolls all back
                 staged = (_new_item(events, state) for events, state in pending)
                 day, seal = self.dialect.day, None if seals is None else seals.seal
                 phones = None if seals is None else seals.phone_index
                 rows = sql.Rows(staged, head_seq, head_hash, day, seal, phones)
-                self._write(cur, rows, bulk=True, seals=seals)
+                self._write(cur, rows, bulk=True)
         return len(pending)
 
     def _advance_counters(self, cur: Any, states: list[Appeal]) -> None:
@@ -332,9 +332,7 @@ class SqlStore:
                 )
             cur.execute(d.sql(SET_COUNTER), (last + len(seqs), district, year))
 
-    def _write(
-        self, cur: Any, rows: sql.Rows, *, bulk: bool = False, seals: ContactKeys | None = None
-    ) -> None:
+    def _write(self, cur: Any, rows: sql.Rows, *, bulk: bool = False) -> None:
         self._insert(cur, "appeals", sql.APPEAL_COLUMNS, rows.new_appeals(), bulk)
         self._insert(cur, "events", sql.EVENT_COLUMNS, rows.events(), bulk)
         if rows.changed_appeals:
@@ -345,8 +343,6 @@ class SqlStore:
                 cur.executemany(self.dialect.sql(text), rows.rewritten)
         for table, columns, values in rows.metric_tables():
             self._insert(cur, table, columns, values, bulk)
-        if seals is not None:
-            seals.finish()  # the contacts whose keys were made while the rows streamed
         cur.execute(self.dialect.sql(SET_HEAD), (rows.last_seq, rows.last_hash))
 
     def verify(
@@ -864,12 +860,12 @@ class SqlUnitOfWork:
         cur.execute(self._d.sql(HEAD + self._d.for_update))
         head_seq, head_hash = cur.fetchone()
         bulk, seals = len(staged) >= BULK_MIN, self.seals
-        if seals is not None:  # a large batch makes its new keys while its rows stream
-            seals.prepare((item.state for item in staged if item.state is not None), defer=bulk)
         seal, phones = (None, None) if seals is None else (seals.seal, seals.phone_index)
         rows = sql.Rows(staged, head_seq, head_hash, self._d.day, seal, phones)
         with _collector_paused():
-            self._store._write(cur, rows, bulk=bulk, seals=seals)
+            if seals is not None:  # a large batch COPYs its new people's rows as they are made
+                seals.prepare((it.state for it in staged if it.state is not None), bulk=bulk)
+            self._store._write(cur, rows, bulk=bulk)
 
     def open_items_of(self, district: str, enterprise_key_: str, since: date) -> list[Appeal]:
         """Open items of one enterprise registered since ``since``, staged ones included, in
