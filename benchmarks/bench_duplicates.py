@@ -1,0 +1,228 @@
+"""The duplicate check of single new rows, crowded and typical, against baselines in one run.
+
+    .venv/bin/python benchmarks/bench_duplicates.py --rows 200000            # build once, time
+    .venv/bin/python benchmarks/bench_duplicates.py --rows 200000 --profile  # where it goes
+
+A store is filled once with ``bench_intake.py``'s varied hotline rows (parse, build,
+``bulk_register``: the pipeline) in which enterprise 0 has ``--crowded`` open items, and kept
+in ``--folder`` for the next runs (with the benchmark's master key beside it).  Then, in one
+process, each way of gathering the candidates is timed on the same new rows, runs alternating,
+best of ``--repeat``: 1,000 rows of enterprises of the file (typical) and 100 of enterprise 0
+(crowded), each one ``duplicate_candidates`` + ``flag`` as a single new row's check does.
+
+- ``store``: ``duplicate_candidates`` as the store does it now;
+- ``appeals``: the candidates read from their ``appeals`` rows (the code before schema 12);
+- ``keys``: only the index lookups of the candidates' keys, nothing read or compared (the floor
+  of any design that looks candidates up by key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import attrs
+from bench_intake import AT, WORDINGS, child_pipeline, firm, text, write_csv
+
+from appeal_core.duplicates import Candidate, Signature, flag, phone_key, signature
+
+Gather = Callable[[Any, str, tuple[str, ...], date], list[Any]]
+
+
+def build(folder: Path, count: int, crowded: int) -> str:
+    """The store's URL, filled on first use (and its master key put in the environment)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"dups_{count}_{crowded}"
+    key = stem.with_suffix(".key")
+    db = stem.with_suffix(".db")
+    if not key.exists():
+        key.write_text(base64.b64encode(os.urandom(32)).decode())
+    os.environ["APPEAL_MASTER_KEY"] = key.read_text()
+    url = f"sqlite:///{db}"
+    if not db.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "hotline.csv"
+            write_csv(path, count, crowded)
+            started = time.perf_counter()
+            done = child_pipeline(str(path), url, 1000)
+            print(f"built {db}: {done['registered']:,} items in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    return url
+
+
+def _wanted(uow: Any, district: str, keys: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """The ``(column, values)`` lookups of ``keys`` (a phone as its blind index)."""
+    columns = {"name": "enterprise_key", "code": "credit_code", "phone": "phone_key"}
+    wanted: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _, value = key.partition(":")
+        if kind == "phone" and value and uow.seals is not None:
+            value = uow.seals.phone_index(district, value)
+        if kind in columns and value:
+            wanted.setdefault(columns[kind], []).append(key if kind == "name" else value)
+    return list(wanted.items())
+
+
+def keys_only(uow: Any, district: str, keys: tuple[str, ...], since: date) -> list[Any]:
+    """The candidates' ``created_seq`` by the appeals indexes only."""
+    from appeal_adapters.storage.sqlstore import CANDIDATE_SEQS
+
+    day = uow._d.day(since)
+    chunks = uow._by_keys(CANDIDATE_SEQS, (district, day), _wanted(uow, district, keys))
+    return [row for chunk in chunks for row in chunk]
+
+
+APPEALS_ROWS = """SELECT number, year, seq, registered_on, enterprise_key, credit_code,
+    phone_key, grams FROM appeals WHERE created_seq IN ({inner})"""
+
+
+OLD_KEPT: dict[str, tuple[Any, Candidate]] = {}
+
+
+def from_appeals(uow: Any, district: str, keys: tuple[str, ...], since: date) -> list[Any]:
+    """The code before this change: the candidates' columns read from their ``appeals`` rows,
+    each made into a ``Candidate`` kept with its row, then every sealed phone evolved back to
+    the key asked for (or ``#`` and its blind index)."""
+    from appeal_adapters.storage.sqlstore import CANDIDATE_SEQS, CANDIDATES_KEPT
+
+    day = uow._d.day(since)
+    clear = {}
+    if uow.seals is not None:
+        for key in keys:
+            kind, _, value = key.partition(":")
+            if kind == "phone" and value:
+                clear[uow.seals.phone_index(district, value)] = value
+    lookups = _wanted(uow, district, keys)
+    chunks = uow._by_keys(CANDIDATE_SEQS, (district, day), lookups, APPEALS_ROWS)
+    rows = [row for chunk in chunks for row in chunk]
+    if len(OLD_KEPT) + len(rows) > CANDIDATES_KEPT:
+        OLD_KEPT.clear()
+    found: dict[str, Candidate] = {}
+    for row in rows:
+        number = row[0]
+        cached = OLD_KEPT.get(number)
+        if cached is not None and cached[0] == row:
+            found[number] = cached[1]
+        else:
+            number, year, seq, registered, name, code, phone, grams = row
+            found[number] = Candidate(
+                number=number, year=int(year), seq=int(seq),
+                registered_on=date.fromisoformat(registered),
+                signature=Signature(name, code, phone, bytes(grams or b"")),
+            )  # fmt: skip
+            OLD_KEPT[number] = (row, found[number])
+    for number, one in found.items():
+        phone = one.signature.phone
+        if phone and uow.seals is not None:
+            sig = attrs.evolve(one.signature, phone=clear.get(phone, f"#{phone}"))
+            found[number] = attrs.evolve(one, signature=sig)
+    return list(found.values())
+
+
+def store_way(uow: Any, district: str, keys: tuple[str, ...], since: date) -> list[Any]:
+    return list(uow.duplicate_candidates(district, keys, since))
+
+
+WAYS: dict[str, Gather] = {"store": store_way, "appeals": from_appeals, "keys": keys_only}
+
+
+def probes(firms: int, crowded_rows: int = 100) -> dict[str, list[Any]]:
+    """The new rows' signatures: typical (enterprises of the file) and crowded (enterprise 0)."""
+    rng = random.Random(11)
+    chosen = {"typical": [rng.randrange(1, firms) for _ in range(1000)],
+              "crowded": [0] * crowded_rows}  # fmt: skip
+    made: dict[str, list[Any]] = {}
+    for label, ids in chosen.items():
+        made[label] = [
+            signature(firm(i), text(rng, rng.choice(WORDINGS), rng.random() < 0.5)) for i in ids
+        ]
+    return made
+
+
+def run(
+    store: Any, gather: Gather, sigs: list[Any], compare: bool, seen: list[Any] | None = None
+) -> tuple[float, float, float]:
+    """(ms a row, candidates a row, flagged a row) of the check of ``sigs`` one by one; each
+    row's flags appended to ``seen``."""
+    from appeal_core import Policy
+
+    policy = Policy()
+    ignore = {phone_key(policy.identity.phone)}
+    since = AT.date() - timedelta(days=policy.duplicate_window_days)
+    found = flagged = 0
+    with store.unit_of_work() as uow:
+        started = time.perf_counter()
+        for sig in sigs:
+            candidates = gather(uow, "HM", sig.keys, since)
+            found += len(candidates)
+            if compare:
+                flags = flag(sig, candidates, on=AT.date(), ignore_phones=ignore,
+                             window_days=policy.duplicate_window_days,
+                             threshold=policy.duplicate_threshold)  # fmt: skip
+                flagged += len(flags)
+                if seen is not None:
+                    seen.append(flags)
+        took = time.perf_counter() - started
+    n = len(sigs)
+    return took * 1000 / n, found / n, flagged / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--crowded", type=int, default=1000)
+    parser.add_argument("--folder", default="/tmp/bench_duplicates")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ways", default=",".join(WAYS))
+    parser.add_argument("--profile", action="store_true", help="cProfile the crowded check")
+    args = parser.parse_args()
+    url = build(Path(args.folder), args.rows, args.crowded)
+    from appeal_adapters import open_store
+
+    store = open_store(url)
+    sigs = probes(args.rows)
+    ways = args.ways.split(",")
+    flags: dict[str, list[Any]] = {}
+    for way in ways:  # warm (the page cache and the candidates kept), and the flags compared
+        for label in sigs:
+            run(store, WAYS[way], sigs[label], way != "keys", flags.setdefault(way, []))
+    same = [way for way in ways if way != "keys" and flags[way] == flags[ways[0]]]
+    print(f"the same flags for every row: {', '.join(same)}")
+    if args.profile:
+        for way in ways:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(5):
+                run(store, WAYS[way], sigs["crowded"], way != "keys")
+            profile.disable()
+            print(f"--- {way}, crowded, 5 x 100 rows")
+            pstats.Stats(profile).sort_stats("tottime").print_stats(14)
+    best: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for _ in range(args.repeat):
+        for way in ways:
+            for label in sigs:
+                result = run(store, WAYS[way], sigs[label], way != "keys")
+                old = best.get((way, label))
+                best[(way, label)] = result if old is None or result[0] < old[0] else old
+    print(f"{args.rows:,} rows stored, enterprise 0 with {args.crowded:,}; best of {args.repeat}")
+    print(f"{'way':<10}{'check':<9}{'ms a row':>10}{'candidates':>12}{'flagged':>9}")
+    for (way, label), (ms, found, flagged) in best.items():
+        print(f"{way:<10}{label:<9}{ms:>10.3f}{found:>12.1f}{flagged:>9.2f}")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
