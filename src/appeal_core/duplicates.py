@@ -179,29 +179,37 @@ def flag(
     codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
     bits, extra = 0, 0
     size = len(mine.grams) >> 2
-    earliest = on.toordinal() - window_days
+    latest = on.toordinal()
+    earliest = latest - window_days
+    my_code, my_name = mine.code, mine.name
     found: list[tuple[float, int, int, str]] = []
-    for other in candidates:
-        theirs = other.signature
-        if not earliest <= other.registered_on.toordinal() <= earliest + window_days:
+    for other in candidates:  # the cheap checks first: against 1,000 candidates it tells
+        day = other.registered_on.toordinal()
+        if day < earliest or day > latest:
             continue
-        count = len(theirs.grams) >> 2
+        theirs = other.signature
+        packed = theirs.grams
+        count = len(packed) >> 2
         total = size + count
-        if not total or 2 * min(size, count) < threshold * total:
+        if not total or 2 * (size if size < count else count) < threshold * total:
             continue  # too different in length to reach the threshold
-        if link(mine, theirs, ignore_phones) is None:
+        code = theirs.code
+        if code and my_code:  # ``link``: two credit codes decide alone
+            if code != my_code:
+                continue
+        elif theirs.name != my_name and link(mine, theirs, ignore_phones) is None:
             continue
         if codes is None:
             codes = code_set(mine.grams) if many else frozenset(words(mine.grams))
             bits, extra = sketch(mine.grams) if many else (0, 0)
         if many:  # the same candidates meet many rows: their sets and sketches are kept
-            their_bits, their_extra = sketch(theirs.grams)
-            most = (bits & their_bits).bit_count() + min(extra, their_extra)
+            their_bits, their_extra = sketch(packed)
+            most = (bits & their_bits).bit_count() + (extra if extra < their_extra else their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
-            shared = len(codes & code_set(theirs.grams))
+            shared = len(codes & code_set(packed))
         else:
-            shared = len(codes.intersection(words(theirs.grams)))
+            shared = len(codes.intersection(words(packed)))
         score = 2 * shared / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))
