@@ -14,6 +14,13 @@ best of ``--repeat``: 1,000 rows of enterprises of the file (typical) and 100 of
 - ``appeals``: the candidates read from their ``appeals`` rows (the code before schema 12);
 - ``keys``: only the index lookups of the candidates' keys, nothing read or compared (the floor
   of any design that looks candidates up by key).
+
+``--layout`` times, in SQL alone (``sqlite3``, no Python objects made but the result rows), the
+crowded enterprise's candidates read from ``appeals`` (their keys only, the columns telling a
+kept candidate is current, every signature column) and from a narrow table of signatures
+(a temporary copy with the same indexes), then again with those items' ``state`` widened to
+5,000 characters (a processed item's sealed JSON: the columns after it on overflow pages),
+rolled back afterwards.
 """
 
 from __future__ import annotations
@@ -180,6 +187,78 @@ def run(
     return took * 1000 / n, found / n, flagged / n
 
 
+LAYOUT_SEQS = """SELECT created_seq FROM {table} WHERE district = 'HM' {open}
+    AND registered_on >= ? AND {column} = ? AND {column} <> ''"""
+LAYOUT_READS = {
+    "keys only": "created_seq",
+    "created_seq, version, phone_key = ''": "created_seq, version, phone_key = ''",
+    "every signature column": "created_seq, number, year, seq, registered_on, enterprise_key, "
+    "credit_code, phone_key, grams",
+}
+
+
+def layout(path: str, repeat: int = 50) -> None:
+    """The SQL cost of reading the crowded enterprise's candidates by layout (``--layout``)."""
+    import sqlite3
+
+    from appeal_adapters.storage.sqlite import CACHE_KIB
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
+    e0 = firm(0)
+    (name,) = conn.execute(
+        "SELECT enterprise_key FROM appeals GROUP BY enterprise_key ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    (phone,) = conn.execute(
+        "SELECT phone_key FROM appeals WHERE credit_code = ? LIMIT 1", (e0.credit_code,)
+    ).fetchone()
+    since = (AT.date() - timedelta(days=30)).isoformat()
+    keys = (("enterprise_key", name), ("credit_code", e0.credit_code), ("phone_key", phone))
+    columns = "district, number, year, seq, registered_on, enterprise_key, credit_code, phone_key"
+    conn.execute(
+        f"CREATE TEMP TABLE signatures (created_seq INTEGER PRIMARY KEY, {columns}, grams BLOB)"
+    )
+    conn.execute(
+        f"INSERT INTO signatures SELECT created_seq, {columns}, grams FROM appeals"
+        " WHERE is_open = 1 ORDER BY created_seq"
+    )
+    for column in ("enterprise_key", "credit_code", "phone_key"):
+        conn.execute(
+            f"CREATE INDEX temp.s_{column} ON signatures (district, {column}, registered_on)"
+        )
+
+    def timed(table: str, columns: str) -> tuple[float, int]:
+        opened = "AND is_open = 1" if table == "appeals" else ""
+        inner = " UNION ALL ".join(
+            LAYOUT_SEQS.format(table=table, open=opened, column=column) for column, _ in keys
+        )
+        query = f"SELECT {columns} FROM {table} WHERE created_seq IN ({inner})"
+        params = [v for _, key in keys for v in (since, key)]
+        best, rows = float("inf"), 0
+        for _ in range(repeat):
+            started = time.perf_counter()
+            rows = len(conn.execute(query, params).fetchall())
+            best = min(best, time.perf_counter() - started)
+        return best * 1000, rows
+
+    print(f"{'state':<8}{'table':<12}{'read':<40}{'ms':>8}{'rows':>6}")
+    for state in ("as is", "wide"):
+        if state == "wide":
+            conn.execute("BEGIN")
+            conn.execute(
+                "UPDATE appeals SET state = ? WHERE enterprise_key = ?", ("状" * 5000, name)
+            )
+        for label, columns in LAYOUT_READS.items():
+            for table in ("appeals", "signatures"):
+                if table == "signatures" and "version" in columns:
+                    continue
+                ms, rows = timed(table, columns)
+                print(f"{state:<8}{table:<12}{label:<40}{ms:>8.3f}{rows:>6}")
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -188,8 +267,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--ways", default=",".join(WAYS))
     parser.add_argument("--profile", action="store_true", help="cProfile the crowded check")
+    parser.add_argument("--layout", action="store_true", help="the SQL reads by table layout")
     args = parser.parse_args()
     url = build(Path(args.folder), args.rows, args.crowded)
+    if args.layout:
+        layout(url.removeprefix("sqlite:///"))
+        return
     from appeal_adapters import open_store
 
     store = open_store(url)
