@@ -7,11 +7,16 @@ A store is filled once with ``bench_intake.py``'s varied hotline rows (parse, bu
 ``bulk_register``: the pipeline) in which enterprise 0 has ``--crowded`` open items, and kept
 in ``--folder`` for the next runs (with the benchmark's master key beside it).  Then, in one
 process, each way of gathering the candidates is timed on the same new rows, runs alternating,
-best of ``--repeat``: 1,000 rows of enterprises of the file (typical) and 100 of enterprise 0
-(crowded), each one ``duplicate_candidates`` + ``flag`` as a single new row's check does.
+best of ``--repeat``: 1,000 rows of enterprises of the file (``typical``: their candidates kept
+from the warm-up; ``cold``: the same rows with nothing kept) and 100 of enterprise 0
+(``crowded``), each one ``duplicate_candidates`` + ``flag`` as a single new row's check does.
+Run with ``PYTHONPATH=/tmp/base/src`` (another checkout's ``src``: ``git archive main src``), the
+``store`` way is that code's.
 
 - ``store``: ``duplicate_candidates`` as the store does it now;
-- ``appeals``: the candidates read from their ``appeals`` rows (the code before schema 12);
+- ``appeals``: every candidate's signature columns read from its ``appeals`` row each time, and
+  each sealed phone turned back into the key asked for (``attrs.evolve``): the code before
+  this change;
 - ``keys``: only the index lookups of the candidates' keys, nothing read or compared (the floor
   of any design that looks candidates up by key).
 
@@ -159,11 +164,20 @@ def probes(firms: int, crowded_rows: int = 100) -> dict[str, list[Any]]:
     return made
 
 
+def forget(store: Any) -> None:
+    """Drop every candidate kept, the store's and the old way's."""
+    store._parsed.clear()
+    store._candidates.clear()
+    OLD_KEPT.clear()
+
+
 def run(
     store: Any, gather: Gather, sigs: list[Any], compare: bool, seen: list[Any] | None = None
 ) -> tuple[float, float, float]:
     """(ms a row, candidates a row, flagged a row) of the check of ``sigs`` one by one; each
-    row's flags appended to ``seen``."""
+    row's flags appended to ``seen``.  Rows labelled ``cold`` find nothing kept."""
+    cold = sigs and sigs[0] == "cold"
+    sigs = sigs[1:] if cold else sigs
     from appeal_core import Policy
 
     policy = Policy()
@@ -173,6 +187,8 @@ def run(
     with store.unit_of_work() as uow:
         started = time.perf_counter()
         for sig in sigs:
+            if cold:
+                forget(store)
             candidates = gather(uow, "HM", sig.keys, since)
             found += len(candidates)
             if compare:
@@ -277,6 +293,8 @@ def main() -> None:
 
     store = open_store(url)
     sigs = probes(args.rows)
+    sigs = {"typical": sigs["typical"], "cold": ["cold", *sigs["typical"]],
+            "crowded": sigs["crowded"]}  # fmt: skip
     ways = args.ways.split(",")
     flags: dict[str, list[Any]] = {}
     for way in ways:  # warm (the page cache and the candidates kept), and the flags compared
