@@ -207,7 +207,7 @@ def flag(
             most = (bits & their_bits).bit_count() + (extra if extra < their_extra else their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
-            shared = len(codes & code_set(packed))
+            shared = len(codes.intersection(code_set(packed)))
         else:
             shared = len(codes.intersection(words(packed)))
         score = 2 * shared / total
