@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -105,6 +106,19 @@ class Candidate:
     seq: int
     registered_on: date
     signature: Signature
+    #: ``flag``'s view of it (``_view``), made at its first comparison and kept with it: a
+    #: candidate a store keeps meets many new rows.  Not part of its value.
+    _view: list[Any] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+
+def _view(other: Candidate) -> list[Any]:
+    """What ``flag`` reads of a candidate, kept on it: the day's ordinal, the bigram count,
+    the credit code, the name key, the bigram codes, and their sketch once made (else None)."""
+    sig = other.signature
+    view = [other.registered_on.toordinal(), len(sig.grams) >> 2, sig.code, sig.name, sig.grams,
+            None, 0]  # fmt: skip
+    object.__setattr__(other, "_view", view)  # a memo, invisible to eq, hash and repr
+    return view
 
 
 def candidate(state: Appeal) -> Candidate:
@@ -184,26 +198,24 @@ def flag(
     my_code, my_name = mine.code, mine.name
     found: list[tuple[float, int, int, str]] = []
     for other in candidates:  # the cheap checks first: against 1,000 candidates it tells
-        day = other.registered_on.toordinal()
+        view = other._view or _view(other)
+        day, count, code, name, packed, their_bits, their_extra = view
         if day < earliest or day > latest:
             continue
-        theirs = other.signature
-        packed = theirs.grams
-        count = len(packed) >> 2
         total = size + count
         if not total or 2 * (size if size < count else count) < threshold * total:
             continue  # too different in length to reach the threshold
-        code = theirs.code
         if code and my_code:  # ``link``: two credit codes decide alone
             if code != my_code:
                 continue
-        elif theirs.name != my_name and link(mine, theirs, ignore_phones) is None:
+        elif name != my_name and link(mine, other.signature, ignore_phones) is None:
             continue
         if codes is None:
             codes = code_set(mine.grams) if many else frozenset(words(mine.grams))
             bits, extra = sketch(mine.grams) if many else (0, 0)
         if many:  # the same candidates meet many rows: their sets and sketches are kept
-            their_bits, their_extra = sketch(packed)
+            if their_bits is None:
+                their_bits, their_extra = view[5], view[6] = sketch(packed)
             most = (bits & their_bits).bit_count() + (extra if extra < their_extra else their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
