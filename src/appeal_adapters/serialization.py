@@ -99,6 +99,26 @@ def _make_converter() -> cattrs.Converter:
 _converter = _make_converter()
 #: The same converter writing every field, defaults too: for answers to clients (not stored).
 _FULL = _converter.copy(omit_if_default=False)
+#: What a client sends (``structure``): text must be text, numbers numbers, at any depth.
+_STRICT = _converter.copy()
+
+
+def _strictly(base: type) -> Callable[[Any, type], Any]:
+    """A hook taking only JSON's own ``base`` values (an int for a float too), then making
+    the asked type of them (an enum of text checks its value)."""
+    allowed = (int, float) if base is float else (base,)
+
+    def check(value: Any, kind: type) -> Any:
+        if type(value) not in allowed:
+            raise TypeError(f"应为{_KIND_WORDS[base]}，收到 {type(value).__name__}")
+        return value if kind is base and base is not float else kind(value)
+
+    return check
+
+
+_KIND_WORDS = {str: "文本", int: "整数", float: "数字", bool: "true 或 false"}
+for _base in _KIND_WORDS:
+    _STRICT.register_structure_hook(_base, _strictly(_base))
 
 
 class _Hooks(dict[type, Callable[[Any], dict[str, Any]]]):
@@ -183,7 +203,7 @@ def structure(data: Any, hint: Any, what: str = "值") -> Any:
     """``data`` (parsed JSON) as a value of the type ``hint`` (a method's annotation), e.g. a
     command's arguments received over HTTP; ``SerializationError`` naming ``what`` if not."""
     try:
-        return _converter.structure(data, hint)
+        return _STRICT.structure(data, hint)
     except Exception as exc:
         raise _fail(what, exc) from exc
 

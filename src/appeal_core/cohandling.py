@@ -79,7 +79,7 @@ def co_rows(history: Sequence[e.Event]) -> tuple[CoDueRow, ...]:
                 co = co if isinstance(ev, e.Reopened) else ev.co
                 cycle, started, ended, reported = cycle + 1, day, None, {}
                 set_dues(day, ev.co_dues)
-            case e.PreliminaryReplied() | e.Paused() | e.Resumed() if cycle:
+            case e.PreliminaryReplied() | e.Paused() | e.Resumed() | e.Redated() if cycle:
                 set_dues(day, ev.co_dues)
             case e.CoHandlerReported(department=department) if cycle:
                 reported.setdefault(department, day)

@@ -187,3 +187,25 @@ def escalation_deadline(calendar: Workdays, escalated_on: date) -> Deadline:
     return Deadline(
         due=due, rule="escalation", start=escalated_on, explanation=text, provisional=provisional
     )
+
+
+def co_report_deadline(
+    calendar: Workdays, policy: Policy, *, start: date, lead: Deadline, what: str
+) -> Deadline:
+    """A co-handler's report deadline: ``policy.co_report_workdays`` working days before the
+    lead's ``lead`` deadline, but not before the first working day after ``start`` (nor after
+    the lead's own deadline)."""
+    n = policy.co_report_workdays
+    floor = calendar.add_workdays(start, 1)
+    due = calendar.add_workdays(lead.due, -n) if n else lead.due
+    note = ""
+    if due < floor:
+        due, note = min(floor, lead.due), "（不早于交办后第 1 个工作日）"
+    explanation = (
+        f"协办报送期限：主办部门{what}期限 {lead.due.isoformat()} 前 {n} 个工作日，为 "
+        f"{due.isoformat()}{note}；协办部门须在此前向主办部门报送协办情况"
+    )
+    provisional = lead.provisional or calendar.is_provisional(min(start, due), lead.due)
+    return Deadline(
+        due=due, rule="co_report", start=start, explanation=explanation, provisional=provisional
+    )

@@ -23,7 +23,7 @@ from appeal_core.privacy import (
     new_contact_id,
     personal_note_labels,
 )
-from appeal_core.redating import moves
+from appeal_core.redating import CO, co_moved, moves
 from appeal_core.review import decide_review
 from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
@@ -266,8 +266,9 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
             due = dl.extended_deadline(state.completion_due, new_due, reason)
             return (e.DeadlineExtended(**base, completion_due=due, reason=_note("reason", reason)),)
         case c.Redate(reason=reason):
-            moved = {m.field: m.new for m in moves(state, ctx.calendar, ctx.policy)}
-            if not moved:
+            planned = moves(state, ctx.calendar, ctx.policy)
+            moved = {m.field: m.new for m in planned if m.field != CO}
+            if not planned:
                 raise ValidationError("number", state.number, "该事项的期限不受日历变化影响")
             return (
                 e.Redated(
@@ -276,6 +277,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     reply_due=moved.get("reply_due"),
                     completion_due=moved.get("completion_due"),
                     escalation_due=moved.get("escalation_due"),
+                    co_dues=co_moved(state, ctx.calendar, ctx.policy),
                 ),
             )
         case c.Escalate(leader=leader, reason=reason, proposal=proposal):

@@ -185,6 +185,7 @@ class Redated(BaseEvent):
     reply_due: Deadline | None = None
     completion_due: Deadline | None = None
     escalation_due: Deadline | None = None
+    co_dues: CoDues = ()  # co-handlers' report deadlines counted again
 
 
 @attrs.frozen(kw_only=True)

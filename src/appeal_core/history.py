@@ -156,6 +156,7 @@ def evolve(state: Appeal, event: e.Event) -> Appeal:
                 reply_due=event.reply_due or s.reply_due,
                 completion_due=event.completion_due or s.completion_due,
                 escalation=escalation,
+                co_dues=_co_moved(s, event.co_dues),
             )
         case e.Escalated(leader=leader, reason=reason, due=due, proposal=proposal):
             escalation = Escalation(

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 import attrs
 
 from appeal_core import deadlines as dl
+from appeal_core import events as e
 from appeal_core.appeal import Appeal
-from appeal_core.deadlines import Deadline, Workdays
+from appeal_core.deadlines import Deadline, Workdays, co_report_deadline
 from appeal_core.policy import Policy
 
 #: What each counted rule is called in the impact report.
-WHAT = {"reply": "答复", "preliminary": "初步答复", "escalation": "协调"}
+WHAT = {"reply": "答复", "preliminary": "初步答复", "escalation": "协调", "co_report": "协办报送"}
+#: The field name of a co-handler's report deadline in ``Moved`` (one per department).
+CO = "co_due"
 
 
 @attrs.frozen(kw_only=True)
@@ -27,7 +30,7 @@ class Moved:
 
     number: str
     department: str
-    field: str  # reply_due, completion_due or escalation_due
+    field: str  # reply_due, completion_due, escalation_due or co_due (``department``'s)
     old: Deadline
     new: Deadline
 
@@ -96,7 +99,40 @@ def moves(state: Appeal, calendar: Workdays, policy: Policy) -> tuple[Moved, ...
             continue
         who = escalation.leader if field == "escalation_due" and escalation else department
         found.append(Moved(number=state.number, department=who, field=field, old=deadline, new=new))
+    moved = {m.field: m.new for m in found}
+    dues = dict(_co_recounted(state, calendar, policy, moved.get("completion_due")))
+    for co in state.co_dues:
+        if co.department in dues and co.due is not None:
+            found.append(Moved(number=state.number, department=co.department, field=CO,
+                               old=co.due, new=dues[co.department]))  # fmt: skip
     return tuple(found)
+
+
+def co_moved(state: Appeal, calendar: Workdays, policy: Policy) -> e.CoDues:
+    """The co-handlers' report deadlines ``calendar`` moves or makes final (for ``Redated``):
+    each counted again before the lead's completion deadline, itself counted again."""
+    lead = {m.field: m.new for m in moves(state, calendar, policy)}.get("completion_due")
+    return _co_recounted(state, calendar, policy, lead)
+
+
+def _co_recounted(
+    state: Appeal, calendar: Workdays, policy: Policy, lead: Deadline | None
+) -> e.CoDues:
+    """Unreported co-handlers' deadlines that change when counted again before ``lead`` (the
+    lead's completion deadline as counted again, else as it stands)."""
+    lead = lead or state.completion_due
+    if lead is None or not state.status.is_open:
+        return ()
+    what = "办结" if state.preliminary_reply is not None else "答复"
+    changed: list[tuple[str, Deadline]] = []
+    for co in state.co_dues:
+        old = co.due
+        if old is None or co.reported_at is not None:
+            continue
+        new = co_report_deadline(calendar, policy, start=old.start, lead=lead, what=what)
+        if (new.due, new.provisional) != (old.due, old.provisional):
+            changed.append((co.department, new))
+    return tuple(changed)
 
 
 def impact(states: Iterable[Appeal], calendar: Workdays, policy: Policy) -> tuple[Moved, ...]:
@@ -111,5 +147,6 @@ def provisional_deadlines(state: Appeal) -> tuple[tuple[str, Deadline], ...]:
         ("reply_due", state.reply_due),
         ("completion_due", state.completion_due),
         ("escalation_due", escalation.due if escalation is not None else None),
+        *((CO, co.due) for co in state.co_dues if co.reported_at is None),
     )
     return tuple((f, d) for f, d in pairs if d is not None and d.provisional)

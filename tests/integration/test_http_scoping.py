@@ -153,7 +153,13 @@ def test_the_authenticate_hook_replaces_tokens() -> None:
         ("GET", "/api/v1/months/2026-13/report", None, 400, "month"),
         ("GET", "/api/v1/digests/2026-13-01", None, 400, "on"),
         ("GET", "/api/v1/items/@HM:tokens/events", None, 404, ""),
-        ("POST", "/api/v1/items", b"[" * 100_000 + b"]" * 100_000, 400, ""),
+        ("POST", "/api/v1/items", b"[" * 100_000 + b"]" * 100_000, 400, "嵌套超过"),
+        ("POST", "/api/v1/items", b'{"a": ' * 40 + b"1" + b"}" * 40, 400, "嵌套超过"),
+        ("POST", "/api/v1/items", b'{"content": "\xff"}', 400, "UTF-8"),
+        ("POST", "/api/v1/items", {"enterprise": {"name": 5}, "content": "y", "channel": "app"},
+         400, "enterprise"),  # a number is not a name, at any depth
+        ("POST", "/api/v1/items", {"enterprise": {"name": "x"}, "content": "y",
+                                   "channel": "app", "notes": [["填报人", 7]]}, 400, "notes"),
         ("POST", "/api/v1/items", {"enterprise": {"name": "x" * 10_000}, "content": "y",
                                    "channel": "app"}, 400, "enterprise.name"),
         ("POST", "/api/v1/items", {"enterprise": "某公司", "content": "y", "channel": "app"},
@@ -173,3 +179,18 @@ def test_hostile_input_is_a_json_4xx_naming_the_field(
         answer = app.request(verb, path, headers=desk, json=body)
     assert answer.status_code == status, answer.text
     assert field in answer.json()["error"]["message"] and "Traceback" not in answer.text
+
+
+def test_the_status_page_shows_an_earlier_month_on_asking(world: dict[str, Any]) -> None:
+    app, desk = world["app"], _auth(world["tokens"]["desk"])
+    shown = app.get("/?month=2026-11", headers=desk)
+    assert (
+        shown.status_code == 200 and "2026年11月" in shown.text and "截至 2026-11-30" in shown.text
+    )
+    assert 'href="/?month=2026-10"' in shown.text and 'href="/"' in shown.text
+    for bad in ("2026-13", "26-11", "2999-01", "x" * 500):
+        refused = app.get(f"/?month={bad}", headers=desk)
+        assert refused.status_code == 400 and "month" in refused.text
+    signed = app.get(f"/?token={world['tokens']['desk']}&month=2026-11", follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/?month=2026-11"
+    assert app.get("/?month=2026-11", headers=_auth(world["tokens"]["lead"])).status_code == 403

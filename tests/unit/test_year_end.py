@@ -23,12 +23,14 @@ from appeal_core import (
     china_calendar,
 )
 from appeal_core.calendar import HolidayPeriod, YearNotice
-from appeal_core.deadlines import reply_deadline
+from appeal_core.deadlines import co_report_deadline, reply_deadline
 from appeal_core.events import Redated
+from appeal_core.redating import provisional_deadlines
 from appeal_core.testing.strategies import example_notice, year_notices
 
 CLERK = Actor.desk("小王")
 BUREAU = "区市场监督管理局"
+CO_HANDLER = "区发展和改革委员会"
 FIRM = Enterprise(name="海门某机械有限公司")
 
 
@@ -37,13 +39,15 @@ def at(day: str | date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
-def assigned(desk: Desk, day: str | date, complexity: str = "routine") -> str:
+def assigned(
+    desk: Desk, day: str | date, complexity: str = "routine", co: tuple[str, ...] = ()
+) -> str:
     item = desk.register(
         enterprise=FIRM, content=f"问题 {day}", channel="app", at=at(day), by=CLERK
     )
     desk.verify(item.number, at=at(day), by=CLERK)
     desk.classify(item.number, category="物流", complexity=complexity, at=at(day), by=CLERK)
-    return desk.assign(item.number, lead=BUREAU, at=at(day, 11), by=CLERK).number
+    return desk.assign(item.number, lead=BUREAU, co=co, at=at(day, 11), by=CLERK).number
 
 
 NOTICE_2027 = example_notice(2027)  # made-up test data, not the real 2027 arrangement
@@ -213,6 +217,26 @@ def test_loading_reports_the_impact_and_the_desk_re_dates_per_item() -> None:
     )
 
 
+def test_a_co_handlers_report_deadline_is_counted_again_with_the_leads() -> None:
+    desk = Desk(MemoryStore())
+    number = assigned(desk, "2026-12-29", co=(CO_HANDLER,))
+    [before] = desk.get(number).co_dues
+    assert before.due is not None and before.due.provisional  # it reaches the lead's 2027 date
+    assert ("co_due", before.due) in [(f, d) for s in desk.provisional()
+                                      for f, d in provisional_deadlines(s)]  # fmt: skip
+    moved = desk.load_notice(NOTICE_2027, at=at("2026-12-30", 17), by=CLERK)
+    co_rows = [m for m in moved if m.field == "co_due"]
+    assert [(m.department, m.what) for m in co_rows] == [(CO_HANDLER, "协办报送")]
+    desk.redate(at=at("2026-12-30", 18), by=CLERK)
+    event = desk.history(number)[-1]
+    assert isinstance(event, Redated) and [d for d, _ in event.co_dues] == [CO_HANDLER]
+    [after] = desk.get(number).co_dues
+    lead = desk.get(number).completion_due
+    assert after.due is not None and lead is not None and not after.due.provisional
+    assert after.due.due < lead.due and after.due == co_rows[0].new
+    assert desk.calendar_impact() == () and desk.provisional() == ()
+
+
 def test_a_corrected_notice_is_recorded_beside_the_first_and_in_force_from_its_load() -> None:
     import attrs
 
@@ -297,7 +321,7 @@ def test_after_loading_and_re_dating_every_deadline_is_what_the_full_calendar_gi
     notice: YearNotice, assign_days: list[date]
 ) -> None:
     desk = Desk(MemoryStore())
-    numbers = [assigned(desk, day) for day in sorted(assign_days)]
+    numbers = [assigned(desk, day, co=(CO_HANDLER,)) for day in sorted(assign_days)]
     last = max(assign_days) + timedelta(days=1)
     desk.load_notice(notice, at=at(last, 8), by=CLERK)
     desk.redate(at=at(last, 9), by=CLERK)
@@ -307,6 +331,11 @@ def test_after_loading_and_re_dating_every_deadline_is_what_the_full_calendar_gi
         assert item.reply_due is not None
         want = reply_deadline(full, desk.policy, item.reply_due.start, complex_=False)
         assert (item.reply_due.due, item.reply_due.provisional) == (want.due, False)
+        [co] = item.co_dues  # the co-handler reports before the lead's deadline, counted again
+        lead = item.completion_due
+        assert co.due is not None and lead is not None
+        co_want = co_report_deadline(full, desk.policy, start=co.due.start, lead=lead, what="答复")
+        assert (co.due.due, co.due.provisional) == (co_want.due, False)
     assert desk.provisional() == () and desk.calendar_impact() == ()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -21,8 +21,9 @@ from appeal_adapters.http.auth import COOKIE, authenticate
 from appeal_adapters.http.errors import problem
 from appeal_adapters.http.handlers import now
 from appeal_adapters.http.service import Service
-from appeal_core import Desk, Role
+from appeal_core import Desk, Role, ValidationError
 from appeal_core.events import Noticed
+from appeal_core.explain import FIGURES
 from appeal_core.metrics import MonthlyReport
 from appeal_core.supervision import supervision_list
 
@@ -73,7 +74,8 @@ def chart(report: MonthlyReport) -> str:
 def ranking_table(report: MonthlyReport) -> str:
     """The month's ranked table: rank, department, the counts and rates, the score."""
     standings = report.standings()
-    heads = ("名次", "部门", "交办件数", "按时答复率", "按时办结率", "解决率", "满意率", "得分")
+    rates = ("response_rate", "on_time_completion_rate", "completion_rate", "satisfaction_rate")
+    heads = ("名次", "部门", FIGURES["assigned"][0], *(FIGURES[r][0] for r in rates), "得分")
     rows = []
     for place in standings.ranked:
         f = place.figures
@@ -117,11 +119,15 @@ def todays_notices(desk: Desk, today: date) -> list[tuple[str, ...]]:
     return found
 
 
-def render(desk: Desk, today: date) -> str:
-    """The whole page for ``today``."""
-    report = desk.report(today.year, today.month)
-    supervised = supervision_list(  # as of today, not the month's (later) cut-off
-        desk.store, desk.district, today.year, today.month, desk.calendar, today
+def render(desk: Desk, today: date, month: tuple[int, int] | None = None) -> str:
+    """The whole page for ``today``: this month's, or an earlier ``month``'s as it ended (the
+    first days of a month have little to rank: the page links the month before)."""
+    year, mon = month or (today.year, today.month)
+    ended = date(year + mon // 12, mon % 12 + 1, 1) - timedelta(days=1)
+    as_of = min(today, ended)
+    report = desk.report(year, mon)
+    supervised = supervision_list(  # as of today (or the month's end), not its later cut-off
+        desk.store, desk.district, year, mon, desk.calendar, as_of
     )
     overdue = [
         (s.number, s.enterprise, s.lead, str(s.due or ""), f"{s.workdays_late} 个工作日")
@@ -134,14 +140,37 @@ def render(desk: Desk, today: date) -> str:
     office = e(desk.policy.identity.office)
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>{office}：诉求办理情况</title><style>{CSS}</style></head><body>
-<h1>{office}：{today.year}年{today.month}月诉求办理情况</h1>
-<p class="muted">截至 {today.isoformat()}；统计口径见月度通报。</p>
-<h2>本月部门排名</h2>{chart(report)}{ranking_table(report)}
+<h1>{office}：{year}年{mon}月诉求办理情况</h1>
+<p class="muted">截至 {as_of.isoformat()}；统计口径见月度通报。{_months(today, (year, mon))}</p>
+<h2>{"本月" if as_of == today else f"{mon}月"}部门排名</h2>{chart(report)}{ranking_table(report)}
 <h2>逾期未办结（{len(overdue)}）</h2>
 {_list(overdue, ("编号", "企业", "主办部门", "期限", "逾期"), "overdue")}
 <h2>存量事项（{len(stock)}）</h2>{_list(stock, ("编号", "企业", "主办部门", "期限"), "stock")}
 <h2>今日跟踪督办</h2>{_list(todays_notices(desk, today), ("编号", "对象", "内容"), "sweep")}
 </body></html>"""
+
+
+def _months(today: date, shown: tuple[int, int]) -> str:
+    """Links to the month before the one shown, and back to this month."""
+    year, mon = shown
+    before = (year - 1, 12) if mon == 1 else (year, mon - 1)
+    links = [f'<a href="/?month={before[0]:04d}-{before[1]:02d}">上月</a>']
+    if shown != (today.year, today.month):
+        links.append('<a href="/">本月</a>')
+    return "　" + "　".join(links)
+
+
+def month_asked(text: str | None, today: date) -> tuple[int, int] | None:
+    """``?month=YYYY-MM`` (this month or an earlier one); ``ValidationError`` otherwise."""
+    if not text:
+        return None
+    year, _, mon = text.partition("-")
+    if not (len(year) == 4 and year.isdigit() and len(mon) == 2 and mon.isdigit()):
+        raise ValidationError("month", text[:20], "应为 YYYY-MM，如 2026-11")
+    asked = (int(year), int(mon))
+    if not 1 <= asked[1] <= 12 or not (2000, 1) <= asked <= (today.year, today.month):
+        raise ValidationError("month", text, f"应为 2000-01 至 {today:%Y-%m} 之间的月份")
+    return asked
 
 
 def routes(service: Service) -> list[BaseRoute]:
@@ -150,7 +179,12 @@ def routes(service: Service) -> list[BaseRoute]:
     async def index(request: Request) -> Response:
         token = request.query_params.get("token")
         if token:  # sign in once: the token goes into a cookie, out of the address bar
-            answer = RedirectResponse("/", status_code=303)
+            try:
+                month = month_asked(request.query_params.get("month"), now().date())
+            except ValidationError:
+                month = None
+            target = f"/?month={month[0]:04d}-{month[1]:02d}" if month else "/"
+            answer = RedirectResponse(target, status_code=303)
             answer.set_cookie(COOKIE, token, httponly=True, samesite="strict")
             return answer
         desk: Desk = service.desk
@@ -161,7 +195,9 @@ def routes(service: Service) -> list[BaseRoute]:
             )
             if actor.role is Role.DEPARTMENT:
                 return _message(403, "状态页供区服务企业办和区分管领导使用。")
-            page = await service.run_plain(lambda: render(desk, now().date()))
+            today = now().date()
+            month = month_asked(request.query_params.get("month"), today)
+            page = await service.run_plain(lambda: render(desk, today, month))
         except Exception as exc:
             status, body = problem(exc)
             return _message(status, body["error"]["message"])
