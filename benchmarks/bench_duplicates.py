@@ -9,7 +9,8 @@ in ``--folder`` for the next runs (with the benchmark's master key beside it).  
 process, each way of gathering the candidates is timed on the same new rows, runs alternating,
 best of ``--repeat``: 1,000 rows of enterprises of the file (``typical``: their candidates kept
 from the warm-up; ``cold``: the same rows with nothing kept) and 100 of enterprise 0
-(``crowded``), each one ``duplicate_candidates`` + ``flag`` as a single new row's check does.
+(``crowded``; ``mixed``: every other one without its phone), each one ``duplicate_candidates``
++ ``flag`` as a single new row's check does.
 Run with ``PYTHONPATH=/tmp/base/src`` (another checkout's ``src``: ``git archive main src``), the
 ``store`` way is that code's.
 
@@ -170,7 +171,8 @@ WAYS: dict[str, Gather] = {"store": store_way, "appeals": from_appeals, "keys": 
 
 
 def probes(firms: int, crowded_rows: int = 100) -> dict[str, list[Any]]:
-    """The new rows' signatures: typical (enterprises of the file) and crowded (enterprise 0)."""
+    """The new rows' signatures: typical (enterprises of the file), crowded (enterprise 0) and
+    mixed (enterprise 0, every other row without a phone)."""
     rng = random.Random(11)
     chosen = {"typical": [rng.randrange(1, firms) for _ in range(1000)],
               "crowded": [0] * crowded_rows}  # fmt: skip
@@ -179,6 +181,9 @@ def probes(firms: int, crowded_rows: int = 100) -> dict[str, list[Any]]:
         made[label] = [
             signature(firm(i), text(rng, rng.choice(WORDINGS), rng.random() < 0.5)) for i in ids
         ]
+    # enterprise 0 again, every other row without its phone (a visit record with the code only)
+    made["mixed"] = [attrs.evolve(sig, phone="") if k % 2 else sig
+                     for k, sig in enumerate(made["crowded"])]  # fmt: skip
     return made
 
 

@@ -855,8 +855,11 @@ class SqlUnitOfWork:
             kept = known.get(created)
             if kept is None or kept[0] != version or kept[1] != erased:
                 missing.append(created)
-                continue
-            found[kept[3].number] = _as_asked(known, created, kept, clear, sealed)
+            elif sealed is None or not kept[2]:  # no blind index to turn back: as read
+                found[kept[3].number] = kept[3]
+            else:
+                made = _as_asked(kept, clear)
+                found[made.number] = made
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             if self._d.name == sql.POSTGRES.name:
@@ -867,9 +870,17 @@ class SqlUnitOfWork:
                 self._cur.execute(CANDIDATE_ROWS.format(inner=inner), chunk)
             for row in self._cur.fetchall():
                 created, version, erased, *values = row
-                made = _candidate(values)
-                kept = known[created] = (version, erased, made.signature.phone, made)
-                found[made.number] = _as_asked(known, created, kept, clear, sealed)
+                stored = values[6]  # the phone column
+                if sealed is None or not stored:
+                    made = _candidate(values)
+                    known[created] = [version, erased, stored, made, made]
+                else:  # made as this lookup asks; the other way when one asks it
+                    asked = clear.get(stored)
+                    values[6] = asked or f"#{stored}"
+                    made = _candidate(values)
+                    kept = known[created] = [version, erased, stored, None, None]
+                    kept[4 if asked else 3] = made
+                found[made.number] = made
         return found
 
     def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
@@ -1070,25 +1081,26 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _as_asked(
-    known: dict[int, Kept], created: int, kept: Kept, clear: dict[str, str], sealed: Any
-) -> Candidate:
-    """The kept candidate with its phone as the lookup asked (``_candidates``); the last
-    one made is kept, so an enterprise's rows asking by the same phone reuse it."""
-    stored, made = kept[2], kept[3]
-    if not stored or sealed is None:
-        return made
-    phone = clear.get(stored) or f"#{stored}"
-    if made.signature.phone == phone:
-        return made
-    made = attrs.evolve(made, signature=attrs.evolve(made.signature, phone=phone))
-    known[created] = (kept[0], kept[1], stored, made)
+def _as_asked(kept: Kept, clear: dict[str, str]) -> Candidate:
+    """A kept candidate of a sealed store with its phone as the lookup asks: the phone key
+    asked for when its blind index is one (``clear``), else ``#`` and the blind index (apart
+    from any key).  Each of the two is made once (the second from the first) and kept."""
+    stored = kept[2]
+    phone = clear.get(stored)
+    slot = 4 if phone else 3
+    made: Candidate | None = kept[slot]
+    if made is None:
+        base = kept[7 - slot]
+        phone = phone or f"#{stored}"
+        made = kept[slot] = attrs.evolve(base, signature=attrs.evolve(base.signature, phone=phone))
     return made
 
 
-#: A kept candidate: its item's version and phone state when read, its stored phone column
-#: (a blind index in a sealed store), and the candidate as last handed out.
-Kept = tuple[int, Any, str, Candidate]
+#: A kept candidate: its item's version and phone state when read, its stored phone column (a
+#: blind index in a sealed store), then the candidate with its phone apart (``#`` and the
+#: blind index) and with the phone key asked for: each made when first needed (else None).
+#: In clear, or without a phone, both are the candidate as read.
+Kept = list[Any]
 
 
 def _candidate(row: Sequence[Any]) -> Candidate:
