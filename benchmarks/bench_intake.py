@@ -104,13 +104,14 @@ def text(rng: random.Random, wording: tuple[str, int], spoken: bool) -> str:
     return "".join(parts)
 
 
-def rows(count: int, seed: int = 20261116) -> Iterator[tuple[str, ...]]:
-    """The file's rows (without the header), reproducibly."""
+def rows(count: int, seed: int = 20261116, crowded: int | None = None) -> Iterator[tuple[str, ...]]:
+    """The file's rows (without the header), reproducibly; enterprise 0 has ``crowded`` rows
+    (default: a thousandth of the file, at most ``CROWDED_ROWS``)."""
     rng = random.Random(seed)
     seen: list[int] = []  # enterprises already in the file
     last: dict[int, tuple[str, int]] = {}  # the last problem of each (for rewordings)
     fresh = 1  # enterprise 0 is the crowded one: CROWDED_ROWS rows (a thousandth of fewer)
-    crowded = min(CROWDED_ROWS, count // 1000)
+    crowded = min(CROWDED_ROWS, count // 1000) if crowded is None else crowded
     every = count // crowded if crowded else count + 1
     for n in range(count):
         if n % every == every // 2 and n // every < crowded:
@@ -133,14 +134,14 @@ def rows(count: int, seed: int = 20261116) -> Iterator[tuple[str, ...]]:
                text(rng, wording, spoken=rng.random() < 0.5), code)  # fmt: skip
 
 
-def write_csv(path: Path, count: int) -> None:
+def write_csv(path: Path, count: int, crowded: int | None = None) -> None:
     """The hotline export: GBK CSV with CRLF, as Excel saves it on a Chinese Windows."""
     import csv
 
     with path.open("w", encoding="gbk", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(HEADER)
-        writer.writerows(rows(count))
+        writer.writerows(rows(count, crowded=crowded))
 
 
 # -- the children ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -105,6 +106,19 @@ class Candidate:
     seq: int
     registered_on: date
     signature: Signature
+    #: ``flag``'s view of it (``_view``), made at its first comparison and kept with it: a
+    #: candidate a store keeps meets many new rows.  Not part of its value.
+    _view: list[Any] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+
+def _view(other: Candidate) -> list[Any]:
+    """What ``flag`` reads of a candidate, kept on it: the day's ordinal, the bigram count,
+    the credit code, the name key, the bigram codes, and their sketch once made (else None)."""
+    sig = other.signature
+    view = [other.registered_on.toordinal(), len(sig.grams) >> 2, sig.code, sig.name, sig.grams,
+            None, 0]  # fmt: skip
+    object.__setattr__(other, "_view", view)  # a memo, invisible to eq, hash and repr
+    return view
 
 
 def candidate(state: Appeal) -> Candidate:
@@ -179,29 +193,35 @@ def flag(
     codes: frozenset[int] | None = None  # built when a candidate passes the cheap checks
     bits, extra = 0, 0
     size = len(mine.grams) >> 2
-    earliest = on.toordinal() - window_days
+    latest = on.toordinal()
+    earliest = latest - window_days
+    my_code, my_name = mine.code, mine.name
     found: list[tuple[float, int, int, str]] = []
-    for other in candidates:
-        theirs = other.signature
-        if not earliest <= other.registered_on.toordinal() <= earliest + window_days:
+    for other in candidates:  # the cheap checks first: against 1,000 candidates it tells
+        view = other._view or _view(other)
+        day, count, code, name, packed, their_bits, their_extra = view
+        if day < earliest or day > latest:
             continue
-        count = len(theirs.grams) >> 2
         total = size + count
-        if not total or 2 * min(size, count) < threshold * total:
+        if not total or 2 * (size if size < count else count) < threshold * total:
             continue  # too different in length to reach the threshold
-        if link(mine, theirs, ignore_phones) is None:
+        if code and my_code:  # ``link``: two credit codes decide alone
+            if code != my_code:
+                continue
+        elif name != my_name and link(mine, other.signature, ignore_phones) is None:
             continue
         if codes is None:
             codes = code_set(mine.grams) if many else frozenset(words(mine.grams))
             bits, extra = sketch(mine.grams) if many else (0, 0)
         if many:  # the same candidates meet many rows: their sets and sketches are kept
-            their_bits, their_extra = sketch(theirs.grams)
-            most = (bits & their_bits).bit_count() + min(extra, their_extra)
+            if their_bits is None:
+                their_bits, their_extra = view[5], view[6] = sketch(packed)
+            most = (bits & their_bits).bit_count() + (extra if extra < their_extra else their_extra)
             if 2 * most < threshold * total:
                 continue  # they cannot share enough codes to reach the threshold
-            shared = len(codes & code_set(theirs.grams))
+            shared = len(codes.intersection(code_set(packed)))
         else:
-            shared = len(codes.intersection(words(theirs.grams)))
+            shared = len(codes.intersection(words(packed)))
         score = 2 * shared / total
         if score >= threshold:
             found.append((-score, other.year, other.seq, other.number))

@@ -365,3 +365,60 @@ def test_duplicate_candidates_survive_their_cache_filling_up(
         assert sorted(c.number for c in every) == numbers
         assert len(store._candidates) <= 8
     store.close()
+
+
+def test_kept_duplicate_candidates_follow_their_items(tmp_path: Path) -> None:
+    """A candidate kept from an earlier lookup is read again when its item changed (a
+    corrected phone: a new version) or its phone was erased (no event), also when another
+    store on the same file made the change; nothing read inside a rolled-back transaction is
+    reused for the item that later takes its place."""
+    from appeal_core.enterprise import Enterprise
+    from appeal_core.events import Registered
+    from appeal_core.history import start
+    from appeal_core.intake import Assumption
+    from appeal_core.privacy import contact_of
+
+    path = str(tmp_path / "a.db")
+    reader, writer = SQLiteStore(path), SQLiteStore(path)
+    desk = make_desk(writer)
+    firm = Enterprise(name="南通恒丰机械有限公司", phone="0513-82118899")
+    guess = Assumption(field="enterprise.phone", original="51382118899",
+                       assumed="0513-82118899", reason="表格数值丢失了开头的 0")  # fmt: skip
+    number = desk.register(enterprise=firm, content="用电增容慢", channel=Channel.HOTLINE,
+                           at=START, by=DESK, assumptions=[guess]).number  # fmt: skip
+    asked = {enterprise_key(firm), "phone:82118899"}
+
+    def phones(store: SqlStore, keys: set[str]) -> list[str]:
+        with store.unit_of_work() as uow:
+            found = uow.duplicate_candidates("HM", keys, START.date())
+        return [c.signature.phone for c in found]
+
+    assert phones(reader, asked) == ["82118899"]
+    assert phones(reader, {enterprise_key(firm)})[0].startswith("#")  # not asked: apart
+    assert phones(reader, asked) == ["82118899"]
+    desk.correct(number, field="enterprise.phone", value="0513-82119999", at=START, by=DESK)
+    moved = phones(reader, asked)
+    assert len(moved) == 1 and moved[0].startswith("#")  # another number now
+    assert phones(reader, {enterprise_key(firm), "phone:82119999"}) == ["82119999"]
+    contact = contact_of(writer.state(number))
+    desk.erase_contact(contact, reason="本人要求", at=START, by=DESK, force=True)
+    assert phones(reader, asked) == [""]  # erased by the other store: no phone to link by
+
+    other = Enterprise(name="海门示例纺织有限公司", phone="13912345678")
+    with pytest.raises(RuntimeError), reader.unit_of_work() as uow:
+        seq = uow.reserve_seqs("HM", 2026, 1)
+        event = Registered(number=f"HM-2026-{seq:04d}", at=START, by=DESK, district="HM",
+                           year=2026, seq=seq, enterprise=firm, content="用地",
+                           channel=Channel.HOTLINE)  # fmt: skip
+        uow.register_many([(event, start(event), signature(firm, "用地"))])
+        assert len(uow.duplicate_candidates("HM", asked, START.date())) == 2
+        raise RuntimeError("rolled back")
+    later = make_desk(reader).register(enterprise=other, content="招工难", channel=Channel.APP,
+                                       at=START, by=DESK)  # fmt: skip
+    assert later.number == f"HM-2026-{seq:04d}"  # the same number and row seq as the lost one
+    with reader.unit_of_work() as uow:
+        found = uow.duplicate_candidates("HM", {enterprise_key(other)}, START.date())
+    assert [c.signature.grams for c in found] == [signature(other, "招工难").grams]
+    assert [c.signature.name for c in found] == [enterprise_key(other)]
+    reader.close()
+    writer.close()

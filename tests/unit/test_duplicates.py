@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,14 +137,32 @@ def test_the_check_compares_only_candidates_that_can_reach_the_threshold() -> No
 def test_the_sketch_never_rules_out_a_pair_that_reaches_the_threshold(texts: list[str]) -> None:
     """Against many candidates (the sketch on) the flags are those of counting every pair."""
     firm = Enterprise(name="甲公司")
-    mine = signature(firm, texts[0])
     pool = [Candidate(number=f"HM-2026-{k:04d}", year=2026, seq=k, registered_on=date(2026, 11, 2),
                       signature=signature(firm, text)) for k, text in enumerate(texts, 1)]  # fmt: skip
     padded = pool + [pool[0]] * SKETCH_FROM  # as many as switch the sketch on
-    for threshold in (0.1, 0.2, 0.3, 0.5):
-        exact = {c.number for c in pool if dice(mine.grams, c.signature.grams) >= threshold}
-        found = flag(mine, padded, on=date(2026, 11, 3), threshold=threshold)
-        assert {c.number for c in found} == exact
+    for text in texts[:3]:  # the same candidate objects meet several rows (their views kept)
+        mine = signature(firm, text)
+        for threshold in (0.1, 0.2, 0.3, 0.5):
+            exact = {c.number for c in pool if dice(mine.grams, c.signature.grams) >= threshold}
+            found = flag(mine, padded, on=date(2026, 11, 3), threshold=threshold)
+            assert {c.number for c in found} == exact
+            few = flag(mine, pool[: SKETCH_FROM - 1], on=date(2026, 11, 3), threshold=threshold)
+            assert {c.number for c in few} == exact & {c.number for c in pool[: SKETCH_FROM - 1]}
+
+
+def test_a_candidate_compared_keeps_its_value() -> None:
+    """What ``flag`` keeps on a candidate is no part of its value: equal, same hash and repr."""
+    firm = Enterprise(name="甲公司")
+
+    def made() -> Candidate:
+        return Candidate(number="HM-2026-0001", year=2026, seq=1, registered_on=date(2026, 11, 2),
+                         signature=signature(firm, "厂区门前道路破损严重"))  # fmt: skip
+
+    used, fresh = made(), made()
+    flag(signature(firm, "厂区门口道路破损"), [used] * SKETCH_FROM, on=date(2026, 11, 3))
+    assert used == fresh and hash(used) == hash(fresh) and repr(used) == repr(fresh)
+    moved = attrs.evolve(used, registered_on=date(2026, 9, 1))  # out of the window now
+    assert flag(signature(firm, "厂区门口道路破损"), [moved], on=date(2026, 11, 3)) == ()
 
 
 def test_the_sketch_bound_counts_codes_that_share_a_bit() -> None:

@@ -102,8 +102,9 @@ class SqlStore:
         #: Parsed states by number, with their version: the duplicate check reads the same open
         #: items of an enterprise again and again, and a version names one state for good.
         self._parsed: dict[str, tuple[int, Appeal]] = {}
-        #: Duplicate candidates by number, with the row they were made from (``_candidates``).
-        self._candidates: dict[str, tuple[Any, Candidate]] = {}
+        #: Duplicate candidates by ``created_seq``, with what tells they are still their item's
+        #: (``SqlUnitOfWork._candidates``).
+        self._candidates: dict[int, Kept] = {}
         #: The master key (default: ``APPEAL_MASTER_KEY`` / ``APPEAL_MASTER_KEY_FILE``) for the
         #: default key store, or a deployment's own ``key_store`` (the ``appeal_key_store``
         #: hook).  ``plaintext`` keeps personal data in clear: for benchmarks only.
@@ -197,12 +198,23 @@ class SqlStore:
     def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         """A transaction: appends land together on commit, or not at all."""
         self._writable()
-        with self._lock, self._transaction() as cur:
-            uow = SqlUnitOfWork(self, cur)
-            yield uow
-            uow.flush()
+        with self._lock:
+            try:
+                with self._transaction() as cur:
+                    uow = SqlUnitOfWork(self, cur)
+                    yield uow
+                    uow.flush()
+            except BaseException:
+                self._forget_read()  # what it read of its own writes is gone with them
+                raise
         if uow._erase:
             self._after_erasure()
+
+    def _forget_read(self) -> None:
+        """Forget the states and candidates kept: after a rollback, a number or a
+        ``created_seq`` read inside it (with its version) may name another item later."""
+        self._parsed.clear()
+        self._candidates.clear()
 
     def events(self, number: str) -> tuple[Event, ...]:
         """The item's full history, oldest first."""
@@ -792,27 +804,26 @@ class SqlUnitOfWork:
         self, district: str, keys: Collection[str], since: date
     ) -> list[Candidate]:
         """Open items since ``since`` sharing a key, by the ``appeals_enterprise``,
-        ``appeals_code`` and ``appeals_phone`` indexes; staged changes applied."""
+        ``appeals_code`` and ``appeals_phone`` indexes; staged changes applied.
+
+        The items found are read as ``(created_seq, version, phone erased)`` only: an item
+        kept from an earlier lookup (``_candidates``) is reused while those agree, and only
+        the others' signature columns are read (a second statement)."""
         columns = {"name": "enterprise_key", "code": "credit_code", "phone": "phone_key"}
         wanted: dict[str, list[str]] = {}
         clear: dict[str, str] = {}  # a phone's blind index -> the phone key asked for
+        seals = self.seals
         for key in keys:
             kind, _, value = key.partition(":")
-            if kind == "phone" and value and self.seals is not None:
-                index = self.seals.phone_index(district, value)
+            if kind == "phone" and value and seals is not None:
+                index = seals.phone_index(district, value)
                 clear[index], value = value, index
             if kind in columns and value:
                 wanted.setdefault(kind, []).append(key if kind == "name" else value)
         day = self._d.day(since)
         lookups = [(columns[kind], values) for kind, values in wanted.items()]
-        chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATES)
-        rows = [row for chunk in chunks for row in chunk]
-        found = self._candidates(rows)
-        for number, found_one in found.items():  # a sealed store's phone is a blind index
-            phone = found_one.signature.phone
-            if phone and self.seals is not None:
-                sig = attrs.evolve(found_one.signature, phone=clear.get(phone, f"#{phone}"))
-                found[number] = attrs.evolve(found_one, signature=sig)
+        chunks = self._by_keys(CANDIDATE_SEQS, (district, day), lookups, CANDIDATE_MARKS)
+        found = self._candidates([row for chunk in chunks for row in chunk], clear, seals)
         for number, item in self._staged.items():  # staged changes (rare while registering)
             found.pop(number, None)
             state = item.state
@@ -823,21 +834,49 @@ class SqlUnitOfWork:
                 found[number] = mine
         return list(found.values())
 
-    def _candidates(self, rows: list[Any]) -> dict[str, Candidate]:
-        """Candidates from their rows (``CANDIDATES``), each made once and kept with its row
-        (``CANDIDATES_KEPT`` at most): an enterprise's open items meet many new rows."""
+    def _candidates(
+        self, marks: list[Any], clear: dict[str, str], sealed: ContactKeys | None
+    ) -> dict[str, Candidate]:
+        """The candidates of ``marks`` (``CANDIDATE_MARKS`` rows): those kept from an earlier
+        lookup with the same version and phone state as is, the others read
+        (``CANDIDATE_ROWS``) and kept, ``CANDIDATES_KEPT`` at most: an enterprise's open
+        items meet many new rows.  A sealed store's phone is a blind index: it becomes the
+        phone key asked for when it is one (``clear``), else stays apart (``#`` before it)."""
         known = self._store._candidates
-        if len(known) + len(rows) > CANDIDATES_KEPT:
+        if len(known) + len(marks) > CANDIDATES_KEPT:
             known.clear()  # bounded: forget them all, rather than keep a use order per item
         found: dict[str, Candidate] = {}
-        for row in rows:
-            number = row[0]
-            cached = known.get(number)
-            if cached is not None and cached[0] == row:
-                found[number] = cached[1]
+        missing: list[int] = []
+        for created, version, erased in marks:
+            kept = known.get(created)
+            if kept is None or kept[0] != version or kept[1] != erased:
+                missing.append(created)
+            elif sealed is None or not kept[2]:  # no blind index to turn back: as read
+                found[kept[3].number] = kept[3]
             else:
-                found[number] = _candidate(row)
-                known[number] = (row, found[number])
+                made = _as_asked(kept, clear)
+                found[made.number] = made
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            if self._d.name == sql.POSTGRES.name:
+                self._cur.execute(CANDIDATE_ROWS.format(inner="SELECT unnest(%s::bigint[])"),
+                                  (chunk,))  # fmt: skip
+            else:
+                inner = ", ".join("?" * len(chunk))
+                self._cur.execute(CANDIDATE_ROWS.format(inner=inner), chunk)
+            for row in self._cur.fetchall():
+                created, version, erased, *values = row
+                stored = values[6]  # the phone column
+                if sealed is None or not stored:
+                    made = _candidate(values)
+                    known[created] = [version, erased, stored, made, made]
+                else:  # made as this lookup asks; the other way when one asks it
+                    asked = clear.get(stored)
+                    values[6] = asked or f"#{stored}"
+                    made = _candidate(values)
+                    kept = known[created] = [version, erased, stored, None, None]
+                    kept[4 if asked else 3] = made
+                found[made.number] = made
         return found
 
     def register_many(self, items: Sequence[tuple[Registered, Appeal, Signature]]) -> None:
@@ -980,8 +1019,7 @@ class SqlUnitOfWork:
             raise SealError(f"存储 {self._store.where} 以明文保存，无法删除联系人")
         self.seals.erase(contact)
         self._erase.append(contact)
-        self._store._parsed.clear()
-        self._store._candidates.clear()
+        self._store._forget_read()
 
     def journal_version(self, stream: str) -> int:
         """How many events a journal stream has, staged ones included."""
@@ -1037,6 +1075,28 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+def _as_asked(kept: Kept, clear: dict[str, str]) -> Candidate:
+    """A kept candidate of a sealed store with its phone as the lookup asks: the phone key
+    asked for when its blind index is one (``clear``), else ``#`` and the blind index (apart
+    from any key).  Each of the two is made once (the second from the first) and kept."""
+    stored = kept[2]
+    phone = clear.get(stored)
+    slot = 4 if phone else 3
+    made: Candidate | None = kept[slot]
+    if made is None:
+        base = kept[7 - slot]
+        phone = phone or f"#{stored}"
+        made = kept[slot] = attrs.evolve(base, signature=attrs.evolve(base.signature, phone=phone))
+    return made
+
+
+#: A kept candidate: its item's version and phone state when read, its stored phone column (a
+#: blind index in a sealed store), then the candidate with its phone apart (``#`` and the
+#: blind index) and with the phone key asked for: each made when first needed (else None).
+#: In clear, or without a phone, both are the candidate as read.
+Kept = list[Any]
 
 
 def _candidate(row: Sequence[Any]) -> Candidate:
@@ -1120,8 +1180,12 @@ FIND_SOURCES = """SELECT source_id, number FROM appeals
 # each is read once, however many of its keys matched (``IN`` takes each value once).
 CANDIDATE_SEQS = """SELECT created_seq FROM appeals WHERE district = ? AND is_open = 1
     AND registered_on >= ? AND {column} {match} AND {column} <> ''"""
-CANDIDATES = """SELECT number, year, seq, registered_on, enterprise_key, credit_code, phone_key,
-    grams FROM appeals WHERE created_seq IN ({inner})"""
+# What tells whether a kept candidate is still its item's: the version (every change of an item
+# is an event) and whether its phone was erased (``ContactKeys.erase``, without an event).
+CANDIDATE_MARKS = """SELECT created_seq, version, phone_key = '' FROM appeals
+    WHERE created_seq IN ({inner})"""
+CANDIDATE_ROWS = """SELECT created_seq, version, phone_key = '', number, year, seq, registered_on,
+    enterprise_key, credit_code, phone_key, grams FROM appeals WHERE created_seq IN ({inner})"""
 # ``OFFSET 0`` keeps the planner from flattening the subquery into a join it might scan.
 BY_KEYS_PG = """SELECT x.* FROM unnest(%s::text[]) AS k(key)
     CROSS JOIN LATERAL ({query} OFFSET 0) AS x"""
