@@ -23,7 +23,7 @@ from appeal_core.privacy import (
     new_contact_id,
     personal_note_labels,
 )
-from appeal_core.redating import CO, co_moved, moves
+from appeal_core.redating import CO, moves
 from appeal_core.review import decide_review
 from appeal_core.text import checked_text, clean
 from appeal_core.timeutil import local_date, require_aware
@@ -277,7 +277,7 @@ def decide(state: Appeal, command: c.Command, ctx: Context) -> tuple[e.Event, ..
                     reply_due=moved.get("reply_due"),
                     completion_due=moved.get("completion_due"),
                     escalation_due=moved.get("escalation_due"),
-                    co_dues=co_moved(state, ctx.calendar, ctx.policy),
+                    co_dues=tuple((m.department, m.new) for m in planned if m.field == CO),
                 ),
             )
         case c.Escalate(leader=leader, reason=reason, proposal=proposal):

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 import attrs
 
 from appeal_core import deadlines as dl
-from appeal_core import events as e
 from appeal_core.appeal import Appeal
 from appeal_core.deadlines import Deadline, Workdays, co_report_deadline
 from appeal_core.policy import Policy
@@ -99,40 +98,28 @@ def moves(state: Appeal, calendar: Workdays, policy: Policy) -> tuple[Moved, ...
             continue
         who = escalation.leader if field == "escalation_due" and escalation else department
         found.append(Moved(number=state.number, department=who, field=field, old=deadline, new=new))
-    moved = {m.field: m.new for m in found}
-    dues = dict(_co_recounted(state, calendar, policy, moved.get("completion_due")))
-    for co in state.co_dues:
-        if co.department in dues and co.due is not None:
-            found.append(Moved(number=state.number, department=co.department, field=CO,
-                               old=co.due, new=dues[co.department]))  # fmt: skip
-    return tuple(found)
+    lead = next((m.new for m in found if m.field == "completion_due"), state.completion_due)
+    return (*found, *_co_moves(state, calendar, policy, lead))
 
 
-def co_moved(state: Appeal, calendar: Workdays, policy: Policy) -> e.CoDues:
-    """The co-handlers' report deadlines ``calendar`` moves or makes final (for ``Redated``):
-    each counted again before the lead's completion deadline, itself counted again."""
-    lead = {m.field: m.new for m in moves(state, calendar, policy)}.get("completion_due")
-    return _co_recounted(state, calendar, policy, lead)
-
-
-def _co_recounted(
+def _co_moves(
     state: Appeal, calendar: Workdays, policy: Policy, lead: Deadline | None
-) -> e.CoDues:
+) -> list[Moved]:
     """Unreported co-handlers' deadlines that change when counted again before ``lead`` (the
-    lead's completion deadline as counted again, else as it stands)."""
-    lead = lead or state.completion_due
-    if lead is None or not state.status.is_open:
-        return ()
+    lead's completion deadline, itself counted again)."""
+    if lead is None:
+        return []
     what = "办结" if state.preliminary_reply is not None else "答复"
-    changed: list[tuple[str, Deadline]] = []
+    found: list[Moved] = []
     for co in state.co_dues:
         old = co.due
         if old is None or co.reported_at is not None:
             continue
         new = co_report_deadline(calendar, policy, start=old.start, lead=lead, what=what)
         if (new.due, new.provisional) != (old.due, old.provisional):
-            changed.append((co.department, new))
-    return tuple(changed)
+            found.append(Moved(number=state.number, department=co.department, field=CO,
+                               old=old, new=new))  # fmt: skip
+    return found
 
 
 def impact(states: Iterable[Appeal], calendar: Workdays, policy: Policy) -> tuple[Moved, ...]:
