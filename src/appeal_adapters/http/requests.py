@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from starlette.requests import Request
 
+from appeal_adapters.channels import limits
+from appeal_adapters.channels.jsonfile import depth
 from appeal_adapters.http.errors import HttpProblem
 
 #: Largest JSON body accepted (a reply is at most 20,000 characters; 1 MiB leaves room).
@@ -56,31 +57,15 @@ def json_object(request: Request, body: bytes) -> dict[str, Any]:
         raise HttpProblem(
             400, "ValidationError", f"请求体不是 UTF-8 编码（第 {exc.start + 1} 字节起）", 3
         ) from None
-    if _depth(text) > MAX_DEPTH:  # before parsing: no recursion on what a client sends
-        raise HttpProblem(400, "ValidationError", f"请求体嵌套超过 {MAX_DEPTH} 层", 3)
     try:
         data = json.loads(text)
+        deep = depth(data) > limits.MAX_JSON_DEPTH  # as the channels bound a JSON record
+    except RecursionError:  # deeper than the parser itself goes
+        deep = True
     except ValueError as exc:
         raise HttpProblem(400, "ValidationError", f"请求体不是有效的 JSON：{exc}", 3) from None
+    if deep:
+        raise HttpProblem(400, "ValidationError", f"请求体嵌套超过 {limits.MAX_JSON_DEPTH} 层", 3)
     if not isinstance(data, dict):
         raise HttpProblem(400, "ValidationError", "请求体应为 JSON 对象", 3)
     return data
-
-
-#: Deepest nesting of objects and arrays accepted in a JSON body (commands need four or five).
-MAX_DEPTH = 32
-
-
-def _depth(text: str) -> int:
-    """The deepest nesting of ``[``/``{`` in JSON text, strings skipped (linear, in C mostly)."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            break
-    return deepest
-
-
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
